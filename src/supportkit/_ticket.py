@@ -1,0 +1,396 @@
+"""The shared ticket type and the one function that reads tickets from user data.
+
+A ticket arrives as a :class:`Ticket`, as a plain mapping (a JSON export row or a
+CSV row), or as a bare string meaning ``{"body": text}``. :func:`as_ticket` turns
+any of them into a :class:`Ticket`; every module calls it and none re-implements it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from supportkit._time import to_aware
+from supportkit.exceptions import InvalidArgument, InvalidTicket, SupportkitError
+
+__all__ = [
+    "AUTHORS",
+    "CHANNELS",
+    "EVENT_TYPES",
+    "STATUSES",
+    "Event",
+    "Ticket",
+    "as_ticket",
+    "as_tickets",
+]
+
+#: Event types understood by every module.
+EVENT_TYPES: Final = ("reply", "note", "status", "priority", "assign")
+#: Who wrote a reply (or a note). Only ``agent`` replies count for SLAs by default.
+AUTHORS: Final = ("agent", "customer", "rule", "bot")
+#: Ticket statuses. ``waiting_customer`` pauses SLA resolution clocks by default.
+STATUSES: Final = (
+    "new",
+    "open",
+    "pending",
+    "waiting_customer",
+    "on_hold",
+    "solved",
+    "closed",
+)
+#: Channels known to supportkit; tickets may carry others, rule sets may declare more.
+CHANNELS: Final = ("email", "chat", "messenger", "phone", "web", "social", "api")
+
+_KNOWN_KEYS: Final = frozenset(
+    {
+        "id",
+        "channel",
+        "subject",
+        "body",
+        "tags",
+        "priority",
+        "created_at",
+        "events",
+        "rating",
+        "fields",
+    }
+)
+_EVENT_KEYS: Final = frozenset({"at", "type", "by", "status", "priority", "assignee", "data"})
+
+
+def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return types.MappingProxyType(dict(mapping))
+
+
+@attrs.frozen
+class Event:
+    """One thing that happened to a ticket.
+
+    Attributes:
+        at: When it happened (aware).
+        type: One of :data:`EVENT_TYPES`.
+        by: For ``reply`` and ``note``: one of :data:`AUTHORS`.
+        status: For ``status``: one of :data:`STATUSES`.
+        priority: For ``priority``: the new priority.
+        assignee: For ``assign``: the new assignee (agent or group).
+    """
+
+    at: _dt.datetime
+    type: str
+    by: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    assignee: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form, the inverse of reading it with :func:`as_ticket`."""
+        out: dict[str, Any] = {"at": self.at.isoformat(), "type": self.type}
+        for key in ("by", "status", "priority", "assignee"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@attrs.frozen
+class Ticket:
+    """A support ticket, as every supportkit module sees it.
+
+    Build one with :func:`as_ticket`, which validates and normalises. ``events``
+    are sorted by time (stable for equal times). ``problems`` lists what lenient
+    reading (``strict=False``) dropped or moved, so nothing is lost silently.
+    """
+
+    id: str | None = None
+    channel: str | None = None
+    subject: str = ""
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    priority: str | None = None
+    created_at: _dt.datetime | None = None
+    events: tuple[Event, ...] = ()
+    rating: int | float | str | None = None
+    fields: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze, hash=False)
+    problems: tuple[str, ...] = ()
+
+    def text(self, field: str) -> str:
+        """Return a text field by name: ``subject``, ``body`` or ``fields.<key>``.
+
+        Missing custom fields read as ``""``; a non-string custom field is converted
+        with ``str``.
+        """
+        if field == "subject":
+            return self.subject
+        if field == "body":
+            return self.body
+        key = field.removeprefix("fields.")
+        value = self.fields.get(key)
+        return "" if value is None else str(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form; ``as_ticket(t.to_dict()) == t`` for a strictly read ticket."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "channel": self.channel,
+            "subject": self.subject,
+            "body": self.body,
+            "tags": list(self.tags),
+            "priority": self.priority,
+            "created_at": None if self.created_at is None else self.created_at.isoformat(),
+            "events": [event.to_dict() for event in self.events],
+            "rating": self.rating,
+            "fields": dict(self.fields),
+        }
+        return out
+
+
+def _opt_str(value: Any, field: str, *, lower: bool = False) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidTicket(
+            f"{field} must be a string (got {value!r} that is a {type(value).__name__}).",
+            field=field,
+            value=value,
+        )
+    text = str(value).strip()
+    return text.lower() if lower else text
+
+
+def _text(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidTicket(
+            f"{field} must be a string (got {value!r} that is a {type(value).__name__}).",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _tags(value: Any, field: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        parts: Iterable[Any] = value.replace(";", ",").replace("|", ",").split(",")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        parts = value
+    else:
+        raise InvalidTicket(
+            f"{field} must be a list of strings or a comma-separated string "
+            f"(got {value!r} that is a {type(value).__name__}).",
+            field=field,
+            value=value,
+        )
+    out: list[str] = []
+    for i, tag in enumerate(parts):
+        if not isinstance(tag, str):
+            raise InvalidTicket(
+                f"{field}[{i}] must be a string (got {tag!r}).", field=f"{field}[{i}]", value=tag
+            )
+        clean = tag.strip()
+        if clean and clean not in out:
+            out.append(clean)
+    return tuple(out)
+
+
+def _rating(value: Any, field: str) -> int | float | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
+    raise InvalidTicket(
+        f"{field} must be a number or a label string (got {value!r}).", field=field, value=value
+    )
+
+
+def _json_or(value: Any, field: str, kind: type) -> Any:
+    if isinstance(value, str):
+        if not value.strip():
+            return kind()
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise InvalidTicket(
+                f"{field} is a string but not valid JSON ({exc.msg} at position {exc.pos}).",
+                field=field,
+                value=value,
+            ) from exc
+    return value
+
+
+def _event(raw: Any, field: str) -> Event:
+    if not isinstance(raw, Mapping):
+        raise InvalidTicket(
+            f"{field} must be a mapping such as "
+            f'{{"at": "2024-03-01T09:00:00+03:00", "type": "reply", "by": "agent"}} '
+            f"(got {raw!r}).",
+            field=field,
+            value=raw,
+        )
+    unknown = sorted(set(raw) - _EVENT_KEYS)
+    if unknown:
+        raise InvalidTicket(
+            f"{field} has unknown key {unknown[0]!r}; known keys are {sorted(_EVENT_KEYS)}.",
+            field=f"{field}.{unknown[0]}",
+            value=raw[unknown[0]],
+        )
+    if "at" not in raw:
+        raise InvalidTicket(f"{field} has no 'at' time.", field=f"{field}.at")
+    at = to_aware(raw["at"], field=f"{field}.at")
+    kind = _opt_str(raw.get("type"), f"{field}.type", lower=True)
+    if kind not in EVENT_TYPES:
+        raise InvalidTicket(
+            f"{field}.type must be one of {list(EVENT_TYPES)} (got {raw.get('type')!r}).",
+            field=f"{field}.type",
+            value=raw.get("type"),
+        )
+    by = _opt_str(raw.get("by"), f"{field}.by", lower=True)
+    status = _opt_str(raw.get("status"), f"{field}.status", lower=True)
+    priority = _opt_str(raw.get("priority"), f"{field}.priority", lower=True)
+    assignee = _opt_str(raw.get("assignee"), f"{field}.assignee")
+    if kind in ("reply", "note") and by not in AUTHORS:
+        raise InvalidTicket(
+            f"{field}.by must be one of {list(AUTHORS)} for a {kind} (got {raw.get('by')!r}).",
+            field=f"{field}.by",
+            value=raw.get("by"),
+        )
+    if kind == "status" and status not in STATUSES:
+        raise InvalidTicket(
+            f"{field}.status must be one of {list(STATUSES)} (got {raw.get('status')!r}).",
+            field=f"{field}.status",
+            value=raw.get("status"),
+        )
+    if kind == "priority" and priority is None:
+        raise InvalidTicket(
+            f"{field} is a priority change without a 'priority'.", field=f"{field}.priority"
+        )
+    return Event(at=at, type=kind, by=by, status=status, priority=priority, assignee=assignee)
+
+
+def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Ticket:
+    """Read a ticket from a :class:`Ticket`, a mapping, or a bare string.
+
+    Args:
+        value: A :class:`Ticket` (returned as is), a mapping with the keys ``id``,
+            ``channel``, ``subject``, ``body``, ``tags``, ``priority``,
+            ``created_at``, ``events``, ``rating``, ``fields``, or a ``str`` meaning
+            ``{"body": value}``. CSV rows work too: ``tags`` may be a comma-separated
+            string and ``events``/``fields`` JSON strings.
+        strict: When ``False``, an event that cannot be read, an event before
+            ``created_at`` or an unknown top-level key does not raise: the event is
+            dropped, the key moved into ``fields``, and each is described in
+            :attr:`Ticket.problems`.
+        field: How to name this ticket in error messages (``"tickets[41]"``).
+
+    Raises:
+        InvalidTicket: a field that cannot be read (a ``ValueError``); the message
+            names the field, e.g. ``ticket.events[2].at``.
+        InvalidArgument: ``value`` is not a ticket, a mapping or a string.
+
+    >>> as_ticket("Где моя выплата?").body
+    'Где моя выплата?'
+    """
+    if isinstance(value, Ticket):
+        return value
+    if isinstance(value, str):
+        return Ticket(body=value)
+    if not isinstance(value, Mapping):
+        raise InvalidArgument(
+            f"{field} must be a Ticket, a mapping or a str (got {type(value).__name__}).",
+            field=field,
+            value=value,
+        )
+    problems: list[str] = []
+    fields_raw = _json_or(value.get("fields"), f"{field}.fields", dict)
+    if fields_raw is None:
+        fields_raw = {}
+    if not isinstance(fields_raw, Mapping):
+        raise InvalidTicket(
+            f"{field}.fields must be a mapping (got {fields_raw!r}).",
+            field=f"{field}.fields",
+            value=fields_raw,
+        )
+    custom = dict(fields_raw)
+    for key in sorted(set(value) - _KNOWN_KEYS, key=str):
+        if strict:
+            raise InvalidTicket(
+                f"{field} has unknown key {key!r}; known keys are {sorted(_KNOWN_KEYS)}. "
+                "Put custom data under 'fields', or read with strict=False to move it there.",
+                field=f"{field}.{key}",
+                value=value[key],
+            )
+        custom.setdefault(str(key), value[key])
+        problems.append(f"{field}.{key}: unknown key moved into fields.")
+    created_raw = value.get("created_at")
+    created = (
+        None
+        if created_raw is None or created_raw == ""
+        else to_aware(created_raw, field=f"{field}.created_at")
+    )
+    events_raw = _json_or(value.get("events"), f"{field}.events", list)
+    if events_raw is None:
+        events_raw = []
+    if not isinstance(events_raw, (list, tuple)):
+        raise InvalidTicket(
+            f"{field}.events must be a list (got {type(events_raw).__name__}).",
+            field=f"{field}.events",
+            value=events_raw,
+        )
+    events: list[Event] = []
+    for i, raw in enumerate(events_raw):
+        where = f"{field}.events[{i}]"
+        try:
+            event = _event(raw, where)
+            if created is not None and event.at < created:
+                raise InvalidTicket(
+                    f"{where}.at {event.at.isoformat()} is before {field}.created_at "
+                    f"{created.isoformat()}; fix the export or read with strict=False.",
+                    field=f"{where}.at",
+                    value=event.at,
+                )
+        except SupportkitError as exc:
+            if strict:
+                raise
+            problems.append(f"{where}: dropped: {exc}")
+            continue
+        events.append(event)
+    events.sort(key=lambda e: e.at)
+    ident = value.get("id")
+    return Ticket(
+        id=None if ident is None or ident == "" else str(ident),
+        channel=_opt_str(value.get("channel"), f"{field}.channel", lower=True),
+        subject=_text(value.get("subject"), f"{field}.subject"),
+        body=_text(value.get("body"), f"{field}.body"),
+        tags=_tags(value.get("tags"), f"{field}.tags"),
+        priority=_opt_str(value.get("priority"), f"{field}.priority", lower=True),
+        created_at=created,
+        events=tuple(events),
+        rating=_rating(value.get("rating"), f"{field}.rating"),
+        fields=custom,
+        problems=tuple(problems),
+    )
+
+
+def as_tickets(values: Iterable[Any], *, strict: bool = True) -> Iterable[Ticket]:
+    """Lazily read many tickets, naming each by its position (``tickets[41]``)."""
+    for i, value in enumerate(values):
+        yield as_ticket(value, strict=strict, field=f"tickets[{i}]")

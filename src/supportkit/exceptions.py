@@ -1,0 +1,152 @@
+"""Every error supportkit raises, in one module so that nothing imports in a loop.
+
+The hierarchy follows one rule: catch :class:`SupportkitError` to catch everything
+from supportkit; bad input is *also* a builtin (:class:`ValueError` for a wrong
+value, :class:`TypeError` for a wrong type), so callers' existing ``except
+ValueError`` keeps working.
+
+Each error carries structured attributes (``field``, ``value``, ``hint``) besides
+its message, so a host application can show them in its own words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CalendarDataMissing",
+    "ConcurrencyError",
+    "InvalidArgument",
+    "InvalidCalendar",
+    "InvalidFlow",
+    "InvalidPolicy",
+    "InvalidRule",
+    "InvalidTicket",
+    "InvalidValue",
+    "MissingExtra",
+    "NaiveDatetimeError",
+    "SupportkitError",
+    "TemplateError",
+    "TransitionError",
+]
+
+_UNSET: Any = object()
+
+
+class SupportkitError(Exception):
+    """Root of every error raised by supportkit.
+
+    Args:
+        message: One sentence ending in a period: what was wrong, where, and how to fix it.
+        field: Where the problem is, as a path such as ``rules[3].when.any[1]``.
+        value: The offending value, when there is one.
+        hint: How to fix it, when the message does not already say.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = _UNSET,
+        hint: str | None = None,
+    ) -> None:
+        text = message if hint is None else f"{message} {hint}"
+        super().__init__(text)
+        self.message = text
+        self.field = field
+        self.value = None if value is _UNSET else value
+        self.has_value = value is not _UNSET
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgument(SupportkitError, TypeError):
+    """An argument of the wrong type (``normalize(42)``)."""
+
+
+class InvalidValue(SupportkitError, ValueError):
+    """An argument of the right type but a value that cannot be used."""
+
+
+class NaiveDatetimeError(InvalidValue):
+    """A datetime without a time zone, where supportkit needs an instant."""
+
+
+class InvalidTicket(InvalidValue):
+    """A ticket mapping (a JSON export row) that cannot be read."""
+
+
+class InvalidRule(InvalidValue):
+    """A rule or rule set that fails validation when it is loaded."""
+
+
+class TemplateError(InvalidValue):
+    """A reply template that cannot be rendered (unknown placeholder, bad syntax)."""
+
+
+class InvalidCalendar(InvalidValue):
+    """A working-time calendar, shift pattern or time zone that cannot be built."""
+
+
+# Name used by the house style guide; the same class.
+InvalidSchedule = InvalidCalendar
+
+
+class InvalidPolicy(InvalidValue):
+    """An SLA policy that cannot be built or applied."""
+
+
+class InvalidFlow(InvalidValue):
+    """An onboarding flow whose graph is inconsistent, or a malformed stored journey."""
+
+
+class TransitionError(InvalidValue):
+    """An event fired in a state that does not allow it.
+
+    Attributes:
+        state: The state the journey was in.
+        event: The event that was fired.
+        allowed: The events that are allowed in ``state``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str,
+        event: str,
+        allowed: tuple[str, ...] = (),
+        reasons: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, field="event", value=event)
+        self.state = state
+        self.event = event
+        self.allowed = allowed
+        self.reasons = reasons
+
+
+class CalendarDataMissing(SupportkitError, LookupError):
+    """A production calendar has no data for the year asked about.
+
+    Raised instead of silently treating the year as ordinary weekdays and weekends.
+    """
+
+    def __init__(self, message: str, *, year: int, calendar: str) -> None:
+        super().__init__(message, field="year", value=year)
+        self.year = year
+        self.calendar = calendar
+
+
+class ConcurrencyError(SupportkitError):
+    """Another writer appended to a journey first (optimistic concurrency)."""
+
+
+class MissingExtra(SupportkitError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+    def __init__(self, message: str, *, extra: str) -> None:
+        super().__init__(message, field="extra", value=extra)
+        self.extra = extra

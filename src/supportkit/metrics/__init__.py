@@ -1,0 +1,3 @@
+"""supportkit.metrics."""
+
+__all__: list[str] = []

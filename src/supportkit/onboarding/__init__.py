@@ -1,0 +1,3 @@
+"""supportkit.onboarding."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""supportkit.rules."""
+
+__all__: list[str] = []

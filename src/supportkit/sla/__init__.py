@@ -1,0 +1,3 @@
+"""supportkit.sla."""
+
+__all__: list[str] = []
