@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
@@ -24,6 +23,7 @@ __all__ = [
     "EVENT_TYPES",
     "STATUSES",
     "Event",
+    "FrozenFields",
     "Ticket",
     "as_ticket",
     "as_tickets",
@@ -63,8 +63,39 @@ _KNOWN_KEYS: Final = frozenset(
 _EVENT_KEYS: Final = frozenset({"at", "type", "by", "status", "priority", "assignee", "data"})
 
 
+class FrozenFields(Mapping[str, Any]):
+    """A read-only, picklable copy of a ticket's custom fields."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenFields, (self._data,))
+
+
 def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(mapping))
+    return mapping if isinstance(mapping, FrozenFields) else FrozenFields(mapping)
 
 
 @attrs.frozen

@@ -62,6 +62,18 @@ class SupportkitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword-only arguments, so rebuild from the instance dict:
+        # errors must survive pickling to and from multiprocessing/Dask workers.
+        return (_restore, (type(self), self.message, dict(self.__dict__)))
+
+
+def _restore(cls: type[SupportkitError], message: str, state: dict[str, Any]) -> SupportkitError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidArgument(SupportkitError, TypeError):
     """An argument of the wrong type (``normalize(42)``)."""

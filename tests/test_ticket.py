@@ -1,0 +1,207 @@
+"""Reading tickets from export rows: good rows, and bad rows with errors naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from supportkit import Event, Ticket, as_ticket
+from supportkit._ticket import AUTHORS, STATUSES, as_tickets
+from supportkit.exceptions import InvalidArgument, InvalidTicket, NaiveDatetimeError
+
+ROW = {
+    "id": 1042,
+    "channel": "Chat",
+    "subject": "",
+    "body": "Здравствуйте! Выплата не пришла.",
+    "tags": ["payouts", "payouts", " urgent "],
+    "priority": "HIGH",
+    "created_at": "2024-11-05T09:00:00+03:00",
+    "events": [
+        {"at": "2024-11-05T09:05:00+03:00", "type": "status", "status": "solved"},
+        {"at": "2024-11-05T09:00:40+03:00", "type": "reply", "by": "agent"},
+        {"at": "2024-11-05T09:00:05+03:00", "type": "reply", "by": "bot"},
+    ],
+    "rating": "Отлично",
+    "fields": {"customer_name": "Анна", "country": "RU"},
+}
+
+
+def test_a_good_row() -> None:
+    ticket = as_ticket(ROW)
+    assert ticket.id == "1042"
+    assert ticket.channel == "chat"
+    assert ticket.priority == "high"
+    assert ticket.tags == ("payouts", "urgent")
+    assert [e.by or e.status for e in ticket.events] == ["bot", "agent", "solved"]
+    assert ticket.created_at == dt.datetime(2024, 11, 5, 6, 0, tzinfo=dt.timezone.utc)
+    assert ticket.rating == "Отлично"
+    assert ticket.fields["customer_name"] == "Анна"
+    assert ticket.text("fields.customer_name") == "Анна"
+    assert ticket.text("fields.missing") == ""
+    assert ticket.text("body").startswith("Здравствуйте")
+    assert ticket.problems == ()
+
+
+def test_a_bare_string_is_a_body() -> None:
+    assert as_ticket("Где мои деньги?") == Ticket(body="Где мои деньги?")
+
+
+def test_a_ticket_passes_through() -> None:
+    ticket = as_ticket(ROW)
+    assert as_ticket(ticket) is ticket
+
+
+def test_to_dict_round_trips_and_is_json() -> None:
+    ticket = as_ticket(ROW)
+    data = json.loads(json.dumps(ticket.to_dict(), ensure_ascii=False))
+    assert as_ticket(data) == ticket
+
+
+def test_tickets_pickle() -> None:
+    ticket = as_ticket(ROW)
+    assert pickle.loads(pickle.dumps(ticket)) == ticket
+
+
+def test_fields_are_read_only() -> None:
+    ticket = as_ticket(ROW)
+    with pytest.raises(TypeError):
+        ticket.fields["country"] = "KZ"  # type: ignore[index]
+
+
+def test_csv_style_row() -> None:
+    row = {
+        "id": "7",
+        "channel": "email",
+        "subject": "Акт",
+        "body": "Не могу подписать акт",
+        "tags": "acts; my_tax",
+        "priority": "",
+        "created_at": "2024-11-05T09:00:00+03:00",
+        "events": json.dumps([{"at": "2024-11-05T10:00:00+03:00", "type": "reply", "by": "agent"}]),
+        "rating": "4",
+        "fields": "",
+    }
+    ticket = as_ticket(row)
+    assert ticket.tags == ("acts", "my_tax")
+    assert ticket.priority is None
+    assert ticket.rating == 4
+    assert len(ticket.events) == 1
+    assert as_ticket({"rating": "4,5"}).rating == 4.5
+
+
+@pytest.mark.parametrize(
+    ("patch", "field", "message"),
+    [
+        ({"created_at": "2024-11-05T09:00:00"}, "ticket.created_at", "timezone-aware"),
+        ({"tags": 5}, "ticket.tags", "list of strings"),
+        ({"tags": ["ok", 5]}, "ticket.tags[1]", "must be a string"),
+        ({"body": ["a"]}, "ticket.body", "must be a string"),
+        ({"events": {"at": 1}}, "ticket.events", "must be a list"),
+        ({"events": "[oops"}, "ticket.events", "not valid JSON"),
+        ({"events": [{"type": "reply", "by": "agent"}]}, "ticket.events[0].at", "no 'at'"),
+        (
+            {"events": [{"at": "2024-11-05T10:00:00+03:00", "type": "call"}]},
+            "ticket.events[0].type",
+            "must be one of",
+        ),
+        (
+            {"events": [{"at": "2024-11-05T10:00:00+03:00", "type": "status", "status": "x"}]},
+            "ticket.events[0].status",
+            "must be one of",
+        ),
+        (
+            {"events": [{"at": "2024-11-05T10:00:00+03:00", "type": "priority"}]},
+            "ticket.events[0].priority",
+            "without a 'priority'",
+        ),
+        (
+            {"events": [{"at": "2024-11-05T10:00:00+03:00", "type": "reply", "who": "x"}]},
+            "ticket.events[0].who",
+            "unknown key 'who'",
+        ),
+        (
+            {"events": [{"at": "2024-11-05T08:00:00+03:00", "type": "reply", "by": "agent"}]},
+            "ticket.events[0].at",
+            "is before ticket.created_at",
+        ),
+        ({"fields": [1, 2]}, "ticket.fields", "must be a mapping"),
+        ({"country": "RU"}, "ticket.country", "unknown key 'country'"),
+    ],
+)
+def test_bad_rows_name_the_field(patch: dict[str, object], field: str, message: str) -> None:
+    row = {**ROW, **patch}
+    with pytest.raises(ValueError, match=message) as info:
+        as_ticket(row)
+    assert getattr(info.value, "field", None) == field
+    assert field.rsplit(".", 1)[0] in str(info.value)
+
+
+def test_naive_event_time_is_a_naive_datetime_error() -> None:
+    row = {"events": [{"at": "2024-11-05T10:00:00", "type": "reply", "by": "agent"}]}
+    with pytest.raises(NaiveDatetimeError, match=r"ticket\.events\[0\]\.at"):
+        as_ticket(row)
+
+
+def test_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(InvalidArgument, match="must be a Ticket, a mapping or a str"):
+        as_ticket(42)
+    with pytest.raises(TypeError):
+        as_ticket(["body"])
+
+
+def test_lenient_mode_drops_and_reports_never_silently() -> None:
+    row = {
+        **ROW,
+        "country": "KZ",
+        "events": [
+            *ROW["events"],  # type: ignore[list-item]
+            {"at": "2024-11-04T09:00:00+03:00", "type": "reply", "by": "agent"},
+            {"at": "2024-11-05T11:00:00+03:00", "type": "call"},
+        ],
+    }
+    ticket = as_ticket(row, strict=False)
+    assert len(ticket.events) == 3
+    assert ticket.fields["country"] == "RU"  # an explicit custom field wins ...
+    assert any("ticket.country" in p for p in ticket.problems)  # ... and the move is reported
+    assert any("events[3]" in p and "before" in p for p in ticket.problems)
+    assert any("events[4]" in p for p in ticket.problems)
+    assert len(ticket.problems) == 3
+
+
+def test_as_tickets_names_the_position() -> None:
+    rows = [{"body": "ok"}, {"body": "ok"}, {"tags": 1}]
+    with pytest.raises(InvalidTicket, match=r"tickets\[2\]\.tags"):
+        list(as_tickets(rows))
+
+
+event_rows = st.builds(
+    lambda minutes, kind, by, status: {
+        "at": (
+            dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=minutes)
+        ).isoformat(),
+        "type": kind,
+        **({"by": by} if kind in ("reply", "note") else {}),
+        **({"status": status} if kind == "status" else {}),
+        **({"priority": "high"} if kind == "priority" else {}),
+    },
+    st.integers(0, 10_000),
+    st.sampled_from(["reply", "note", "status", "priority", "assign"]),
+    st.sampled_from(AUTHORS),
+    st.sampled_from(STATUSES),
+)
+
+
+@given(st.lists(event_rows, max_size=12))
+def test_events_come_out_sorted_and_complete(events: list[dict[str, object]]) -> None:
+    ticket = as_ticket({"created_at": "2024-01-01T00:00:00+00:00", "events": events})
+    assert len(ticket.events) == len(events)
+    assert all(isinstance(e, Event) for e in ticket.events)
+    times = [e.at for e in ticket.events]
+    assert times == sorted(times)
+    assert as_ticket(ticket.to_dict()) == ticket
