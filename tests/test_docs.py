@@ -33,7 +33,7 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
 
 def test_collector_finds_blocks() -> None:
     page = "x\n```python\na = 1\n```\n```python skip\nboom()\n```\n```text\nno\n```\n"
-    assert python_blocks(page) == [(2, "a = 1\n")]
+    assert python_blocks(page) == [(3, "a = 1\n")]  # code starts on line 3
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])

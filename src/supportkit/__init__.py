@@ -8,7 +8,7 @@ and :mod:`supportkit.testing`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any as _Any
 
 from supportkit._ticket import Event, Ticket, as_ticket
 from supportkit._time import to_aware
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
