@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -138,12 +139,12 @@ TOPICS: dict[str, dict[str, Sequence[str]]] = {
             "Акт аннулирован, что теперь делать?",
             "Нужна копия акта для бухгалтерии.",
             "Актов нет в личном кабинете, хотя задание выполнено {date}.",
-            "В акте неверная сумма, должно быть {amount}.",
+            "В акте неверная сумма {amount2}, должно быть {amount}.",
         ),
         "detail": (
             "Задание от {date}.",
             "Заказчик {company}.",
-            "Сумма по акту {amount}.",
+            "Задание на сумму {amount}.",
             "Пробовал{a} с телефона и с компьютера.",
             "Номер заявки {app}.",
         ),
@@ -409,6 +410,18 @@ AUTOMATABLE = {
 GREETINGS = ("Здравствуйте!", "Добрый день.", "Здравствуйте.", "Добрый день!", "Привет.",
              "Доброго времени суток.")  # fmt: skip
 CHAT_GREETINGS = ("Здравствуйте", "Добрый день", "Привет", "Алло", "Добрый")
+#: E-mail writers explain themselves; a sentence of context, topic-neutral.
+CONTEXT = (
+    "Работаю через вашу платформу с {company} с сентября.",
+    "Я самозанят{yi}, работаю курьером.",
+    "Пишу уже не первый раз.",
+    "В чате мне не ответили, поэтому пишу на почту.",
+    "Вчера звонил{a} на горячую линию, сказали написать сюда.",
+    "Раньше всё работало нормально.",
+    "Скриншот прикладываю.",
+    "Работаю по договору с {company}, задания выполняю каждую неделю.",
+    "Извините если пишу не туда.",
+)
 CLOSINGS = ("Спасибо.", "Заранее спасибо!", "Жду ответа.", "Помогите пожалуйста.",
             "С уважением, {name}.", "Спасибо, {name}.")  # fmt: skip
 COMPANIES = ("ООО «Вектор»", "Самокат", "ООО «Быстрая доставка»", "ИП Петров",
@@ -490,14 +503,16 @@ def add_homoglyphs(rng: random.Random, text: str) -> str:
         a, b = span
         word = text[a:b]
         slots = [i for i, ch in enumerate(word) if ch in HOMOGLYPHS]
+        if word[0] not in HOMOGLYPHS and word[0].upper() in HOMOGLYPHS:
+            slots.append(0)
         if not slots:
             continue
         i = rng.choice(slots)
         if word[i] in "оО" and rng.random() < 0.2:
             repl = "0"
-        elif i == 0 and rng.random() < 0.3:
+        elif i == 0 and (word[0] not in HOMOGLYPHS or rng.random() < 0.3):
             word = word.upper()  # «BЫПЛАТА»: a shouted word starting with a Latin letter
-            repl = HOMOGLYPHS.get(word[0], word[0])
+            repl = HOMOGLYPHS[word[0]]
         else:
             repl = HOMOGLYPHS[word[i]]
         text = text[:a] + word[:i] + repl + word[i + 1 :] + text[b:]
@@ -506,9 +521,13 @@ def add_homoglyphs(rng: random.Random, text: str) -> str:
 
 def wrong_layout(rng: random.Random, text: str) -> str:
     """Retype the text (or its first sentence) as if the keyboard were on QWERTY."""
-    if rng.random() < 0.5:
-        cut = min((text.find(c) for c in ".!?" if c in text), default=len(text))
-        head, tail = text[: cut + 1], text[cut + 1 :]
+    if len(text) > 80 or rng.random() < 0.4:  # long messages: noticed after a sentence
+        end = re.search(r"[.!?](?:\s|$)", text)
+        cut = end.end() if end else len(text)
+        if cut > 60:  # no full stops (chat style): the first few words
+            words = text.split(" ")
+            cut = len(" ".join(words[: rng.randint(1, 3)])) + 1
+        head, tail = text[:cut], text[cut:]
     else:
         head, tail = text, ""
     return "".join(TO_LATIN_LAYOUT.get(c, c) for c in head) + tail
@@ -543,6 +562,7 @@ def _fill(rng: random.Random, template: str, ctx: dict[str, Any]) -> str:
     period = rng.choice((month_name, "прошлую неделю", f"{past:%d.%m}"))
     values = {
         "a": "а" if ctx["female"] else "",
+        "yi": "ая" if ctx["female"] else "ый",
         "sya": "ась" if ctx["female"] else "ся",
         "amount": ctx["amount"],
         "amount2": _amount(rng),
@@ -556,7 +576,7 @@ def _fill(rng: random.Random, template: str, ctx: dict[str, Any]) -> str:
         "company": rng.choice(COMPANIES),
         "name": ctx["name"],
     }
-    return template.format(**values)
+    return template.format(**values).replace("..", ".")
 
 
 def compose(rng: random.Random, topic: str, channel: str, ctx: dict[str, Any]) -> tuple[str, str]:
@@ -570,6 +590,10 @@ def compose(rng: random.Random, topic: str, channel: str, ctx: dict[str, Any]) -
         sentences.insert(rng.randint(0, 1), rng.choice(ANGRY))
     if channel == "email":
         sentences.insert(0, rng.choice(GREETINGS))
+        if rng.random() < 0.5 and topic != "thanks":
+            sentences.insert(1, rng.choice(CONTEXT))
+        if rng.random() < 0.25:
+            sentences.append(rng.choice([p for p in problem if p != sentences[-1]]))
         sentences += rng.sample(list(parts["detail"]), k=rng.randint(1, 2))
         sentences.append(rng.choice(parts["ask"]))
         if ctx["angry"]:
@@ -634,7 +658,7 @@ HOUR_WEIGHTS = (  # Moscow hours 07..23 for daytime traffic
 
 
 def _moscow_time(rng: random.Random, day: dt.date, channel: str) -> dt.datetime:
-    night_share = 0.2 if channel != "email" else 0.08
+    night_share = 0.22 if channel != "email" else 0.08
     if rng.random() < night_share:
         hour = rng.randrange(0, 7)
     else:
@@ -690,7 +714,7 @@ def build_events(
         t = t + max(delta, dt.timedelta(seconds=1))
         events.append((t, event))
 
-    base = 0.36 if channel == "email" else 0.5
+    base = 0.4 if channel == "email" else 0.5
     automated = not angry and rng.random() < base * AUTOMATABLE[topic] / 1.06
     robot = "rule" if channel == "email" or rng.random() < 0.3 else "bot"
     if automated:
@@ -743,7 +767,7 @@ def _rating(rng: random.Random, channel: str, angry: bool) -> int | str:
     if channel == "email":
         weights = (2, 2, 6, 18, 72) if not angry else (30, 20, 20, 15, 15)
         return rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
-    weights = (72, 25, 3) if not angry else (30, 35, 35)
+    weights = (75, 23, 2) if not angry else (30, 35, 35)
     return rng.choices(("Отлично", "Хорошо", "Плохо"), weights=weights)[0]
 
 
@@ -840,13 +864,13 @@ def _mess(
             body = add_typo(rng, body)
         stats["typos"] += 1
     layout = roll(0.05 if channel != "email" else 0.005)
-    if not layout and roll(0.08):
+    if not layout and roll(0.09):
         if subject and roll(0.3):
             subject = add_homoglyphs(rng, subject)
         else:
             body = add_homoglyphs(rng, body)
         stats["homoglyphs"] += 1
-    if roll(0.3 if angry else 0.012):
+    if roll(0.35 if angry else 0.022):
         body = body.upper()
         stats["caps"] += 1
     if layout:
