@@ -765,10 +765,10 @@ def build_events(
 
 def _rating(rng: random.Random, channel: str, angry: bool) -> int | str:
     if channel == "email":
-        weights = (2, 2, 6, 18, 72) if not angry else (30, 20, 20, 15, 15)
-        return rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
-    weights = (75, 23, 2) if not angry else (30, 35, 35)
-    return rng.choices(("Отлично", "Хорошо", "Плохо"), weights=weights)[0]
+        stars = (2, 2, 6, 18, 72) if not angry else (30, 20, 20, 15, 15)
+        return rng.choices((1, 2, 3, 4, 5), weights=stars)[0]
+    labels = (75, 23, 2) if not angry else (30, 35, 35)
+    return rng.choices(("Отлично", "Хорошо", "Плохо"), weights=labels)[0]
 
 
 # --------------------------------------------------------------------------- tickets
