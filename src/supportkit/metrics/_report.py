@@ -1,0 +1,382 @@
+"""The weekly support report: every metric in one streaming pass, mergeable for Dask."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from supportkit.exceptions import InvalidValue
+from supportkit.metrics._base import TicketAccumulator
+from supportkit.metrics._operations import (
+    AutomationRate,
+    Backlog,
+    OneTouchRate,
+    ReopenRate,
+    ResolutionTimes,
+    ResponseTimes,
+)
+from supportkit.metrics._periods import period_key, period_start, resolve_tz
+from supportkit.metrics._records import TicketView
+from supportkit.metrics._results import (
+    BacklogTrend,
+    Distribution,
+    Mean,
+    Period,
+    Rate,
+    _Pandas,
+)
+from supportkit.metrics._satisfaction import CSAT, MeanScore
+from supportkit.metrics._trends import CategoryMap, TopCategories
+
+__all__ = ["FORMATS", "HISTOGRAM_BINS", "Report", "WeekRow", "WeeklyReport", "weekly_report"]
+
+#: Output formats of :meth:`Report.render` and ``supportkit report --format``.
+FORMATS: Final = ("text", "json", "markdown", "html")
+
+#: Edges (seconds) and labels of the response-time histogram.
+HISTOGRAM_BINS: Final = (
+    (60.0, 300.0, 900.0, 3600.0, 4 * 3600.0, 24 * 3600.0),
+    ("< 1m", "1–5m", "5–15m", "15m–1h", "1–4h", "4–24h", "≥ 1d"),
+)
+
+
+@attrs.frozen(repr=False)
+class WeekRow(_Pandas):
+    """One ISO week of the report.
+
+    Attributes:
+        week: ``2024-W41``.
+        start: The Monday.
+        tickets: Tickets created that week.
+        csat: CSAT of that week's rated tickets.
+        response: First-response times of that week's tickets.
+    """
+
+    week: str
+    start: _dt.date
+    tickets: int
+    csat: Rate
+    response: Distribution
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "week": self.week,
+            "start": self.start.isoformat(),
+            "tickets": self.tickets,
+            "csat": self.csat.to_dict(),
+            "response": self.response.to_dict(),
+        }
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "week": self.week,
+                "start": self.start,
+                "tickets": self.tickets,
+                "csat": self.csat.value,
+                "csat_count": self.csat.count,
+                "response_p50_s": self.response.to_dict()["p50"],
+                "response_p90_s": self.response.to_dict()["p90"],
+            }
+        ]
+
+    def __repr__(self) -> str:
+        return f"WeekRow({self.week}, {self.tickets} tickets, csat={self.csat!r})"
+
+
+@attrs.frozen(repr=False)
+class Report(_Pandas):
+    """The weekly report: what :func:`weekly_report` and ``supportkit report`` produce.
+
+    Render it with :meth:`render` (``"text"``, ``"json"``, ``"markdown"``, ``"html"``).
+    """
+
+    tickets: int
+    first_day: _dt.date | None
+    last_day: _dt.date | None
+    working_time: bool
+    tz: str
+    weeks: tuple[WeekRow, ...]
+    csat: Rate
+    mean_rating: Mean
+    automation: Rate
+    automation_by_channel: Mapping[str, Rate]
+    response: Distribution
+    resolution: Distribution
+    reopen: Rate
+    one_touch: Rate
+    backlog: BacklogTrend
+    top: tuple[Period, ...]
+    response_histogram: tuple[tuple[str, int], ...]
+    unanswered: int
+    unresolved: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (what ``--format json`` prints)."""
+        return {
+            "tickets": self.tickets,
+            "first_day": None if self.first_day is None else self.first_day.isoformat(),
+            "last_day": None if self.last_day is None else self.last_day.isoformat(),
+            "working_time": self.working_time,
+            "tz": self.tz,
+            "weeks": [w.to_dict() for w in self.weeks],
+            "csat": self.csat.to_dict(),
+            "mean_rating": self.mean_rating.to_dict(),
+            "automation": self.automation.to_dict(),
+            "automation_by_channel": {
+                k: v.to_dict() for k, v in self.automation_by_channel.items()
+            },
+            "response": self.response.to_dict(),
+            "resolution": self.resolution.to_dict(),
+            "reopen": self.reopen.to_dict(),
+            "one_touch": self.one_touch.to_dict(),
+            "backlog": self.backlog.to_dict(),
+            "top": [p.to_dict() for p in self.top],
+            "response_histogram": [[label, n] for label, n in self.response_histogram],
+            "unanswered": self.unanswered,
+            "unresolved": self.unresolved,
+        }
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [row for w in self.weeks for row in w._rows()]
+
+    def render(self, format: str = "text") -> str:
+        """Return the report as ``"text"``, ``"json"``, ``"markdown"`` or ``"html"``."""
+        from supportkit.metrics import _render
+
+        if format == "json":
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if format == "text":
+            return _render.text(self)
+        if format == "markdown":
+            return _render.markdown(self)
+        if format == "html":
+            return _render.html(self)
+        raise InvalidValue(
+            f"format must be one of {list(FORMATS)} (got {format!r}).", field="format", value=format
+        )
+
+    def __str__(self) -> str:
+        return self.render("text")
+
+    def __repr__(self) -> str:
+        span = f"{self.first_day}..{self.last_day}" if self.first_day else "no data"
+        return (
+            f"Report({self.tickets} tickets, {span}, {len(self.weeks)} weeks, csat={self.csat!r})"
+        )
+
+
+_UNDATED: Final = ""
+
+
+class WeeklyReport(TicketAccumulator):
+    """Build the weekly :class:`Report` in one streaming pass; merge partial reports exactly.
+
+    Args:
+        calendar: Working-time calendar for response and resolution times (anything
+            with ``between(start, end)``, e.g. :class:`supportkit.sla.WorkCalendar`);
+            ``None`` for calendar time.
+        tz: The zone weeks are counted in (default UTC).
+        n: Top categories per week.
+        k: Consecutive growing weeks that make a backlog snowball.
+        sketch: ``None`` for exact percentiles, or a relative error (``0.01``) for a
+            bounded-memory sketch.
+        categories: A :class:`CategoryMap` for standardising tags across countries.
+        scale: The CSAT scale; ``"auto"`` (default) reads labels on the 3-point scale
+            and numbers on the 5-point scale. Ratings that fit neither are skipped.
+    """
+
+    __slots__ = (
+        "_automation",
+        "_backlog",
+        "_calendar",
+        "_days",
+        "_mean",
+        "_one_touch",
+        "_options",
+        "_reopen",
+        "_resolution",
+        "_scale",
+        "_sketch",
+        "_top",
+        "_tz",
+        "_weeks",
+    )
+
+    def __init__(
+        self,
+        *,
+        calendar: Any = None,
+        tz: Any = None,
+        n: int = 5,
+        k: int = 3,
+        sketch: float | None = None,
+        categories: CategoryMap | Mapping[str, str] | None = None,
+        scale: Any = "auto",
+        strict: bool = True,
+    ) -> None:
+        super().__init__(strict=strict)
+        self._tz = resolve_tz(tz)
+        self._calendar = calendar
+        self._sketch = sketch
+        self._scale = scale
+        self._automation = AutomationRate(strict=strict)
+        self._reopen = ReopenRate(strict=strict)
+        self._one_touch = OneTouchRate(strict=strict)
+        self._resolution = ResolutionTimes(calendar, sketch=sketch, strict=strict)
+        self._backlog = Backlog(period="week", tz=self._tz, k=k, strict=strict)
+        self._top = TopCategories(
+            n, period="week", tz=self._tz, categories=categories, strict=strict
+        )
+        self._mean = MeanScore("5", unknown="skip")
+        self._weeks: dict[str, tuple[list[int], CSAT, ResponseTimes]] = {}
+        self._days: list[_dt.date] = []
+        self._options = (str(self._tz), n, k, sketch, self._top._config(), repr(scale))
+        self._week(_UNDATED)  # validates the scale and the sketch once
+
+    def _week(self, key: str) -> tuple[list[int], CSAT, ResponseTimes]:
+        week = self._weeks.get(key)
+        if week is None:
+            week = self._weeks[key] = (
+                [0],
+                CSAT(self._scale, unknown="skip"),
+                ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict),
+            )
+        return week
+
+    def _add_view(self, view: TicketView) -> None:
+        created = view.created
+        if created is None:
+            key = _UNDATED
+        else:
+            day = created.astimezone(self._tz).date()
+            days = self._days
+            if not days:
+                days.extend((day, day))
+            elif day < days[0]:
+                days[0] = day
+            elif day > days[1]:
+                days[1] = day
+            key = period_key(created, "week", self._tz)
+        count, csat, response = self._weeks.get(key) or self._week(key)
+        count[0] += 1
+        rating = view.rating
+        if rating is not None:
+            csat.add(rating)
+            if type(rating) is int or type(rating) is float:
+                self._mean.add(rating)
+        response._add_view(view)
+        self._automation._add_view(view)
+        self._reopen._add_view(view)
+        self._one_touch._add_view(view)
+        self._resolution._add_view(view)
+        self._backlog._add_view(view)
+        self._top._add_view(view)
+
+    def _merge(self, other: WeeklyReport) -> None:
+        for key, (count, csat, response) in other._weeks.items():
+            mine = self._week(key)
+            mine[0][0] += count[0]
+            mine[1].merge(csat)
+            mine[2].merge(response)
+        self._automation.merge(other._automation)
+        self._reopen.merge(other._reopen)
+        self._one_touch.merge(other._one_touch)
+        self._resolution.merge(other._resolution)
+        self._backlog.merge(other._backlog)
+        self._top.merge(other._top)
+        self._mean.merge(other._mean)
+        if other._days:
+            if not self._days:
+                self._days.extend(other._days)
+            else:
+                self._days[0] = min(self._days[0], other._days[0])
+                self._days[1] = max(self._days[1], other._days[1])
+
+    def _config(self) -> tuple[Any, ...]:
+        return self._options
+
+    def result(self) -> Report:
+        """Return the report for everything added so far."""
+        csat_all = CSAT(self._scale, unknown="skip")
+        response_all = ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
+        rows = []
+        total = 0
+        for key in sorted(self._weeks):
+            count, csat, response = self._weeks[key]
+            total += count[0]
+            csat_all.merge(csat)
+            response_all.merge(response)
+            if key != _UNDATED:
+                rows.append(
+                    WeekRow(
+                        week=key,
+                        start=period_start(key),
+                        tickets=count[0],
+                        csat=csat.result(),
+                        response=response.result(),
+                    )
+                )
+        edges, labels = HISTOGRAM_BINS
+        histogram = (
+            response_all.histogram(edges) if response_all.result().count else [0] * len(labels)
+        )
+        return Report(
+            tickets=total,
+            first_day=self._days[0] if self._days else None,
+            last_day=self._days[1] if self._days else None,
+            working_time=self._calendar is not None,
+            tz=str(self._tz),
+            weeks=tuple(rows),
+            csat=csat_all.result(),
+            mean_rating=self._mean.result(),
+            automation=self._automation.result(),
+            automation_by_channel=self._automation.by_channel(),
+            response=response_all.result(),
+            resolution=self._resolution.result(),
+            reopen=self._reopen.result(),
+            one_touch=self._one_touch.result(),
+            backlog=self._backlog.result(),
+            top=tuple(self._top.result()),
+            response_histogram=tuple(zip(labels, histogram, strict=True)),
+            unanswered=response_all.skipped,
+            unresolved=self._resolution.skipped,
+        )
+
+    def __repr__(self) -> str:
+        return f"WeeklyReport({sum(w[0][0] for w in self._weeks.values())} tickets)"
+
+
+def weekly_report(
+    tickets: Any,
+    *,
+    calendar: Any = None,
+    tz: Any = None,
+    n: int = 5,
+    k: int = 3,
+    sketch: float | None = None,
+    categories: CategoryMap | Mapping[str, str] | None = None,
+    scale: Any = "auto",
+    strict: bool = True,
+) -> Report:
+    """Return the weekly :class:`Report` of ``tickets`` (an iterable, or a pandas DataFrame).
+
+    Options as for :class:`WeeklyReport`.
+    """
+    acc = WeeklyReport(
+        calendar=calendar,
+        tz=tz,
+        n=n,
+        k=k,
+        sketch=sketch,
+        categories=categories,
+        scale=scale,
+        strict=strict,
+    )
+    acc.add_many(tickets)
+    return acc.result()
