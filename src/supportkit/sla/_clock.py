@@ -1,0 +1,538 @@
+"""SLA clocks run over a ticket's event list: :class:`PolicySet` and its ``evaluate``.
+
+The rules, in one place (the docs page "SLAs and staffing" repeats them):
+
+* Clocks start at ``created_at``; events are read in time order (``as_ticket`` sorts
+  them); events after ``now`` are ignored, so a ticket can be replayed as of any
+  instant. Without ``now`` the report is as of the ticket's last event.
+* A reply *counts* as a response when its author is one of the ``responders`` of the
+  policy in force when it was written (agents only by default).
+* A customer reply moves a ticket that is ``pending``, ``waiting_customer`` or
+  ``solved`` back to ``open`` — what helpdesks do when the customer writes — so a
+  pause ends when the customer answers even if the export has no status event.
+* ``solved`` and ``closed`` stop every clock; ``resolution`` is achieved when the
+  ticket is (still) solved at the end, at the moment it was last solved; time while
+  solved before a reopen does not count.
+* Deadlines compare instants: achieved (or stopped) at ``due_at`` or earlier is on
+  time; a reply exactly at the deadline is **not** a breach.
+* **Policy switch.** The policy is chosen again at every ``priority`` event (the
+  ticket's ``priority`` field is its priority at creation). Each metric instance
+  (each cycle) is judged by the policy in force when it ends (or at ``now``), with
+  that policy's target and calendar measured **from the instance's original
+  start** — as Zendesk re-applies targets when a ticket's SLA policy changes.
+  Instances that ended before the switch keep the policy that judged them. If the
+  new policy has no target for a metric, its open instance is no longer measured.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from supportkit._ticket import Ticket, as_ticket
+from supportkit._time import to_aware
+from supportkit.exceptions import InvalidPolicy, InvalidTicket
+from supportkit.sla._policy import METRICS, SLAPolicy
+from supportkit.sla._report import MetricResult, SLAReport
+
+__all__ = ["PolicySet"]
+
+_SOLVED: Final = frozenset({"solved", "closed"})
+_REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
+_ZERO: Final = _dt.timedelta(0)
+
+# (start, end, how it ended) — how: "achieved", "stopped" or "running".
+_Instance = tuple[_dt.datetime, _dt.datetime, str]
+
+
+class _Plan:
+    """A policy pre-digested for the hot loop: plain dicts and sets, no lookups."""
+
+    __slots__ = ("applies_to", "clocks", "excluded", "name", "responders", "targets")
+
+    def __init__(self, policy: SLAPolicy) -> None:
+        self.name = policy.name
+        self.applies_to = policy.applies_to
+        self.targets = dict(policy.targets)
+        self.clocks = {m: policy.clock(m) for m in self.targets}
+        self.responders = frozenset(policy.responders)
+        pause = frozenset(policy.pause_statuses)
+        # Statuses that stop each metric's clock (None: it never pauses). Time while
+        # solved never counts toward resolution, paused or not.
+        self.excluded: dict[str, frozenset[str] | None] = {}
+        for m in self.targets:
+            stops = pause if m in policy.paused_metrics else None
+            if m == "resolution":
+                stops = _SOLVED if stops is None else stops | _SOLVED
+            self.excluded[m] = stops
+
+
+def _policies(value: Any) -> tuple[SLAPolicy, ...]:
+    if isinstance(value, SLAPolicy):
+        value = (value,)
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise InvalidPolicy(
+            f"policies must be a list of SLAPolicy (got {value!r}).", field="policies"
+        ) from None
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if not isinstance(item, SLAPolicy):
+            raise InvalidPolicy(
+                f"policies[{i}] must be an SLAPolicy (got {item!r}); build it with "
+                "SLAPolicy(...) or SLAPolicy.from_dict(...).",
+                field=f"policies[{i}]",
+                value=item,
+            )
+        if item.name in seen:
+            raise InvalidPolicy(
+                f"policies[{i}] repeats the name {item.name!r}; policy names must be unique.",
+                field=f"policies[{i}].name",
+                value=item.name,
+            )
+        seen.add(item.name)
+    if not items:
+        raise InvalidPolicy("policies must hold at least one SLAPolicy.", field="policies")
+    return items
+
+
+@attrs.frozen
+class PolicySet:
+    """An ordered list of policies; the first that applies to a ticket measures it.
+
+    Args:
+        policies: :class:`SLAPolicy` objects in priority order (names unique).
+
+    >>> import datetime as dt
+    >>> from supportkit.sla import PolicySet, SLAPolicy
+    >>> chat = SLAPolicy("chat", {"first_response": dt.timedelta(seconds=100)}, None,
+    ...                  applies_to={"channel": "chat"})
+    >>> report = PolicySet([chat]).evaluate({
+    ...     "id": "1", "channel": "chat", "created_at": "2024-10-07T02:00:00+03:00",
+    ...     "events": [{"at": "2024-10-07T02:01:40+03:00", "type": "reply", "by": "agent"}]})
+    >>> report["first_response"].state, report["first_response"].elapsed.total_seconds()
+    ('met', 100.0)
+    """
+
+    policies: tuple[SLAPolicy, ...] = attrs.field(converter=_policies)
+    _plans: tuple[_Plan, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        hash=False,
+        default=attrs.Factory(lambda self: tuple(_Plan(p) for p in self.policies), takes_self=True),
+    )
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Every metric any policy measures, in report order."""
+        used = {m for p in self.policies for m in p.targets}
+        return tuple(m for m in METRICS if m in used)
+
+    def select(self, ticket: Any, priority: str | None = None) -> SLAPolicy | None:
+        """Return the first policy that applies to ``ticket`` (at ``priority``), or ``None``."""
+        value = as_ticket(ticket)
+        current = value.priority if priority is None else priority
+        for policy in self.policies:
+            if policy.applies_to.matches(value, current):
+                return policy
+        return None
+
+    def evaluate(self, ticket: Any, now: Any = None, *, strict: bool = True) -> SLAReport:
+        """Run every clock of the applicable policy over the ticket's events.
+
+        Args:
+            ticket: A :class:`~supportkit.Ticket`, a mapping (JSON export row) or a str.
+            now: Report as of this instant (aware datetime or ISO string): open
+                clocks run until then, later events are ignored. ``None``: as of the
+                ticket's last event (right for closed tickets).
+            strict: ``False`` reads the ticket leniently (bad events dropped); what
+                was dropped is in :attr:`SLAReport.problems`.
+
+        Returns:
+            An :class:`SLAReport`.
+
+        Raises:
+            InvalidTicket: the ticket has no ``created_at``, ``now`` is before it, or
+                (strict) an event cannot be read.
+        """
+        value = as_ticket(ticket, strict=strict)
+        as_of = None if now is None else to_aware(now, field="now")
+        return _evaluate(self, value, as_of)
+
+    def evaluate_many(
+        self,
+        tickets: Iterable[Any],
+        *,
+        now: Any = None,
+        strict: bool = True,
+        summary: Any = None,
+    ) -> Iterator[SLAReport]:
+        """Evaluate tickets one by one, lazily (constant memory for any number).
+
+        Args:
+            tickets: Tickets or mappings, e.g. ``supportkit._io.read_records(path)``.
+            now: As for :meth:`evaluate`, shared by all tickets.
+            strict: ``False`` reads tickets leniently; a ticket that still cannot be
+                evaluated (no ``created_at``) yields a report with no metrics and
+                the reason in ``problems`` instead of stopping the batch.
+            summary: An :class:`~supportkit.sla.AttainmentSummary` to add each
+                report to as it is yielded.
+
+        Yields:
+            One :class:`SLAReport` per ticket, in input order.
+        """
+        as_of = None if now is None else to_aware(now, field="now")
+        add = None if summary is None else summary.add
+        for i, raw in enumerate(tickets):
+            field = f"tickets[{i}]"
+            try:
+                ticket = as_ticket(raw, strict=strict, field=field)
+                report = _evaluate(self, ticket, as_of, field=field)
+            except InvalidTicket as exc:
+                if strict:
+                    raise
+                ident = raw.get("id") if isinstance(raw, Mapping) else None
+                report = SLAReport(
+                    None if ident is None else str(ident),
+                    None,
+                    as_of or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
+                    problems=(f"{field}: skipped: {exc}",),
+                )
+            if add is not None:
+                add(report)
+            yield report
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form, ``{"policies": [...]}``."""
+        return {"policies": [policy.to_dict() for policy in self.policies]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PolicySet:
+        """Build from ``{"policies": [...]}`` (each as :meth:`SLAPolicy.from_dict`)."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("policies"), list):
+            raise InvalidPolicy(
+                'a policy file must be a JSON object {"policies": [...]} '
+                f"(got {type(data).__name__}).",
+                field="policies",
+            )
+        return cls(
+            [
+                SLAPolicy.from_dict(item, field=f"policies[{i}]")
+                for i, item in enumerate(data["policies"])
+            ]
+        )
+
+    @classmethod
+    def from_json(cls, source: str | os.PathLike[str]) -> PolicySet:
+        """Build from a JSON file path or a JSON text."""
+        text = str(source)
+        if isinstance(source, os.PathLike) or not text.lstrip().startswith("{"):
+            path = Path(source)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InvalidPolicy(
+                    f"cannot read policy file {str(path)!r} ({exc.strerror}).",
+                    field="policies",
+                    value=str(path),
+                ) from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidPolicy(
+                f"policy file is not valid JSON ({exc.msg} at line {exc.lineno}).",
+                field="policies",
+            ) from exc
+        return cls.from_dict(data)
+
+
+def _evaluate(
+    pset: PolicySet, ticket: Ticket, now: _dt.datetime | None, *, field: str = "ticket"
+) -> SLAReport:
+    created = ticket.created_at
+    if created is None:
+        raise InvalidTicket(
+            f"{field}.created_at is missing; SLA clocks start when the ticket is created.",
+            field=f"{field}.created_at",
+        )
+    events = ticket.events
+    if now is None:
+        as_of = events[-1].at if events else created
+    else:
+        if now < created:
+            raise InvalidTicket(
+                f"now {now.isoformat()} is before {field}.created_at {created.isoformat()}.",
+                field="now",
+                value=now,
+            )
+        as_of = now
+        if events and events[-1].at > now:
+            events = tuple(e for e in events if e.at <= now)
+
+    # Policy timeline: chosen at creation and again at each priority change.
+    plans = pset._plans
+    cache: dict[str | None, _Plan | None] = {}
+
+    def choose(priority: str | None) -> _Plan | None:
+        if priority not in cache:
+            found = None
+            for plan in plans:
+                if plan.applies_to.matches(ticket, priority):
+                    found = plan
+                    break
+            cache[priority] = found
+        return cache[priority]
+
+    current = choose(ticket.priority)
+    timeline: list[tuple[_dt.datetime, _Plan | None]] = [(created, current)]
+    statuses: list[tuple[_dt.datetime, str]] = [(created, "new")]
+    # One pass cuts the stream into metric instances: (start, end, how it ended).
+    first: list[_Instance] = []
+    nexts: list[_Instance] = []
+    updates: list[_Instance] = []
+    first_done = responded = solved = False
+    next_start: _dt.datetime | None = None
+    update_start: _dt.datetime | None = None
+    first_solve: _dt.datetime | None = None
+    last_solve: _dt.datetime | None = None
+    status = "new"
+    for event in events:
+        kind = event.type
+        at = event.at
+        if kind == "reply":
+            by = event.by
+            if by == "customer":
+                if status in _REOPENED_BY_CUSTOMER:
+                    status = "open"
+                    solved = False
+                    statuses.append((at, status))
+                if responded and next_start is None:
+                    next_start = at
+                continue
+            if current is None or by not in current.responders:
+                continue
+            if not first_done:
+                first_done = True
+                if first_solve is None:
+                    first.append((created, at, "achieved"))
+            responded = True
+            if next_start is not None:
+                nexts.append((next_start, at, "achieved"))
+                next_start = None
+            if update_start is not None:
+                updates.append((update_start, at, "achieved"))
+            update_start = None if solved else at
+        elif kind == "status":
+            new = event.status
+            if new == status or new is None:
+                continue
+            status = new
+            statuses.append((at, status))
+            if new in _SOLVED:
+                if not solved:
+                    solved = True
+                    last_solve = at
+                    if first_solve is None:
+                        first_solve = at
+                        if not first_done:
+                            first.append((created, at, "stopped"))
+                    if next_start is not None:
+                        nexts.append((next_start, at, "stopped"))
+                        next_start = None
+                    if update_start is not None:
+                        updates.append((update_start, at, "stopped"))
+                        update_start = None
+            else:
+                solved = False
+        elif kind == "priority":
+            plan = choose(event.priority)
+            if plan is not current:
+                current = plan
+                timeline.append((at, plan))
+    if not first_done and first_solve is None:
+        first.append((created, as_of, "running"))
+    if next_start is not None:
+        nexts.append((next_start, as_of, "running"))
+    if update_start is not None:
+        updates.append((update_start, as_of, "running"))
+    if solved and last_solve is not None:
+        resolution: _Instance = (created, last_solve, "achieved")
+    else:
+        resolution = (created, as_of, "running")
+    instances = {
+        "first_response": first,
+        "next_response": nexts,
+        "periodic_update": updates,
+        "resolution": [resolution],
+    }
+
+    single = len(timeline) == 1
+
+    def policy_at(at: _dt.datetime) -> _Plan | None:
+        if single:
+            return timeline[0][1]
+        found = timeline[0][1]
+        for since, plan in timeline:
+            if since > at:
+                break
+            found = plan
+        return found
+
+    metrics: dict[str, MetricResult] = {}
+    for metric in METRICS:
+        if not any(p is not None and metric in p.targets for _, p in timeline):
+            continue
+        results = []
+        for start, end, how in instances[metric]:
+            plan = policy_at(end)
+            if plan is None or metric not in plan.targets:
+                continue
+            results.append(_measure(plan, metric, start, end, how=how, statuses=statuses))
+        if metric in ("next_response", "periodic_update"):
+            final = policy_at(as_of)
+            if results or (final is not None and metric in final.targets):
+                metrics[metric] = _combine(metric, results, final)
+        elif results:
+            metrics[metric] = results[0]
+    final_policy = timeline[-1][1]
+    problems = ticket.problems
+    if final_policy is None:
+        problems = (*problems, f"{field}: no policy applies.")
+    return SLAReport(
+        ticket.id,
+        None if final_policy is None else final_policy.name,
+        as_of,
+        metrics,
+        tuple((since, None if p is None else p.name) for since, p in timeline),
+        problems,
+    )
+
+
+def _segments(
+    statuses: list[tuple[_dt.datetime, str]],
+    start: _dt.datetime,
+    end: _dt.datetime,
+    excluded: frozenset[str] | tuple[str, ...],
+) -> list[tuple[_dt.datetime, _dt.datetime]]:
+    """The parts of ``[start, end]`` spent in statuses not in ``excluded``."""
+    out: list[tuple[_dt.datetime, _dt.datetime]] = []
+    run_from: _dt.datetime | None = None
+    current = statuses[0][1]
+    i = 1
+    n = len(statuses)
+    while i < n and statuses[i][0] <= start:
+        current = statuses[i][1]
+        i += 1
+    if current not in excluded:
+        run_from = start
+    while i < n and statuses[i][0] < end:
+        at, new = statuses[i]
+        i += 1
+        if new in excluded:
+            if run_from is not None:
+                if at > run_from:
+                    out.append((run_from, at))
+                run_from = None
+        elif run_from is None:
+            run_from = at
+    if run_from is not None and end > run_from:
+        out.append((run_from, end))
+    return out
+
+
+def _measure(
+    plan: _Plan,
+    metric: str,
+    start: _dt.datetime,
+    end: _dt.datetime,
+    *,
+    how: str,
+    statuses: list[tuple[_dt.datetime, str]],
+) -> MetricResult:
+    clock = plan.clocks[metric]
+    target = plan.targets[metric]
+    paused = False
+    excluded = plan.excluded[metric]
+    if excluded is not None:
+        if len(statuses) == 1 and statuses[0][1] not in excluded:
+            segments = [(start, end)]
+        else:
+            segments = _segments(statuses, start, end, excluded)
+            paused = how == "running" and (not segments or segments[-1][1] != end)
+    else:
+        segments = [(start, end)]
+    elapsed = _ZERO
+    due: _dt.datetime | None = None
+    for seg_start, seg_end in segments:
+        work = clock.between(seg_start, seg_end)
+        if due is None and elapsed + work >= target:
+            due = clock.add(seg_start, target - elapsed)
+        elapsed += work
+    if due is None:
+        due = clock.add(end, target - elapsed)
+    breached = end > due
+    if how == "achieved":
+        state = "breached" if breached else "met"
+    elif how == "stopped":
+        state = "breached" if breached else "stopped"
+    else:
+        state = "breached" if breached else "running"
+    return MetricResult(
+        metric,
+        plan.name,
+        target,
+        state,
+        start,
+        due,
+        end if how == "achieved" else None,
+        end if how == "stopped" else None,
+        breached,
+        due if breached else None,
+        elapsed,
+        target - elapsed,
+        paused,
+    )
+
+
+def _combine(metric: str, cycles: list[MetricResult], final: _Plan | None) -> MetricResult:
+    """Summarise a cycle metric: the last cycle's fields, breached if any cycle was."""
+    if not cycles:
+        assert final is not None
+        return MetricResult(
+            metric, final.name, final.targets[metric], "idle", None, None,
+            remaining=final.targets[metric],
+        )  # fmt: skip
+    last = cycles[-1]
+    first_breach = next((c for c in cycles if c.breached), None)
+    if first_breach is not None:
+        state = "breached"
+    elif last.state == "running":
+        state = "running"
+    elif any(c.state == "met" for c in cycles):
+        state = "met"
+    else:
+        state = "stopped"
+    return MetricResult(
+        metric,
+        last.policy,
+        last.target,
+        state,
+        last.started_at,
+        last.due_at,
+        last.achieved_at,
+        last.stopped_at,
+        first_breach is not None,
+        None if first_breach is None else first_breach.breach_at,
+        last.elapsed,
+        last.remaining,
+        last.paused,
+        tuple(cycles),
+    )

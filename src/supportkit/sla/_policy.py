@@ -1,0 +1,556 @@
+"""SLA policies: targets per metric, the calendar each is measured on, and when a policy applies.
+
+A policy is data. :class:`SLAPolicy` holds the targets; :class:`AppliesTo` says which
+tickets it covers; :class:`supportkit.sla.PolicySet` picks the first policy that
+applies. Everything is frozen, hashable and has a JSON form (``to_dict`` /
+``from_dict``), so policies can live in a host's database or a ``policies.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final, Generic, Protocol, TypeVar, runtime_checkable
+
+import attrs
+
+from supportkit._ticket import AUTHORS, STATUSES, Ticket
+from supportkit._time import to_timedelta
+from supportkit.exceptions import InvalidArgument, InvalidPolicy
+
+__all__ = [
+    "METRICS",
+    "AppliesTo",
+    "CalendarTime",
+    "SLAPolicy",
+    "WorkingTime",
+    "parse_duration",
+]
+
+#: The metrics a policy can set targets for, in report order.
+METRICS: Final = ("first_response", "next_response", "periodic_update", "resolution")
+
+_DURATION = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
+)
+_V = TypeVar("_V")
+_CLOCK = re.compile(r"^\s*(\d+):([0-5]\d)(?::([0-5]\d))?\s*$")
+
+
+@runtime_checkable
+class WorkingTime(Protocol):
+    """What an SLA clock needs from a calendar: :class:`~supportkit.sla.WorkCalendar` fits.
+
+    Any object with these two methods works, so a host can plug in its own calendar.
+    """
+
+    def add(self, start: _dt.datetime, duration: _dt.timedelta) -> _dt.datetime:
+        """Return the instant after ``duration`` of working time from ``start``."""
+
+    def between(self, start: _dt.datetime, end: _dt.datetime) -> _dt.timedelta:
+        """Return the working time in ``[start, end)``."""
+
+
+@attrs.frozen
+class CalendarTime:
+    """Plain elapsed time, 24/7 in every zone: the clock of a policy without a calendar.
+
+    >>> import datetime as dt
+    >>> start = dt.datetime(2024, 3, 1, 23, 0, tzinfo=dt.timezone.utc)
+    >>> CalendarTime().add(start, dt.timedelta(hours=2)).isoformat()
+    '2024-03-02T01:00:00+00:00'
+    """
+
+    def add(self, start: _dt.datetime, duration: _dt.timedelta) -> _dt.datetime:
+        """Return ``start + duration`` (absolute time, safe across DST)."""
+        return start + duration
+
+    def between(self, start: _dt.datetime, end: _dt.datetime) -> _dt.timedelta:
+        """Return ``end - start`` (zero when ``end`` is not after ``start``)."""
+        span = end - start
+        return span if span > _dt.timedelta(0) else _dt.timedelta(0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {"kind": "calendar_time"}
+
+
+def parse_duration(value: Any, *, field: str = "duration") -> _dt.timedelta:
+    """Read a duration: a ``timedelta``, seconds, ``"1h30m"``, ``"100s"`` or ``"08:30"``.
+
+    Days are not accepted on purpose: "one day" of working time is 9 hours on an
+    office calendar and 24 on a 24/7 one, so write the hours (``"27h"``).
+
+    >>> parse_duration("1h30m")
+    datetime.timedelta(seconds=5400)
+    >>> parse_duration("100s").total_seconds()
+    100.0
+    """
+    if isinstance(value, str):
+        text = value.strip().lower()
+        match = _CLOCK.match(text)
+        if match:
+            h, m, s = match.groups()
+            return _dt.timedelta(hours=int(h), minutes=int(m), seconds=int(s or 0))
+        match = _DURATION.match(text)
+        if text and match and any(match.groups()):
+            h, m, s = (float(x) if x else 0.0 for x in match.groups())
+            return _dt.timedelta(hours=h, minutes=m, seconds=s)
+        try:
+            return _dt.timedelta(seconds=float(text))
+        except ValueError:
+            raise InvalidPolicy(
+                f"{field} must be a duration such as '1h30m', '100s', '08:30' or a number "
+                f"of seconds (got {value!r}).",
+                field=field,
+                value=value,
+            ) from None
+    return to_timedelta(value, field=field)
+
+
+def _strings(value: Any, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        raise InvalidPolicy(
+            f"{field} must be a string or a list of strings (got {value!r}).",
+            field=field,
+            value=value,
+        )
+    out: list[str] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidPolicy(
+                f"{field}[{i}] must be a non-empty string (got {item!r}).",
+                field=f"{field}[{i}]",
+                value=item,
+            )
+        out.append(item.strip())
+    return tuple(sorted(set(out)))
+
+
+_APPLIES_KEYS: Final = ("channel", "priority", "tags", "fields")
+_TAG_KEYS: Final = ("any", "all", "none")
+
+
+@attrs.frozen
+class AppliesTo:
+    """Which tickets a policy covers; empty conditions match everything.
+
+    Build it from a mapping with :meth:`from_dict` (what ``applies_to=`` accepts)::
+
+        {"channel": ["chat", "messenger"], "priority": "urgent",
+         "tags": {"any": ["payouts"], "none": ["spam"]}, "fields": {"country": ["RU", "KZ"]}}
+
+    ``tags`` may also be a plain list, meaning ``{"any": [...]}``. A custom field
+    matches when its value (compared as a string) is one of those listed.
+
+    Attributes:
+        channel: Channels, any of which matches (empty: any channel).
+        priority: Priorities, any of which matches (empty: any priority).
+        tags_any: At least one of these tags.
+        tags_all: Every one of these tags.
+        tags_none: None of these tags.
+        fields: ``(name, allowed values)`` pairs, all of which must match.
+    """
+
+    channel: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    tags_any: tuple[str, ...] = ()
+    tags_all: tuple[str, ...] = ()
+    tags_none: tuple[str, ...] = ()
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None, *, field: str = "applies_to") -> AppliesTo:
+        """Read the JSON form; unknown keys are an error naming the key."""
+        if data is None:
+            return cls()
+        if isinstance(data, AppliesTo):
+            return data
+        if not isinstance(data, Mapping):
+            raise InvalidPolicy(
+                f"{field} must be a mapping such as {{'channel': ['chat']}} (got {data!r}).",
+                field=field,
+                value=data,
+            )
+        for key in data:
+            if key not in _APPLIES_KEYS:
+                raise InvalidPolicy(
+                    f"{field} has unknown key {key!r}; known keys are {list(_APPLIES_KEYS)}.",
+                    field=f"{field}.{key}",
+                    value=data[key],
+                )
+        tags = data.get("tags")
+        if tags is None or isinstance(tags, (str, list, tuple)):
+            tags = {"any": tags}
+        if not isinstance(tags, Mapping):
+            raise InvalidPolicy(
+                f"{field}.tags must be a list or a mapping with 'any', 'all', 'none' "
+                f"(got {tags!r}).",
+                field=f"{field}.tags",
+                value=tags,
+            )
+        for key in tags:
+            if key not in _TAG_KEYS:
+                raise InvalidPolicy(
+                    f"{field}.tags has unknown key {key!r}; known keys are {list(_TAG_KEYS)}.",
+                    field=f"{field}.tags.{key}",
+                    value=tags[key],
+                )
+        raw_fields = data.get("fields") or {}
+        if not isinstance(raw_fields, Mapping):
+            raise InvalidPolicy(
+                f"{field}.fields must be a mapping of field name to allowed values "
+                f"(got {raw_fields!r}).",
+                field=f"{field}.fields",
+                value=raw_fields,
+            )
+        fields = tuple(
+            sorted(
+                (
+                    str(name),
+                    _strings(
+                        [str(v) for v in allowed]
+                        if isinstance(allowed, (list, tuple))
+                        else str(allowed),
+                        f"{field}.fields.{name}",
+                    ),
+                )
+                for name, allowed in raw_fields.items()
+            )
+        )
+        return cls(
+            channel=tuple(c.lower() for c in _strings(data.get("channel"), f"{field}.channel")),
+            priority=tuple(p.lower() for p in _strings(data.get("priority"), f"{field}.priority")),
+            tags_any=_strings(tags.get("any"), f"{field}.tags.any"),
+            tags_all=_strings(tags.get("all"), f"{field}.tags.all"),
+            tags_none=_strings(tags.get("none"), f"{field}.tags.none"),
+            fields=fields,
+        )
+
+    def matches(self, ticket: Ticket, priority: str | None = None) -> bool:
+        """Return whether ``ticket`` is covered, with ``priority`` as its current priority."""
+        if self.channel and ticket.channel not in self.channel:
+            return False
+        if self.priority and priority not in self.priority:
+            return False
+        if self.tags_any or self.tags_all or self.tags_none:
+            tags = set(ticket.tags)
+            if self.tags_any and tags.isdisjoint(self.tags_any):
+                return False
+            if self.tags_all and not tags.issuperset(self.tags_all):
+                return False
+            if self.tags_none and not tags.isdisjoint(self.tags_none):
+                return False
+        for name, allowed in self.fields:
+            value = ticket.fields.get(name)
+            if value is None or str(value) not in allowed:
+                return False
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (only the conditions that are set)."""
+        out: dict[str, Any] = {}
+        if self.channel:
+            out["channel"] = list(self.channel)
+        if self.priority:
+            out["priority"] = list(self.priority)
+        tags = {
+            key: list(values)
+            for key, values in (
+                ("any", self.tags_any),
+                ("all", self.tags_all),
+                ("none", self.tags_none),
+            )
+            if values
+        }
+        if tags:
+            out["tags"] = tags
+        if self.fields:
+            out["fields"] = {name: list(values) for name, values in self.fields}
+        return out
+
+
+class _FrozenMap(Mapping[str, _V], Generic[_V]):
+    """A read-only, hashable mapping keyed by metric, in :data:`METRICS` order."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: tuple[tuple[str, _V], ...]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> _V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._items == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_FrozenMap, (tuple(self._items.items()),))
+
+
+def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
+    if isinstance(value, _FrozenMap):
+        return value
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidPolicy(
+            f"targets must be a non-empty mapping such as {{'first_response': "
+            f"timedelta(minutes=15)}} (got {value!r}).",
+            field="targets",
+            value=value,
+        )
+    items: dict[str, _dt.timedelta] = {}
+    for key, raw in value.items():
+        if key not in METRICS:
+            raise InvalidPolicy(
+                f"targets has unknown metric {key!r}; known metrics are {list(METRICS)}.",
+                field=f"targets.{key}",
+                value=key,
+            )
+        target = parse_duration(raw, field=f"targets.{key}")
+        if target <= _dt.timedelta(0):
+            raise InvalidPolicy(
+                f"targets.{key} must be a positive duration (got {raw!r}).",
+                field=f"targets.{key}",
+                value=raw,
+            )
+        items[key] = target
+    return _FrozenMap(tuple((m, items[m]) for m in METRICS if m in items))
+
+
+def _clock(value: Any, field: str = "calendar") -> WorkingTime:
+    if value is None:
+        return CalendarTime()
+    if isinstance(value, (str, Mapping)):
+        import importlib
+
+        presets: Any = importlib.import_module("supportkit.sla._presets")
+        clock: WorkingTime = presets.calendar_from(value, field=field)
+        return clock
+    if not isinstance(value, WorkingTime):
+        raise InvalidArgument(
+            f"{field} must be a WorkCalendar (or any object with add() and between()), "
+            f"a preset name, a calendar dict or None (got {value!r}).",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _calendars(value: Any) -> _FrozenMap[WorkingTime]:
+    if isinstance(value, _FrozenMap):
+        return value
+    if not value:
+        return _FrozenMap(())
+    if not isinstance(value, Mapping):
+        raise InvalidPolicy(
+            f"calendars must map a metric name to a calendar (got {value!r}).",
+            field="calendars",
+            value=value,
+        )
+    for key in value:
+        if key not in METRICS:
+            raise InvalidPolicy(
+                f"calendars has unknown metric {key!r}; known metrics are {list(METRICS)}.",
+                field=f"calendars.{key}",
+                value=key,
+            )
+    return _FrozenMap(tuple((m, _clock(value[m], f"calendars.{m}")) for m in METRICS if m in value))
+
+
+def _statuses(value: Any) -> tuple[str, ...]:
+    items = _strings(value, "pause_statuses")
+    for item in items:
+        if item not in STATUSES or item in ("solved", "closed"):
+            allowed = [s for s in STATUSES if s not in ("solved", "closed")]
+            raise InvalidPolicy(
+                f"pause_statuses has {item!r}; use statuses from {allowed} (solved and "
+                "closed already stop the clocks).",
+                field="pause_statuses",
+                value=item,
+            )
+    return items
+
+
+def _responders(value: Any) -> tuple[str, ...]:
+    items = _strings(value, "responders")
+    allowed = [a for a in AUTHORS if a != "customer"]
+    if not items:
+        raise InvalidPolicy(
+            f"responders must name at least one of {allowed} (got {value!r}).",
+            field="responders",
+            value=value,
+        )
+    for item in items:
+        if item not in allowed:
+            raise InvalidPolicy(
+                f"responders has {item!r}; a response comes from one of {allowed}.",
+                field="responders",
+                value=item,
+            )
+    return items
+
+
+def _metrics(value: Any) -> tuple[str, ...]:
+    items = _strings(value, "paused_metrics")
+    for item in items:
+        if item not in METRICS:
+            raise InvalidPolicy(
+                f"paused_metrics has unknown metric {item!r}; known metrics are {list(METRICS)}.",
+                field="paused_metrics",
+                value=item,
+            )
+    return items
+
+
+def _applies(value: Any) -> AppliesTo:
+    return AppliesTo.from_dict(value)
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPolicy(
+            f"name must be a non-empty string (got {value!r}).", field="name", value=value
+        )
+    return value.strip()
+
+
+@attrs.frozen
+class SLAPolicy:
+    """Targets for the SLA metrics of the tickets a policy applies to.
+
+    Args:
+        name: Shown in reports (``SLAReport[metric].policy``).
+        targets: Metric → working time allowed: ``first_response`` (creation to the
+            first counting reply), ``next_response`` (a customer reply after an
+            answer to the next counting reply; each such customer reply starts a new
+            cycle), ``periodic_update`` (a counting reply at least every so often
+            while the ticket is unsolved), ``resolution`` (creation to solved).
+            Values are ``timedelta``, seconds or strings like ``"4h"``.
+        calendar: The working time the targets are measured in: a
+            :class:`~supportkit.sla.WorkCalendar` (or anything with ``add`` and
+            ``between``), a preset name, or ``None`` for plain 24/7 time.
+        applies_to: Which tickets: a mapping (see :class:`AppliesTo`) or ``None`` for all.
+        pause_statuses: Statuses during which the paused metrics stop counting.
+        paused_metrics: The metrics that pause (``resolution`` and ``periodic_update``).
+        responders: Who counts as responding: ``("agent",)`` by default; add
+            ``"bot"`` and/or ``"rule"`` to count automated answers.
+        calendars: Per-metric calendars overriding ``calendar`` (e.g. first response
+            24/7, resolution in office hours).
+
+    Raises:
+        InvalidPolicy: an unknown metric, a non-positive target, an unknown status
+            or responder (the message names it).
+    """
+
+    name: str = attrs.field(converter=_name)
+    targets: Mapping[str, _dt.timedelta] = attrs.field(converter=_targets)
+    calendar: WorkingTime = attrs.field(default=None, converter=_clock)
+    applies_to: AppliesTo = attrs.field(default=None, kw_only=True, converter=_applies)
+    pause_statuses: tuple[str, ...] = attrs.field(
+        default=("waiting_customer",), kw_only=True, converter=_statuses
+    )
+    paused_metrics: tuple[str, ...] = attrs.field(
+        default=("periodic_update", "resolution"), kw_only=True, converter=_metrics
+    )
+    responders: tuple[str, ...] = attrs.field(
+        default=("agent",), kw_only=True, converter=_responders
+    )
+    calendars: Mapping[str, WorkingTime] = attrs.field(
+        default=None, kw_only=True, converter=_calendars
+    )
+
+    def clock(self, metric: str) -> WorkingTime:
+        """Return the calendar ``metric`` is measured on."""
+        return self.calendars.get(metric, self.calendar)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form; calendars must have ``to_dict`` themselves.
+
+        Raises:
+            InvalidPolicy: a calendar without a ``to_dict`` method.
+        """
+        out: dict[str, Any] = {
+            "name": self.name,
+            "targets": {m: t.total_seconds() for m, t in self.targets.items()},
+            "calendar": _calendar_dict(self.calendar, "calendar"),
+        }
+        if self.calendars:
+            out["calendars"] = {
+                m: _calendar_dict(c, f"calendars.{m}") for m, c in self.calendars.items()
+            }
+        out["applies_to"] = self.applies_to.to_dict()
+        out["pause_statuses"] = list(self.pause_statuses)
+        out["paused_metrics"] = list(self.paused_metrics)
+        out["responders"] = list(self.responders)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, field: str = "policy") -> SLAPolicy:
+        """Build a policy from its JSON form; errors name the path (``policies[1].targets``).
+
+        ``calendar`` may be a :meth:`WorkCalendar.to_dict` mapping, a preset name
+        (see :func:`supportkit.sla.preset`) or ``null`` for 24/7 time.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidPolicy(f"{field} must be a mapping (got {data!r}).", field=field)
+        known = (
+            "name",
+            "targets",
+            "calendar",
+            "calendars",
+            "applies_to",
+            "pause_statuses",
+            "paused_metrics",
+            "responders",
+        )
+        for key in data:
+            if key not in known:
+                raise InvalidPolicy(
+                    f"{field} has unknown key {key!r}; known keys are {list(known)}.",
+                    field=f"{field}.{key}",
+                    value=data[key],
+                )
+        kwargs = {k: data[k] for k in known[3:] if k in data}
+        try:
+            return cls(
+                data.get("name"),
+                data.get("targets"),
+                _clock(data.get("calendar"), f"{field}.calendar"),
+                **kwargs,
+            )
+        except (InvalidPolicy, InvalidArgument) as exc:
+            if exc.field and not exc.field.startswith(field):
+                message = f"{field}.{exc}"
+                raise type(exc)(message, field=f"{field}.{exc.field}", value=exc.value) from exc
+            raise
+
+
+def _calendar_dict(calendar: Any, field: str) -> Any:
+    if isinstance(calendar, CalendarTime):
+        return None
+    to_dict = getattr(calendar, "to_dict", None)
+    if to_dict is None:
+        raise InvalidPolicy(
+            f"{field} {calendar!r} has no to_dict(); use a WorkCalendar to store policies as JSON.",
+            field=field,
+            value=calendar,
+        )
+    return to_dict()
