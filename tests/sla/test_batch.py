@@ -114,3 +114,13 @@ def test_merging_different_metrics_is_an_error() -> None:
 def test_summary_lookup_of_unknown_key() -> None:
     with pytest.raises(KeyError, match="no reports counted"):
         AttainmentSummary()["p", "first_response"]
+
+
+def test_attained_is_what_rates_count() -> None:
+    policy = SLAPolicy("p", {"first_response": H, "next_response": H}, None)
+    created = "2024-10-07T10:00:00+03:00"
+    report = PolicySet([policy]).evaluate({"created_at": created}, now="2024-10-07T10:10:00+03:00")
+    assert report["first_response"].attained is None  # running
+    assert report["next_response"].attained is None  # idle
+    late = PolicySet([policy]).evaluate({"created_at": created}, now="2024-10-07T11:10:00+03:00")
+    assert late["first_response"].attained is False

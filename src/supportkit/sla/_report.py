@@ -62,6 +62,17 @@ class MetricResult:
     paused: bool = False
     cycles: tuple[MetricResult, ...] = ()
 
+    @property
+    def attained(self) -> bool | None:
+        """``True`` when met, ``False`` when breached, ``None`` while undecided.
+
+        Undecided: ``running``, ``stopped`` (solved before it was achieved, on time)
+        and ``idle``. This is what attainment rates count.
+        """
+        if self.breached:
+            return False
+        return True if self.state == "met" else None
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (durations in seconds, instants ISO-8601)."""
         out: dict[str, Any] = {
