@@ -66,9 +66,7 @@ def register(sub: Any) -> None:
         help="output format (default: text, or from the --output extension)",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument(
-        "--tz", default="UTC", help="time zone weeks are counted in (default: UTC)"
-    )
+    parser.add_argument("--tz", default="UTC", help="time zone weeks are counted in (default: UTC)")
     parser.add_argument(
         "--top", type=int, default=5, metavar="N", help="top categories per week (default 5)"
     )

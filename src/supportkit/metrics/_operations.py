@@ -12,7 +12,7 @@ from supportkit._time import to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._base import TicketAccumulator, WorkingTime, check_calendar
 from supportkit.metrics._percentiles import ExactStore, LogSketch, make_store, summarise
-from supportkit.metrics._periods import period_key, resolve_period, resolve_tz, span
+from supportkit.metrics._periods import Keyer, resolve_period, resolve_tz, span
 from supportkit.metrics._records import TicketView
 from supportkit.metrics._results import (
     BacklogPeriod,
@@ -275,7 +275,7 @@ class Backlog(TicketAccumulator):
             snowball (default 3).
     """
 
-    __slots__ = ("_arrived", "_closed", "_k", "_period", "_tz")
+    __slots__ = ("_arrived", "_closed", "_k", "_key", "_period", "_tz")
 
     def __init__(
         self, *, period: str = "week", tz: Any = None, k: int = 3, strict: bool = True
@@ -286,16 +286,20 @@ class Backlog(TicketAccumulator):
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise InvalidValue(f"k must be a positive integer (got {k!r}).", field="k", value=k)
         self._k = k
+        self._key = Keyer(self._period, self._tz)
         self._arrived: Counter[str] = Counter()
         self._closed: Counter[str] = Counter()
 
     def _add_view(self, view: TicketView) -> None:
         if view.created is None:
             return
-        self._arrived[period_key(view.created, self._period, self._tz)] += 1
+        self._add_keyed(view, self._key(view.created))
+
+    def _add_keyed(self, view: TicketView, key: str) -> None:
+        self._arrived[key] += 1
         resolved = view.facts.resolved_at
         if resolved is not None:
-            self._closed[period_key(resolved, self._period, self._tz)] += 1
+            self._closed[self._key(resolved)] += 1
 
     def _merge(self, other: Backlog) -> None:
         self._arrived.update(other._arrived)
@@ -337,7 +341,7 @@ class ContactRate(TicketAccumulator):
         tz: The zone periods are counted in (default UTC).
     """
 
-    __slots__ = ("_applications", "_contacts", "_period", "_tz")
+    __slots__ = ("_applications", "_contacts", "_key", "_period", "_tz")
 
     def __init__(
         self,
@@ -350,6 +354,7 @@ class ContactRate(TicketAccumulator):
         super().__init__(strict=strict)
         self._period = resolve_period(period)
         self._tz = resolve_tz(tz)
+        self._key = Keyer(self._period, self._tz)
         self._applications = dict(applications or {})
         for key, n in self._applications.items():
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -362,7 +367,7 @@ class ContactRate(TicketAccumulator):
 
     def _add_view(self, view: TicketView) -> None:
         if view.created is not None:
-            self._contacts[period_key(view.created, self._period, self._tz)] += 1
+            self._contacts[self._key(view.created)] += 1
 
     def _merge(self, other: ContactRate) -> None:
         self._contacts.update(other._contacts)

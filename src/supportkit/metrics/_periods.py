@@ -85,3 +85,39 @@ def span(first: str, last: str) -> list[str]:
     while out[-1] < last:
         out.append(next_period(out[-1]))
     return out
+
+
+class Keyer:
+    """``keyer(at) -> period key``, memoised per 15-minute slot of UTC time.
+
+    Every time zone in use since the 1970s is offset from UTC by a multiple of 15
+    minutes and changes offset on such a boundary, so all instants of one 15-minute
+    UTC slot share a local date; the slot's key is computed once. A slot whose local
+    offset is not a multiple of 15 minutes (historic local mean time) is never cached.
+    """
+
+    __slots__ = ("_cache", "period", "tz")
+
+    def __init__(self, period: str, tz: _dt.tzinfo) -> None:
+        self.period = period
+        self.tz = tz
+        self._cache: dict[int, str] = {}
+
+    def __call__(self, at: _dt.datetime) -> str:
+        slot = int(at.timestamp() // 900)
+        key = self._cache.get(slot)
+        if key is None:
+            local = at.astimezone(self.tz)
+            key = key_of_date(local.date(), self.period)
+            offset = local.utcoffset()
+            if offset is not None and offset.total_seconds() % 900 == 0:
+                self._cache[slot] = key
+        return key
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"period": self.period, "tz": self.tz}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.period = state["period"]
+        self.tz = state["tz"]
+        self._cache = {}

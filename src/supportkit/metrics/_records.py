@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any, Final
 
 from supportkit._ticket import (
@@ -133,52 +134,60 @@ def _from_ticket(ticket: Ticket) -> TicketView:
     )
 
 
-def _aware(text: Any) -> _dt.datetime | None:
-    if type(text) is not str:
-        return None
-    try:
-        value = _fromiso(text)
-    except ValueError:
-        return None
-    return None if value.tzinfo is None else value
+def _extras_ok(ev: dict[str, Any]) -> bool:
+    if not ev.keys() <= _EVENT_KEYS:
+        return False
+    for key in ("by", "status", "priority", "assignee"):
+        value = ev.get(key)
+        if value is not None and type(value) is not str:
+            return False
+    return True
 
 
-def _low(value: Any) -> tuple[bool, str | None]:
-    if value is None or value == "":
-        return True, None
-    if type(value) is not str:
-        return False, None
-    return True, value.strip().lower()
+_RATINGS: dict[str, int | float | str | None] = {}
 
 
 def _fast(raw: dict[str, Any]) -> TicketView | None:
+    """Read a well-formed JSON row; ``None`` means "let as_ticket decide"."""
+    try:
+        return _fast_unchecked(raw)
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
     if not raw.keys() <= _KNOWN:
         return None
     created_raw = raw.get("created_at")
     created: _dt.datetime | None = None
     if created_raw is not None and created_raw != "":
-        created = _aware(created_raw)
-        if created is None:
+        if type(created_raw) is not str:
             return None
-    ok, channel = _low(raw.get("channel"))
-    if not ok:
-        return None
-    for key in ("subject", "body"):
+        created = _fromiso(created_raw)
+        if created.tzinfo is None:
+            return None
+    channel = raw.get("channel")
+    if channel is not None:
+        if type(channel) is not str:
+            return None
+        channel = channel.strip().lower() or None
+    for key in ("subject", "body", "priority"):
         text = raw.get(key)
         if text is not None and type(text) is not str:
             return None
-    priority = raw.get("priority")
-    if priority is not None and type(priority) is not str:
-        return None
     tags_raw = raw.get("tags")
     tags: tuple[str, ...] = ()
     if tags_raw:
         if type(tags_raw) is not list:
             return None
         for tag in tags_raw:
-            if type(tag) is not str:
+            if type(tag) is not str or not tag or tag != tag.strip():
                 return None
-        tags = tuple(dict.fromkeys(s for s in (t.strip() for t in tags_raw) if s))
+        tags = (
+            tuple(tags_raw)
+            if len(set(tags_raw)) == len(tags_raw)
+            else tuple(dict.fromkeys(tags_raw))
+        )
     fields = raw.get("fields")
     if fields is not None and type(fields) is not dict:
         return None
@@ -186,8 +195,15 @@ def _fast(raw: dict[str, Any]) -> TicketView | None:
     rating: int | float | str | None
     if rating_raw is None or type(rating_raw) is int:
         rating = rating_raw
-    elif type(rating_raw) in (str, float):
-        rating = _rating(rating_raw, "ticket.rating")
+    elif type(rating_raw) is str:
+        if rating_raw in _RATINGS:
+            rating = _RATINGS[rating_raw]
+        else:
+            rating = _rating(rating_raw, "ticket.rating")
+            if len(_RATINGS) < 4096:
+                _RATINGS[rating_raw] = rating
+    elif type(rating_raw) is float:
+        rating = rating_raw
     else:
         return None
     events_raw = raw.get("events")
@@ -195,39 +211,45 @@ def _fast(raw: dict[str, Any]) -> TicketView | None:
     if events_raw:
         if type(events_raw) is not list:
             return None
+        append = events.append
+        ordered = True
+        prev: _dt.datetime | None = None
         for ev in events_raw:
-            if type(ev) is not dict or not ev.keys() <= _EVENT_KEYS:
+            if type(ev) is not dict:
                 return None
-            at = _aware(ev.get("at"))
-            if at is None or (created is not None and at < created):
-                return None
-            ok, kind = _low(ev.get("type"))
-            if not ok or kind not in _TYPES:
-                return None
-            ok, by = _low(ev.get("by"))
-            if not ok:
-                return None
-            ok, status = _low(ev.get("status"))
-            if not ok:
-                return None
-            if kind in ("reply", "note") and by not in _AUTHORS:
-                return None
-            if kind == "status" and status not in _STATUSES:
-                return None
-            if kind == "priority" and not ev.get("priority"):
-                return None
-            for key in ("priority", "assignee"):
-                extra = ev.get(key)
-                if extra is not None and type(extra) is not str:
+            kind = ev.get("type")
+            by: str | None = None
+            status: str | None = None
+            if kind in {"reply", "note"}:
+                by = ev.get("by")
+                if by not in _AUTHORS:
                     return None
-            events.append((at, kind, by, status))
-        if len(events) > 1:
+                if len(ev) > 3 and not _extras_ok(ev):
+                    return None
+            elif kind == "status":
+                status = ev.get("status")
+                if status not in _STATUSES:
+                    return None
+                if len(ev) > 3 and not _extras_ok(ev):
+                    return None
+            elif kind in {"assign", "priority"}:
+                if not _extras_ok(ev) or (kind == "priority" and not ev.get("priority")):
+                    return None
+            else:
+                return None
+            at = _fromiso(ev["at"])
+            if at.tzinfo is None or (created is not None and at < created):
+                return None
+            if prev is not None and at < prev:
+                ordered = False
+            prev = at
+            append((at, kind, by, status))
+        if not ordered:
             events.sort(key=_first)
     return TicketView(channel, tags, created, rating, tuple(events), fields)
 
 
-def _first(event: EventTuple) -> _dt.datetime:
-    return event[0]
+_first = itemgetter(0)
 
 
 def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> TicketView:
@@ -253,7 +275,8 @@ def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> Tic
 
 
 def _is_frame(data: Any) -> bool:
-    return type(data).__module__.startswith("pandas.") and hasattr(data, "itertuples")
+    module = type(data).__module__
+    return (module == "pandas" or module.startswith("pandas.")) and hasattr(data, "itertuples")
 
 
 def _clean(value: Any) -> Any:

@@ -19,7 +19,7 @@ from supportkit.metrics._operations import (
     ResolutionTimes,
     ResponseTimes,
 )
-from supportkit.metrics._periods import period_key, period_start, resolve_tz
+from supportkit.metrics._periods import Keyer, period_start, resolve_tz
 from supportkit.metrics._records import TicketView
 from supportkit.metrics._results import (
     BacklogTrend,
@@ -195,7 +195,9 @@ class WeeklyReport(TicketAccumulator):
         "_automation",
         "_backlog",
         "_calendar",
-        "_days",
+        "_first",
+        "_key",
+        "_last",
         "_mean",
         "_one_touch",
         "_options",
@@ -235,7 +237,9 @@ class WeeklyReport(TicketAccumulator):
         )
         self._mean = MeanScore("5", unknown="skip")
         self._weeks: dict[str, tuple[list[int], CSAT, ResponseTimes]] = {}
-        self._days: list[_dt.date] = []
+        self._key = Keyer("week", self._tz)
+        self._first: _dt.datetime | None = None
+        self._last: _dt.datetime | None = None
         self._options = (str(self._tz), n, k, sketch, self._top._config(), repr(scale))
         self._week(_UNDATED)  # validates the scale and the sketch once
 
@@ -254,15 +258,11 @@ class WeeklyReport(TicketAccumulator):
         if created is None:
             key = _UNDATED
         else:
-            day = created.astimezone(self._tz).date()
-            days = self._days
-            if not days:
-                days.extend((day, day))
-            elif day < days[0]:
-                days[0] = day
-            elif day > days[1]:
-                days[1] = day
-            key = period_key(created, "week", self._tz)
+            if self._first is None or created < self._first:
+                self._first = created
+            if self._last is None or created > self._last:
+                self._last = created
+            key = self._key(created)
         count, csat, response = self._weeks.get(key) or self._week(key)
         count[0] += 1
         rating = view.rating
@@ -275,8 +275,9 @@ class WeeklyReport(TicketAccumulator):
         self._reopen._add_view(view)
         self._one_touch._add_view(view)
         self._resolution._add_view(view)
-        self._backlog._add_view(view)
-        self._top._add_view(view)
+        if created is not None:
+            self._backlog._add_keyed(view, key)
+            self._top._add_keyed(view, key)
 
     def _merge(self, other: WeeklyReport) -> None:
         for key, (count, csat, response) in other._weeks.items():
@@ -291,12 +292,12 @@ class WeeklyReport(TicketAccumulator):
         self._backlog.merge(other._backlog)
         self._top.merge(other._top)
         self._mean.merge(other._mean)
-        if other._days:
-            if not self._days:
-                self._days.extend(other._days)
-            else:
-                self._days[0] = min(self._days[0], other._days[0])
-                self._days[1] = max(self._days[1], other._days[1])
+        for moment in (other._first, other._last):
+            if moment is not None:
+                if self._first is None or moment < self._first:
+                    self._first = moment
+                if self._last is None or moment > self._last:
+                    self._last = moment
 
     def _config(self) -> tuple[Any, ...]:
         return self._options
@@ -328,8 +329,8 @@ class WeeklyReport(TicketAccumulator):
         )
         return Report(
             tickets=total,
-            first_day=self._days[0] if self._days else None,
-            last_day=self._days[1] if self._days else None,
+            first_day=None if self._first is None else self._first.astimezone(self._tz).date(),
+            last_day=None if self._last is None else self._last.astimezone(self._tz).date(),
             working_time=self._calendar is not None,
             tz=str(self._tz),
             weeks=tuple(rows),

@@ -240,6 +240,8 @@ class _PointCounter:
                     number = math.nan
                 if number == int(number) if math.isfinite(number) else False:
                     index = self._lookup.get(int(number))
+            if index is not None and len(self._lookup) < 4096:
+                self._lookup[value] = index  # remember "Отлично" next to "отлично"
         if index is not None:
             return index
         if self._unknown == "skip":

@@ -11,7 +11,7 @@ import attrs
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._base import TicketAccumulator
 from supportkit.metrics._periods import (
-    period_key,
+    Keyer,
     period_start,
     previous_period,
     resolve_period,
@@ -132,7 +132,18 @@ class TopCategories(TicketAccumulator):
     Ties are ordered by category name, so the result never depends on input order.
     """
 
-    __slots__ = ("_by", "_cache", "_cmap", "_counts", "_n", "_period", "_totals", "_tz")
+    __slots__ = (
+        "_by",
+        "_cache",
+        "_cmap",
+        "_combos",
+        "_counts",
+        "_key",
+        "_n",
+        "_period",
+        "_totals",
+        "_tz",
+    )
 
     def __init__(
         self,
@@ -154,9 +165,11 @@ class TopCategories(TicketAccumulator):
         self._n = n
         self._period = resolve_period(period)
         self._tz = resolve_tz(tz)
+        self._key = Keyer(self._period, self._tz)
         self._cmap = categories if isinstance(categories, CategoryMap) else CategoryMap(categories)
         self._by = by
         self._cache: dict[tuple[str | None, str], str | None] = {}
+        self._combos: dict[tuple[str | None, tuple[str, ...]], tuple[str, ...]] = {}
         self._counts: dict[str, Counter[str]] = {}
         self._totals: Counter[str] = Counter()
 
@@ -173,12 +186,21 @@ class TopCategories(TicketAccumulator):
     def _add_view(self, view: TicketView) -> None:
         if view.created is None:
             return
-        key = period_key(view.created, self._period, self._tz)
+        self._add_keyed(view, self._key(view.created))
+
+    def _add_keyed(self, view: TicketView, key: str) -> None:
         self._totals[key] += 1
         raw = view.tags if self._by == "tags" else ((view.category,) if view.category else ())
         if not raw:
             return
-        cats = {c for c in (self._category(view.country, t) for t in raw) if c is not None}
+        combo = (view.country, raw)
+        cats = self._combos.get(combo)
+        if cats is None:
+            cats = tuple(
+                sorted({c for c in (self._category(view.country, t) for t in raw) if c is not None})
+            )
+            if len(self._combos) < 65536:
+                self._combos[combo] = cats
         counter = self._counts.get(key)
         if counter is None:
             counter = self._counts[key] = Counter()
@@ -195,6 +217,7 @@ class TopCategories(TicketAccumulator):
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state["_cache"] = {}
+        state["_combos"] = {}
         return state
 
     def result(self) -> list[Period]:

@@ -1,0 +1,272 @@
+"""Benchmark: the weekly report over a streamed JSON Lines export, and accumulator throughput.
+
+Run ``python benchmarks/metrics_bench.py`` (1,000,000 tickets) or ``--quick`` (100,000).
+The script writes its own synthetic export into a temporary directory, then measures in
+fresh child processes (so the peak RSS printed is the report's own):
+
+1. ``weekly_report`` streamed from JSONL with exact percentiles, and with the
+   bounded-memory sketch (``sketch=0.01``);
+2. the pandas baseline on the same file: ``read_json(lines=True)`` + vectorised weekly
+   volume / CSAT / median first response (a subset of the report), on at most 200,000
+   tickets because it holds everything in memory — the per-ticket ratio is printed;
+3. ``CSAT``/``NPS`` throughput: per-call ``add``, ``add_many``, and pandas
+   ``Series.map(...).value_counts()`` for the same ratings.
+
+Targets (issue 7): the full report on 1,000,000 tickets under 20 s on one core with
+bounded memory, and at least 1,000,000 ratings/s into CSAT and NPS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHANNELS = ("email", "chat", "messenger")
+TAGS = (
+    "payouts",
+    "acts",
+    "receipts",
+    "self_employed",
+    "my_tax",
+    "registration",
+    "password",
+    "white_screen",
+    "interest",
+    "passport",
+)
+LABELS = ("Отлично", "Хорошо", "Плохо")
+MSK = dt.timezone(dt.timedelta(hours=3))
+
+
+def generate(path: Path, n: int, seed: int = 7) -> None:
+    """Write ``n`` synthetic tickets (Oct 2024 – Mar 2025) to ``path`` as JSON Lines."""
+    rng = random.Random(seed)
+    start = dt.datetime(2024, 10, 1, tzinfo=MSK)
+    span = 180 * 86400
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            created = start + dt.timedelta(seconds=rng.randrange(span))
+            channel = rng.choice(CHANNELS)
+            t = created
+            events = []
+            if rng.random() < 0.45:
+                t += dt.timedelta(seconds=rng.randint(2, 30))
+                events.append(
+                    {"at": t.isoformat(), "type": "reply", "by": rng.choice(("bot", "rule"))}
+                )
+            if rng.random() < 0.6:
+                for _ in range(rng.randint(1, 3)):
+                    t += dt.timedelta(seconds=int(rng.expovariate(1 / 1800)) + 5)
+                    events.append({"at": t.isoformat(), "type": "reply", "by": "agent"})
+                    if rng.random() < 0.5:
+                        t += dt.timedelta(seconds=int(rng.expovariate(1 / 3600)) + 5)
+                        events.append({"at": t.isoformat(), "type": "reply", "by": "customer"})
+            if rng.random() < 0.9:
+                t += dt.timedelta(seconds=rng.randint(60, 7200))
+                events.append({"at": t.isoformat(), "type": "status", "status": "solved"})
+                if rng.random() < 0.03:
+                    t += dt.timedelta(hours=rng.randint(1, 48))
+                    events.append({"at": t.isoformat(), "type": "status", "status": "open"})
+            if rng.random() < 0.4:
+                rating = (
+                    rng.choice(LABELS) if channel != "email" else rng.choice((5, 5, 5, 4, 3, 2, 1))
+                )
+            else:
+                rating = None
+            ticket = {
+                "id": f"T-{i:07d}",
+                "channel": channel,
+                "subject": "",
+                "body": "Добрый день! Не пришла выплата за прошлую неделю, акты подписаны.",
+                "tags": rng.sample(TAGS, 1 if rng.random() < 0.85 else 2),
+                "priority": "normal",
+                "created_at": created.isoformat(),
+                "events": events,
+                "rating": rating,
+                "fields": {"country": rng.choice(("RU", "RU", "RU", "KZ", "ES", "MX"))},
+            }
+            out.write(json.dumps(ticket, ensure_ascii=False))
+            out.write("\n")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_report(path: str, sketch: float | None) -> dict[str, float]:
+    from supportkit._io import read_records
+    from supportkit.metrics import WeeklyReport
+
+    before = peak_rss_mb()
+    t0 = time.perf_counter()
+    acc = WeeklyReport(tz="Europe/Moscow", sketch=sketch)
+    acc.add_many(read_records(path))
+    report = acc.result()
+    text = report.render("html")
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "rss_mb": peak_rss_mb(),
+        "rss_before_mb": before,
+        "tickets": report.tickets,
+        "csat": report.csat.value or 0.0,
+        "p50": report.response.p50.total_seconds() if report.response.p50 else 0.0,
+        "html_kb": len(text) / 1024,
+    }
+
+
+def child_pandas(path: str, limit: int) -> dict[str, float]:
+    import pandas as pd
+
+    before = peak_rss_mb()
+    t0 = time.perf_counter()
+    frame = pd.read_json(path, lines=True, nrows=limit)
+    created = pd.to_datetime(frame["created_at"], utc=True)
+    week = created.dt.tz_convert("Europe/Moscow").dt.strftime("%G-W%V")
+    events = frame[["events"]].assign(created=created).explode("events").dropna()
+    ev = pd.json_normalize(events["events"].tolist())
+    ev.index = events.index
+    ev = ev[(ev["type"] == "reply") & (ev["by"] == "agent")]
+    first = pd.to_datetime(ev["at"], utc=True).groupby(level=0).min()
+    response = (first - created.loc[first.index]).dt.total_seconds()
+    satisfied = {"Отлично": 1, "Хорошо": 1, "Плохо": 0, 5: 1, 4: 1, 3: 0, 2: 0, 1: 0}
+    sat = frame["rating"].map(satisfied)
+    table = (
+        pd.DataFrame({"week": week, "sat": sat})
+        .groupby("week")
+        .agg(tickets=("sat", "size"), csat=("sat", "mean"))
+    )
+    table["p50"] = response.groupby(week.loc[response.index]).median()
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "rss_mb": peak_rss_mb(),
+        "rss_before_mb": before,
+        "tickets": float(len(frame)),
+        "weeks": float(len(table)),
+    }
+
+
+def run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def throughput(n: int) -> list[tuple[str, float]]:
+    from supportkit.metrics import CSAT, NPS
+
+    rng = random.Random(3)
+    labels = [rng.choice(LABELS) for _ in range(n)]
+    scores = [rng.randint(0, 10) for _ in range(n)]
+    rows: list[tuple[str, float]] = []
+
+    def timed(name: str, func) -> None:  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        func()
+        rows.append((name, n / (time.perf_counter() - t0)))
+
+    acc = CSAT("3")
+    timed("CSAT.add (per call, labels)", lambda: [acc.add(x) for x in labels])
+    acc2 = CSAT("3")
+    timed("CSAT.add_many (labels)", lambda: acc2.add_many(labels))
+    nps_acc = NPS()
+    timed("NPS.add (per call)", lambda: [nps_acc.add(x) for x in scores])
+    nps2 = NPS()
+    timed("NPS.add_many", lambda: nps2.add_many(scores))
+    assert acc.result() == acc2.result() and nps_acc.result() == nps2.result()
+    try:
+        import pandas as pd
+    except ImportError:
+        return rows
+    points = {"Отлично": 3, "Хорошо": 2, "Плохо": 1}
+
+    def pandas_csat() -> None:
+        counts = pd.Series(labels).map(points).value_counts()
+        _ = counts.loc[counts.index >= 2].sum() / counts.sum()
+
+    def pandas_nps() -> None:
+        s = pd.Series(scores)
+        _ = 100 * ((s >= 9).mean() - (s <= 6).mean())
+
+    timed("pandas Series.map + value_counts (CSAT)", pandas_csat)
+    timed("pandas vectorised NPS (list → Series)", pandas_nps)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 tickets instead of 1,000,000")
+    parser.add_argument("-n", type=int, default=None, help="number of tickets")
+    parser.add_argument(
+        "--child-report", nargs=2, metavar=("PATH", "SKETCH"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--child-pandas", nargs=2, metavar=("PATH", "LIMIT"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.child_report:
+        path, sketch = args.child_report
+        print(json.dumps(child_report(path, None if sketch == "none" else float(sketch))))
+        return
+    if args.child_pandas:
+        path, limit = args.child_pandas
+        print(json.dumps(child_pandas(path, int(limit))))
+        return
+    n = args.n or (100_000 if args.quick else 1_000_000)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tickets.jsonl"
+        t0 = time.perf_counter()
+        generate(path, n)
+        size = path.stat().st_size / 2**20
+        print(f"generated {n:,} tickets ({size:.0f} MiB JSONL) in {time.perf_counter() - t0:.1f} s")
+        exact = run_child("--child-report", str(path), "none")
+        sketch = run_child("--child-report", str(path), "0.01")
+        limit = min(n, 200_000)
+        pandas = run_child("--child-pandas", str(path), str(limit))
+    print()
+    print("weekly report, streamed from JSONL (one core):")
+    for name, r in (("exact percentiles", exact), ("sketch α=1%", sketch)):
+        print(
+            f"  {name:<18} {r['seconds']:6.2f} s  {n / r['seconds']:>9,.0f} tickets/s  "
+            f"peak RSS {r['rss_mb']:5.0f} MiB (interpreter + imports {r['rss_before_mb']:.0f} MiB)"
+        )
+    per_ticket_ours = exact["seconds"] / n
+    per_ticket_pandas = pandas["seconds"] / pandas["tickets"]
+    print(
+        f"  pandas baseline    {pandas['seconds']:6.2f} s  {pandas['tickets'] / pandas['seconds']:>9,.0f}"
+        f" tickets/s  peak RSS {pandas['rss_mb']:5.0f} MiB on {int(pandas['tickets']):,} tickets"
+        " (volume, CSAT, median first response per week only)"
+    )
+    print(f"  ratio pandas/ours per ticket: {per_ticket_pandas / per_ticket_ours:.2f}x")
+    print(
+        f"  target: {n:,} tickets under 20 s → {'met' if exact['seconds'] < 20 * n / 1e6 else 'NOT met'}"
+        f" (scaled to {n:,})"
+    )
+    print()
+    print("accumulator throughput (ratings/s):")
+    rows = throughput(1_000_000)
+    for name, rate in rows:
+        print(f"  {name:<42} {rate:>12,.0f}")
+    base = dict(rows)
+    if "pandas Series.map + value_counts (CSAT)" in base:
+        print(
+            "  ratio CSAT.add_many / pandas: "
+            f"{base['CSAT.add_many (labels)'] / base['pandas Series.map + value_counts (CSAT)']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

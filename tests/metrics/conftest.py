@@ -1,0 +1,8 @@
+"""Make the shared builders in ``conftest_helpers`` importable from the metrics tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
