@@ -158,3 +158,14 @@ def test_parse_duration(text: object, seconds: float) -> None:
 def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(InvalidPolicy, match="must be a duration such as"):
         parse_duration(text)
+
+
+def test_policy_set_pickles_for_workers() -> None:
+    policies = PolicySet([SLAPolicy("p", {"first_response": H, "resolution": 8 * H}, None)])
+    clone = pickle.loads(pickle.dumps(policies))
+    assert clone == policies
+    ticket = {"id": "1", "created_at": "2024-10-07T10:00:00+03:00"}
+    assert clone.evaluate(ticket, now="2024-10-07T12:00:00+03:00") == policies.evaluate(
+        ticket, now="2024-10-07T12:00:00+03:00"
+    )
+    assert policies.metrics == ("first_response", "resolution")
