@@ -166,7 +166,13 @@ def test_results_are_frozen_and_json_ready() -> None:
         rate.value = 1.0  # type: ignore[misc]
     assert rate.to_dict()["count"] == 2
     assert set(nps([9]).to_dict()) == {
-        "score", "promoters", "passives", "detractors", "count", "low", "high",
+        "score",
+        "promoters",
+        "passives",
+        "detractors",
+        "count",
+        "low",
+        "high",
     }
     assert not math.isnan(mean_score([9, 10]).to_dict()["value"])
 

@@ -73,7 +73,7 @@ class AutomationRate(TicketAccumulator):
         self._counts: dict[str, list[int]] = {}
 
     def _add_view(self, view: TicketView) -> None:
-        first = view.facts.first_reply
+        first = view.first_reply
         automated = ("rule" in first or "bot" in first) and "agent" not in first
         key = view.channel or "unknown"
         pair = self._counts.get(key)
@@ -183,7 +183,7 @@ class ResponseTimes(_Durations):
             )
 
     def _end(self, view: TicketView) -> _dt.datetime | None:
-        first = view.facts.first_reply
+        first = view.first_reply
         if len(self._by) == 1:
             return first.get(self._by[0])
         times = [first[a] for a in self._by if a in first]
@@ -208,7 +208,7 @@ class ResolutionTimes(_Durations):
         super().__init__(calendar=calendar, sketch=sketch, strict=strict)
 
     def _end(self, view: TicketView) -> _dt.datetime | None:
-        return view.facts.resolved_at
+        return view.resolved_at
 
 
 class ReopenRate(TicketAccumulator):
@@ -222,7 +222,7 @@ class ReopenRate(TicketAccumulator):
         self._count = 0
 
     def _add_view(self, view: TicketView) -> None:
-        facts = view.facts
+        facts = view
         if facts.ever_resolved:
             self._count += 1
             self._reopened += facts.reopened
@@ -251,7 +251,7 @@ class OneTouchRate(TicketAccumulator):
         self._count = 0
 
     def _add_view(self, view: TicketView) -> None:
-        facts = view.facts
+        facts = view
         if facts.resolved_at is not None and facts.agent_replies:
             self._count += 1
             self._one += facts.agent_replies == 1
@@ -297,7 +297,7 @@ class Backlog(TicketAccumulator):
 
     def _add_keyed(self, view: TicketView, key: str) -> None:
         self._arrived[key] += 1
-        resolved = view.facts.resolved_at
+        resolved = view.resolved_at
         if resolved is not None:
             self._closed[self._key(resolved)] += 1
 

@@ -101,10 +101,10 @@ class Keyer:
     def __init__(self, period: str, tz: _dt.tzinfo) -> None:
         self.period = period
         self.tz = tz
-        self._cache: dict[int, str] = {}
+        self._cache: dict[float, str] = {}
 
     def __call__(self, at: _dt.datetime) -> str:
-        slot = int(at.timestamp() // 900)
+        slot = at.timestamp() // 900
         key = self._cache.get(slot)
         if key is None:
             local = at.astimezone(self.tz)

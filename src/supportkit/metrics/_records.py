@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from operator import itemgetter
 from typing import Any, Final
 
 from supportkit._ticket import (
@@ -26,7 +25,7 @@ from supportkit._ticket import (
     as_ticket,
 )
 
-__all__ = ["Facts", "TicketView", "iter_views", "rows_of", "view_of"]
+__all__ = ["TicketView", "iter_views", "rows_of", "scan", "view_of"]
 
 _KNOWN: Final = frozenset(
     {"id", "channel", "subject", "body", "tags", "priority", "created_at", "events", "rating"}
@@ -38,61 +37,68 @@ _AUTHORS: Final = frozenset(AUTHORS)
 _STATUSES: Final = frozenset(STATUSES)
 _RESOLVED: Final = frozenset({"solved", "closed"})
 _fromiso = _dt.datetime.fromisoformat
+_NEVER: Final = (False, False)  # (ever_resolved, reopened) of a ticket without events
 
 #: An event as the metrics see it: (at, type, by, status).
 EventTuple = tuple[_dt.datetime, str, "str | None", "str | None"]
 
 
-class Facts:
-    """What the metrics need to know about one ticket's history, computed once."""
+def scan(
+    events: Iterable[EventTuple],
+) -> tuple[dict[str, _dt.datetime], int, _dt.datetime | None, bool, bool]:
+    """Return what the metrics need from time-ordered events.
 
-    __slots__ = (
-        "agent_replies",
-        "ever_resolved",
-        "first_reply",
-        "reopened",
-        "resolved_at",
-    )
-
-    def __init__(self, events: tuple[EventTuple, ...]) -> None:
-        first: dict[str, _dt.datetime] = {}
-        agent = 0
-        resolved_at: _dt.datetime | None = None
-        is_resolved = False
-        ever = False
-        reopened = False
-        for at, kind, by, status in events:
-            if kind == "reply":
-                if by is not None and by not in first:
-                    first[by] = at
-                if by == "agent":
-                    agent += 1
-            elif kind == "status":
-                if status in _RESOLVED:
-                    if not is_resolved:
-                        resolved_at = at
-                        is_resolved = True
-                        ever = True
-                elif is_resolved:
-                    reopened = True
-                    is_resolved = False
-                    resolved_at = None
-        #: author -> time of that author's first reply
-        self.first_reply = first
-        #: number of replies by an agent
-        self.agent_replies = agent
-        #: when the ticket last became solved/closed (``None`` when it is not resolved now)
-        self.resolved_at = resolved_at
-        #: whether the ticket was solved or closed at some point
-        self.ever_resolved = ever
-        #: whether a solved/closed ticket went back to an open status
-        self.reopened = reopened
+    Returns:
+        ``(first_reply, agent_replies, resolved_at, ever_resolved, reopened)``: the
+        first reply time per author; the number of agent replies; when the ticket last
+        became solved/closed (``None`` when it is not resolved now); whether it was ever
+        solved or closed; whether a solved/closed ticket went back to an open status.
+    """
+    first: dict[str, _dt.datetime] = {}
+    agent = 0
+    resolved_at: _dt.datetime | None = None
+    is_resolved = ever = reopened = False
+    for at, kind, by, status in events:
+        if kind == "reply":
+            if by is not None and by not in first:
+                first[by] = at
+            if by == "agent":
+                agent += 1
+        elif kind == "status":
+            if status in _RESOLVED:
+                if not is_resolved:
+                    resolved_at = at
+                    is_resolved = ever = True
+            elif is_resolved:
+                reopened = True
+                is_resolved = False
+                resolved_at = None
+    return first, agent, resolved_at, ever, reopened
 
 
 class TicketView:
-    """The fields of a ticket the metrics read, plus its :class:`Facts` on demand."""
+    """The fields of a ticket the metrics read, and the facts of its history.
 
-    __slots__ = ("_facts", "category", "channel", "country", "created", "events", "rating", "tags")
+    Attributes:
+        first_reply: Author → time of that author's first reply.
+        agent_replies: Number of replies by an agent.
+        resolved_at: When the ticket last became solved/closed (``None`` if not now).
+        ever_resolved: Whether it was solved or closed at some point.
+        reopened: Whether a solved/closed ticket went back to an open status.
+    """
+
+    __slots__ = (
+        "agent_replies",
+        "channel",
+        "created",
+        "ever_resolved",
+        "fields",
+        "first_reply",
+        "rating",
+        "reopened",
+        "resolved_at",
+        "tags",
+    )
 
     def __init__(  # noqa: PLR0917 - internal, built in two places
         self,
@@ -100,37 +106,43 @@ class TicketView:
         tags: tuple[str, ...],
         created: _dt.datetime | None,
         rating: int | float | str | None,
-        events: tuple[EventTuple, ...],
         fields: Mapping[str, Any] | None,
+        first_reply: dict[str, _dt.datetime],
+        agent_replies: int,
+        resolved_at: _dt.datetime | None,
+        ever_resolved: bool,
+        reopened: bool,
     ) -> None:
         self.channel = channel
         self.tags = tags
         self.created = created
         self.rating = rating
-        self.events = events
-        country = fields.get("country") if fields else None
-        category = fields.get("category") if fields else None
-        self.country = country if isinstance(country, str) else None
-        self.category = category if isinstance(category, str) else None
-        self._facts: Facts | None = None
+        self.fields = fields
+        self.first_reply = first_reply
+        self.agent_replies = agent_replies
+        self.resolved_at = resolved_at
+        self.ever_resolved = ever_resolved
+        self.reopened = reopened
+
+    def _field(self, name: str) -> str | None:
+        value = self.fields.get(name) if self.fields else None
+        return value if isinstance(value, str) else None
 
     @property
-    def facts(self) -> Facts:
-        """The ticket's :class:`Facts` (computed on first use)."""
-        facts = self._facts
-        if facts is None:
-            facts = self._facts = Facts(self.events)
-        return facts
+    def country(self) -> str | None:
+        """``fields.country`` when it is a string."""
+        return self._field("country")
+
+    @property
+    def category(self) -> str | None:
+        """``fields.category`` when it is a string."""
+        return self._field("category")
 
 
 def _from_ticket(ticket: Ticket) -> TicketView:
+    facts = scan((e.at, e.type, e.by, e.status) for e in ticket.events)
     return TicketView(
-        ticket.channel,
-        ticket.tags,
-        ticket.created_at,
-        ticket.rating,
-        tuple((e.at, e.type, e.by, e.status) for e in ticket.events),
-        ticket.fields,
+        ticket.channel, ticket.tags, ticket.created_at, ticket.rating, ticket.fields, *facts
     )
 
 
@@ -156,6 +168,12 @@ def _fast(raw: dict[str, Any]) -> TicketView | None:
 
 
 def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
+    """The fast reader proper: ``None`` (or an exception) hands the row to as_ticket.
+
+    Events must come in time order (as exports write them); a row whose events are
+    out of order goes to :func:`~supportkit.as_ticket`, which sorts them. The facts
+    the metrics need are computed while reading, so the events are not kept.
+    """
     if not raw.keys() <= _KNOWN:
         return None
     created_raw = raw.get("created_at")
@@ -207,13 +225,15 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
     else:
         return None
     events_raw = raw.get("events")
-    events: list[EventTuple] = []
     if events_raw:
         if type(events_raw) is not list:
             return None
-        append = events.append
-        ordered = True
         prev: _dt.datetime | None = None
+        # Facts, computed on the way (valid when the events come in time order).
+        first: dict[str, _dt.datetime] = {}
+        agent = 0
+        resolved_at: _dt.datetime | None = None
+        is_resolved = ever = reopened = False
         for ev in events_raw:
             if type(ev) is not dict:
                 return None
@@ -241,15 +261,26 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
             if at.tzinfo is None or (created is not None and at < created):
                 return None
             if prev is not None and at < prev:
-                ordered = False
+                return None
             prev = at
-            append((at, kind, by, status))
-        if not ordered:
-            events.sort(key=_first)
-    return TicketView(channel, tags, created, rating, tuple(events), fields)
-
-
-_first = itemgetter(0)
+            if kind == "reply":
+                if by not in first:
+                    first[by] = at  # type: ignore[index]
+                if by == "agent":
+                    agent += 1
+            elif status is not None:
+                if status in _RESOLVED:
+                    if not is_resolved:
+                        resolved_at = at
+                        is_resolved = ever = True
+                elif is_resolved:
+                    reopened = True
+                    is_resolved = False
+                    resolved_at = None
+        return TicketView(
+            channel, tags, created, rating, fields, first, agent, resolved_at, ever, reopened
+        )
+    return TicketView(channel, tags, created, rating, fields, {}, 0, None, *_NEVER)
 
 
 def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> TicketView:
@@ -307,5 +338,11 @@ def _frame_rows(frame: Any) -> Iterator[dict[str, Any]]:
 
 def iter_views(data: Any, *, strict: bool = True) -> Iterator[TicketView]:
     """Read every ticket of ``data`` (an iterable or a pandas DataFrame) into a view."""
+    fast = _fast
     for i, value in enumerate(rows_of(data)):
+        if type(value) is dict:
+            view = fast(value)
+            if view is not None:
+                yield view
+                continue
         yield view_of(value, index=i, strict=strict)
