@@ -42,7 +42,7 @@ def test_automation_rate_rule_or_bot_and_no_agent() -> None:
     rate = automation_rate(tickets)
     assert (rate.successes, rate.count) == (2, 5)
     acc = AutomationRate()
-    acc.add_many(tickets[:2] + [make((1, "reply", "bot"), channel="chat")])
+    acc.add_many([*tickets[:2], make((1, "reply", "bot"), channel="chat")])
     assert {k: (v.successes, v.count) for k, v in acc.by_channel().items()} == {
         "chat": (1, 1),
         "email": (2, 2),
@@ -157,8 +157,9 @@ class ReportLike:
 
 def test_sla_attainment_duck_typed_and_mappings() -> None:
     reports = [
-        ReportLike(first_response=Item(False), resolution=Item(True)),
-        ReportLike(first_response=Item(False), resolution=Item(None)),  # not due: not counted
+        ReportLike(first_response=Item(breached=False), resolution=Item(breached=True)),
+        # resolution not due yet: not counted
+        ReportLike(first_response=Item(breached=False), resolution=Item(breached=None)),
         {"first_response": {"breached": True}, "next_response": {"breached": False}},
     ]
     rate = sla_attainment(reports)

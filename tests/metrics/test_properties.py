@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import pickle
 import random
 from collections.abc import Callable
@@ -117,7 +118,7 @@ def check_merge_law(name: str, data: st.DataObject) -> None:
     cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=4), label="cuts"))
     one_pass = add_all(factory(), items).result()
     bounds = [0, *cuts, len(items)]
-    parts = [add_all(factory(), items[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [add_all(factory(), items[a:b]) for a, b in itertools.pairwise(bounds)]
     # ship each partial through pickle, as Dask or multiprocessing would
     parts = [pickle.loads(pickle.dumps(p)) for p in parts]
     order = data.draw(st.permutations(range(len(parts))), label="merge order")

@@ -93,7 +93,7 @@ def test_bad_options() -> None:
         csat([1], top=5)
     with pytest.raises(InvalidValue, match="must be above"):
         Scale(3, 3)
-    with pytest.raises(InvalidValue, match="outside 1..3"):
+    with pytest.raises(InvalidValue, match=r"outside 1\.\.3"):
         Scale(1, 3, labels={"x": 9})
     with pytest.raises(InvalidArgument, match="labels must"):
         Scale(1, 3, labels=["x"])  # type: ignore[arg-type]
