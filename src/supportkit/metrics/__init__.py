@@ -58,25 +58,24 @@ from supportkit.metrics._satisfaction import (
 from supportkit.metrics._stats import mean_interval, nps_interval, wilson_interval
 from supportkit.metrics._trends import CategoryMap, TopCategories, top_categories
 
-__all__ = [
-    "CSAT",
-    "DEFAULT_BONUS",
-    "FORMATS",
-    "NPS",
-    "SCALES",
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "AgentMonth",
     "AutomationRate",
     "Backlog",
     "BacklogPeriod",
     "BacklogTrend",
+    "CSAT",
     "CategoryCount",
     "CategoryMap",
     "ContactRate",
     "ContactRatePeriod",
+    "DEFAULT_BONUS",
     "Distribution",
+    "FORMATS",
     "LogSketch",
     "Mean",
     "MeanScore",
+    "NPS",
     "NPSResult",
     "OneTouchRate",
     "Period",
@@ -86,6 +85,7 @@ __all__ = [
     "Report",
     "ResolutionTimes",
     "ResponseTimes",
+    "SCALES",
     "SLAAttainment",
     "SLAReportLike",
     "Scale",

@@ -224,7 +224,8 @@ def line_chart(
     inner_w = _W - _PAD_L - _PAD_R
     inner_h = _H - _PAD_T - _PAD_B
     known = [v for v in [*values, *lows] if v is not None]
-    floor = min(0.9, (int(min(known, default=0.9) * 10) / 10)) if known else 0.0
+    lowest = min(known, default=1.0)
+    floor = next(f for f in (0.8, 0.6, 0.0) if f <= lowest)
     slot = inner_w / max(1, len(values))
 
     def y(v: float) -> float:
