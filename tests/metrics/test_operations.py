@@ -182,8 +182,60 @@ def test_sla_attainment_errors() -> None:
         sla_attainment([{"resolution": {"breached": "yes"}}])
     with pytest.raises(InvalidArgument, match="must be an SLA report"):
         sla_attainment([42])
-    with pytest.raises(InvalidArgument, match="'breached' attribute"):
+    with pytest.raises(InvalidArgument, match=r"'breached' \(or 'attained'\) attribute"):
         sla_attainment([{"resolution": object()}])
+
+
+def test_sla_attainment_reads_attained_when_present() -> None:
+    class Running:
+        breached = False  # not late yet ...
+        attained = None  # ... and not decided: not counted
+
+    class Met:
+        breached = False
+        attained = True
+
+    rate = sla_attainment([{"first_response": Running(), "resolution": Met()}])
+    assert (rate.successes, rate.count) == (1, 1)
+    mapped = sla_attainment([{"resolution": {"attained": False, "breached": True}}])
+    assert (mapped.successes, mapped.count) == (0, 1)
+
+
+def test_sla_attainment_with_supportkit_sla_reports() -> None:
+    report_module = pytest.importorskip("supportkit.sla._report")
+    metric = report_module.MetricResult
+    now = dt.datetime(2024, 10, 7, 12, 0, tzinfo=dt.timezone.utc)
+
+    def result(name: str, state: str, *, breached: bool = False) -> Any:
+        return metric(
+            metric=name,
+            policy="standard",
+            target=dt.timedelta(hours=1),
+            state=state,
+            started_at=now,
+            due_at=now,
+            breached=breached,
+        )
+
+    reports = [
+        report_module.SLAReport(
+            ticket_id="1",
+            policy="standard",
+            as_of=now,
+            metrics={
+                "first_response": result("first_response", "met"),
+                "resolution": result("resolution", "running"),
+            },
+        ),
+        report_module.SLAReport(
+            ticket_id="2",
+            policy="standard",
+            as_of=now,
+            metrics={"first_response": result("first_response", "breached", breached=True)},
+        ),
+    ]
+    rate = sla_attainment(reports)
+    assert (rate.successes, rate.count) == (1, 2)  # the running resolution is undecided
 
 
 def test_backlog_and_snowball() -> None:

@@ -433,34 +433,58 @@ def _lookup(report: Any, name: str) -> Any:
         return None
 
 
-def _breached(item: Any, where: str) -> bool | None:
-    if item is None or isinstance(item, bool):
-        return item
+_MISSING: Final = object()
+
+
+def _check_flag(value: Any, where: str, name: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidValue(
+            f"{where}.{name} must be True, False or None (got {value!r}).",
+            field=f"{where}.{name}",
+            value=value,
+        )
+    return value
+
+
+def _met(item: Any, where: str) -> bool | None:
+    """Whether an SLA item met its target: ``True``, ``False``, or ``None`` (undecided).
+
+    ``attained`` is read when the item has it (supportkit.sla's ``MetricResult``:
+    ``None`` while the clock runs or the ticket was solved first); otherwise
+    ``breached`` (``None`` = not due yet).
+    """
+    if item is None:
+        return None
     if isinstance(item, Mapping):
+        if "attained" in item:
+            return _check_flag(item["attained"], where, "attained")
         if "breached" not in item:
             raise InvalidValue(
                 f"{where} has no 'breached' key (got {dict(item)!r}).", field=where, value=item
             )
-        value = item["breached"]
-    else:
-        if not hasattr(item, "breached"):
-            raise InvalidArgument(
-                f"{where} must have a 'breached' attribute (got {item!r}).", field=where, value=item
-            )
-        value = item.breached
-    if value is not None and not isinstance(value, bool):
-        raise InvalidValue(
-            f"{where}.breached must be True, False or None (got {value!r}).",
-            field=f"{where}.breached",
-            value=value,
+        breached = _check_flag(item["breached"], where, "breached")
+        return None if breached is None else not breached
+    attained = getattr(item, "attained", _MISSING)
+    if attained is not _MISSING:
+        return _check_flag(attained, where, "attained")
+    raw: Any = getattr(item, "breached", _MISSING)
+    if raw is _MISSING:
+        raise InvalidArgument(
+            f"{where} must have a 'breached' (or 'attained') attribute (got {item!r}).",
+            field=where,
+            value=item,
         )
-    return bool(value) if value is not None else None
+    flag = _check_flag(raw, where, "breached")
+    return None if flag is None else not flag
 
 
 class SLAAttainment:
     """Share of SLA targets met, from SLA reports (``PolicySet.evaluate``) or plain mappings.
 
-    Items whose ``breached`` is ``None`` (not due yet, or no target) are not counted.
+    Each item counts as met or missed by its ``attained`` (``supportkit.sla``'s
+    ``MetricResult``: ``None`` while the clock runs or when the ticket was solved before
+    the target mattered) or, lacking that, by ``breached``. Undecided items (``None``)
+    are not counted.
 
     Args:
         metrics: Only count these metrics (e.g. ``("first_response",)``); default all.
@@ -482,11 +506,11 @@ class SLAAttainment:
         for name, item in _sla_items(report, where):
             if self._metrics is not None and name not in self._metrics:
                 continue
-            breached = _breached(item, f"{where}[{name!r}]")
-            if breached is None:
+            met = _met(item, f"{where}[{name!r}]")
+            if met is None:
                 continue
             pair = self._counts.setdefault(str(name), [0, 0])
-            pair[0] += not breached
+            pair[0] += met
             pair[1] += 1
 
     def add_many(self, reports: Iterable[Any]) -> None:
