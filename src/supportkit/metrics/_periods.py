@@ -98,6 +98,9 @@ class Keyer:
 
     __slots__ = ("_cache", "period", "tz")
 
+    # Callers in hot loops read ``keyer._cache.get(at.timestamp() // 900)`` first and
+    # call the keyer only on a miss.
+
     def __init__(self, period: str, tz: _dt.tzinfo) -> None:
         self.period = period
         self.tz = tz

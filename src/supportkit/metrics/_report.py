@@ -289,7 +289,7 @@ class WeeklyReport(TicketAccumulator):
                 self._first = created
             if self._last is None or created > self._last:
                 self._last = created
-            key = self._key(created)
+            key = self._key._cache.get(created.timestamp() // 900) or self._key(created)
             count, csat, response = self._weeks.get(key) or self._week(key)
             calendar = self._calendar
             reply = first.get("agent")
@@ -311,7 +311,8 @@ class WeeklyReport(TicketAccumulator):
                 else:
                     resolution._store.add(calendar.between(created, resolved).total_seconds())
                 closed = backlog._closed
-                done = backlog._key(resolved)
+                keyer = backlog._key
+                done = keyer._cache.get(resolved.timestamp() // 900) or keyer(resolved)
                 closed[done] = closed.get(done, 0) + 1
             self._top._add_keyed(view, key)
         count[0] += 1

@@ -189,22 +189,30 @@ class TopCategories(TicketAccumulator):
         self._add_keyed(view, self._key(view.created))
 
     def _add_keyed(self, view: TicketView, key: str) -> None:
-        self._totals[key] += 1
-        raw = view.tags if self._by == "tags" else ((view.category,) if view.category else ())
+        totals = self._totals
+        totals[key] = totals.get(key, 0) + 1
+        if self._by == "tags":
+            raw = view.tags
+        else:
+            category = view.category
+            raw = (category,) if category else ()
         if not raw:
             return
-        combo = (view.country, raw)
+        fields = view.fields
+        country = fields.get("country") if fields else None
+        combo = (country, raw)
         cats = self._combos.get(combo)
         if cats is None:
-            cats = tuple(
-                sorted({c for c in (self._category(view.country, t) for t in raw) if c is not None})
-            )
+            country = view.country
+            found = {c for c in (self._category(country, t) for t in raw) if c is not None}
+            cats = tuple(sorted(found))
             if len(self._combos) < 65536:
                 self._combos[combo] = cats
         counter = self._counts.get(key)
         if counter is None:
             counter = self._counts[key] = Counter()
-        counter.update(cats)
+        for cat in cats:
+            counter[cat] = counter.get(cat, 0) + 1
 
     def _merge(self, other: TopCategories) -> None:
         self._totals.update(other._totals)
