@@ -43,8 +43,8 @@ def _dist_line(dist: Distribution) -> str:
     approx = "" if dist.exact else f" (±{100 * dist.relative_error:g}%)"
     return (
         f"median {format_duration(dist.p50)} · p90 {format_duration(dist.p90)} · "
-        f"p95 {format_duration(dist.p95)} · mean {format_duration(dist.mean)} · "
-        f"max {format_duration(dist.max)}{approx}  (n={dist.count})"
+        f"p95 {format_duration(dist.p95)}{approx}\n"
+        f"mean {format_duration(dist.mean)} · max {format_duration(dist.max)} · n={dist.count}"
     )
 
 
@@ -100,20 +100,26 @@ def _top_line(period_top: Sequence[object]) -> str:
 
 def text(report: Report) -> str:
     """Return the terminal report."""
-    lines = [f"Weekly support report: {_header(report)}", ""]
+    head, _, tail = _header(report).partition(" (")
+    lines = [f"Weekly support report: {head}", f"({tail}", ""]
     width = max(len(k) for k, _ in _summary_rows(report))
     for key, value in _summary_rows(report):
         first, *rest = value.split("\n")
         lines.append(f"{key:<{width}}  {first}")
         lines.extend(" " * (width + 2) + r.strip() for r in rest)
-    lines += ["", f"{'week':<10} {'tickets':>7}  {'CSAT':>6}  {'median 1st response':>19}"]
+    tops = {p.period: _top_line(p.top) for p in report.top}
+    lines += [
+        "",
+        (
+            f"{'week':<9} {'tickets':>7} {'CSAT':>6} {'median reply':>12}  "
+            "top categories (change vs previous week)"
+        ),
+    ]
     for w in report.weeks:
         lines.append(
-            f"{w.week:<10} {w.tickets:>7}  {_pct(w.csat):>6}  {format_duration(w.response.p50):>19}"
+            f"{w.week:<9} {w.tickets:>7} {_pct(w.csat):>6} "
+            f"{format_duration(w.response.p50):>12}  {tops.get(w.week, '—')}"
         )
-    if report.top:
-        lines += ["", "Top categories (change vs previous week)"]
-        lines.extend(f"{p.period:<10} {_top_line(p.top)}" for p in report.top)
     return "\n".join(lines) + "\n"
 
 
