@@ -311,3 +311,17 @@ def test_add_duration_and_histogram() -> None:
     assert acc.histogram([60, 3600]) == [1, 1, 2]
     with pytest.raises(InvalidValue, match="zero or positive"):
         acc.add_duration(-1)
+
+
+def test_every_metric_on_empty_input_has_count_zero_and_no_value() -> None:
+    for rate in (
+        automation_rate([]),
+        reopen_rate([]),
+        one_touch_rate([]),
+        sla_attainment([]),
+    ):
+        assert (rate.value, rate.count, rate.low, rate.high) == (None, 0, None, None)
+    for dist in (response_times([]), resolution_times([]), response_times([], sketch=0.01)):
+        assert (dist.count, dist.p50, dist.mean) == (0, None, None)
+    assert contact_rates([], {}) == ()
+    assert backlog([]).snowball is False
