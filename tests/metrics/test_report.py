@@ -98,6 +98,12 @@ def test_tickets_and_dicts_give_the_same_report() -> None:
     assert weekly_report(demo_tickets(), tz=TZ) == weekly_report(demo_records(), tz=TZ)
 
 
+def test_dataframe_input_gives_the_same_report() -> None:
+    pd = pytest.importorskip("pandas")
+    rows = demo_records()
+    assert weekly_report(pd.DataFrame(rows), tz=TZ) == weekly_report(rows, tz=TZ)
+
+
 def test_empty_report_renders() -> None:
     report = weekly_report([])
     assert report.tickets == 0
