@@ -1,0 +1,39 @@
+"""Hypothesis strategies for testing helpdesk code (public API).
+
+Text, as customers type it:
+:func:`homoglyph_variants`, :func:`layout_variants`, :func:`typos`,
+:func:`invisible_noise`, :func:`caps`, and realistic messages
+:func:`russian_messages`.
+
+Domain values:
+:func:`tickets` (JSON-export mappings with consistent event streams),
+:func:`aware_datetimes` and :func:`zones` (UTC first, DST edges included),
+:func:`ratings`.
+
+The API follows Hypothesis's style guide: plural names, options keyword-only with
+defaults, ``min_*``/``max_*`` bounds, :class:`supportkit.exceptions.InvalidArgument`
+(a ``TypeError``) for impossible combinations, and shrinking toward the simplest
+example (UTC, ASCII, 09:00, one changed character).
+"""
+
+from __future__ import annotations
+
+from supportkit.testing._datetimes import DEFAULT_ZONES, aware_datetimes, zones
+from supportkit.testing._messages import TOPICS, russian_messages
+from supportkit.testing._text import caps, invisible_noise, layout_variants, typos
+from supportkit.testing._tickets import STATUS_MOVES, ratings, tickets
+
+__all__ = [
+    "DEFAULT_ZONES",
+    "STATUS_MOVES",
+    "TOPICS",
+    "aware_datetimes",
+    "caps",
+    "invisible_noise",
+    "layout_variants",
+    "ratings",
+    "russian_messages",
+    "tickets",
+    "typos",
+    "zones",
+]
