@@ -129,6 +129,20 @@ def child_report(path: str, sketch: float | None) -> dict[str, float]:
     }
 
 
+def child_dask(path: str) -> dict[str, float]:
+    """The same report with the Dask recipe: 32 MiB blocks of the file, worker processes."""
+    import dask
+    import dask.bag as db
+
+    from supportkit.metrics import report_from_bag
+
+    t0 = time.perf_counter()
+    bag = db.read_text(path, blocksize=32 * 2**20).map(json.loads)  # type: ignore[no-untyped-call]
+    with dask.config.set(scheduler="processes", num_workers=os.cpu_count()):
+        report = report_from_bag(bag, tz="Europe/Moscow")
+    return {"seconds": time.perf_counter() - t0, "tickets": report.tickets}
+
+
 def child_read(path: str) -> dict[str, float]:
     """The floor: only reading the JSONL with supportkit._io.read_records (json.loads)."""
     from supportkit._io import read_records
@@ -237,10 +251,17 @@ def main() -> None:
         "--child-pandas", nargs=2, metavar=("PATH", "LIMIT"), help=argparse.SUPPRESS
     )
     parser.add_argument("--child-read", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--child-dask", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--dask", action="store_true", help="also time the Dask recipe on all CPUs (not one core)"
+    )
     args = parser.parse_args()
     if args.child_report:
         path, sketch = args.child_report
         print(json.dumps(child_report(path, None if sketch == "none" else float(sketch))))
+        return
+    if args.child_dask:
+        print(json.dumps(child_dask(args.child_dask)))
         return
     if args.child_read:
         print(json.dumps(child_read(args.child_read)))
@@ -262,6 +283,7 @@ def main() -> None:
         sketch = run_child("--child-report", str(path), "0.01")
         limit = min(n, 200_000)
         pandas = run_child("--child-pandas", str(path), str(limit))
+        distributed = run_child("--child-dask", str(path)) if args.dask else None
     print()
     print("weekly report, streamed from JSONL (one core):")
     print(
@@ -273,6 +295,11 @@ def main() -> None:
             f"  {name:<18} {r['seconds']:6.2f} s  (CPU {r['cpu']:.2f} s)  "
             f"{n / r['seconds']:>9,.0f} tickets/s  peak RSS {r['rss_mb']:4.0f} MiB "
             f"(interpreter + imports {r['rss_before_mb']:.0f} MiB)"
+        )
+    if distributed is not None:
+        print(
+            f"  {'Dask, all CPUs':<18} {distributed['seconds']:6.2f} s  "
+            f"({os.cpu_count()} worker processes, same report exactly)"
         )
     per_ticket_ours = exact["seconds"] / n
     per_ticket_pandas = pandas["seconds"] / pandas["tickets"]
