@@ -105,7 +105,7 @@ class Report(_Pandas):
     csat: Rate
     mean_rating: Mean
     automation: Rate
-    automation_by_channel: Mapping[str, Rate]
+    automation_by_channel: Mapping[str, Rate] = attrs.field(hash=False)
     response: Distribution
     resolution: Distribution
     reopen: Rate
