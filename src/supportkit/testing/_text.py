@@ -81,7 +81,7 @@ def typos(text: str, *, max_edits: int = 1, min_edits: int = 1) -> st.SearchStra
     Raises:
         InvalidArgument: a bad range, or ``min_edits > 0`` for a text without letters.
 
-    Shrinks toward a single replaced first letter.
+    Shrinks toward a single edit near the start.
     """
     text = check_text(text)
     low, high = check_range("min_edits", min_edits, "max_edits", max_edits)
@@ -129,7 +129,8 @@ def caps(text: str) -> st.SearchStrategy[str]:
     """Draw ``text`` the way an upset customer types it: CAPS words, all CAPS, or cApS lOCK.
 
     Every example case-folds to the same string as ``text``
-    (``example.casefold() == text.casefold()``). Shrinks toward the first word in capitals.
+    (``example.casefold() == text.casefold()``). Shrinks toward the whole text in capitals,
+    then toward the first word alone.
 
     Raises:
         InvalidArgument: ``text`` is not a string.
@@ -141,7 +142,7 @@ def caps(text: str) -> st.SearchStrategy[str]:
 
     @st.composite
     def _draw(draw: st.DrawFn) -> str:
-        mode = draw(st.sampled_from(("words", "all", "inverted")))
+        mode = draw(st.sampled_from(("all", "words", "inverted")))
         if mode == "all":
             return text.upper()
         if mode == "inverted":

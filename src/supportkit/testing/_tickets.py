@@ -197,7 +197,9 @@ def tickets(
         status = "new"
         ever_solved = False
         while len(events) < count and status != "closed":
-            at = (at + _dt.timedelta(seconds=draw(st.integers(0, gap_seconds)))).astimezone(tz)
+            # In UTC: wall-clock arithmetic would drop fold=1 in a repeated autumn hour.
+            gap = _dt.timedelta(seconds=draw(st.integers(0, gap_seconds)))
+            at = (at.astimezone(_dt.timezone.utc) + gap).astimezone(tz)
             must_solve = rated is True and len(events) == count - 1 and not ever_solved
             kind = "status" if must_solve else draw(st.sampled_from(_KINDS))
             stamp = at.isoformat()

@@ -18,7 +18,7 @@ example (UTC, ASCII, 09:00, one changed character).
 
 from __future__ import annotations
 
-from supportkit.testing._datetimes import DEFAULT_ZONES, aware_datetimes, zones
+from supportkit.testing._datetimes import DEFAULT_ZONES, aware_datetimes, offset_changes, zones
 from supportkit.testing._messages import TOPICS, russian_messages
 from supportkit.testing._text import caps, invisible_noise, layout_variants, typos
 from supportkit.testing._tickets import STATUS_MOVES, ratings, tickets
@@ -31,6 +31,7 @@ __all__ = [
     "caps",
     "invisible_noise",
     "layout_variants",
+    "offset_changes",
     "ratings",
     "russian_messages",
     "tickets",
