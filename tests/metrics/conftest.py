@@ -1,4 +1,4 @@
-"""Make the shared builders in ``conftest_helpers`` importable from the metrics tests."""
+"""Make the shared builders in ``metrics_helpers`` importable from the metrics tests."""
 
 from __future__ import annotations
 

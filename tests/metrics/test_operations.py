@@ -7,7 +7,7 @@ import pickle
 from typing import Any
 
 import pytest
-from conftest_helpers import make
+from metrics_helpers import make
 
 from supportkit import as_ticket
 from supportkit.exceptions import InvalidArgument, InvalidValue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import pickle
 import random
@@ -11,6 +10,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metrics_helpers import RATINGS, tickets
 
 from supportkit.metrics import (
     CSAT,
@@ -29,40 +29,6 @@ from supportkit.metrics import (
     TopCategories,
     WeeklyReport,
 )
-
-MSK = dt.timezone(dt.timedelta(hours=3))
-BASE = dt.datetime(2024, 10, 1, tzinfo=MSK)
-AUTHORS = ("agent", "customer", "bot", "rule")
-STATUSES = ("open", "pending", "waiting_customer", "solved", "closed")
-RATINGS = (None, 1, 2, 3, 4, 5, "Отлично", "Хорошо", "Плохо")
-
-
-@st.composite
-def tickets(draw: st.DrawFn) -> dict[str, Any]:
-    created = BASE + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 40)))
-    events = []
-    moment = created
-    for _ in range(draw(st.integers(0, 5))):
-        moment += dt.timedelta(seconds=draw(st.integers(0, 86_400)))
-        if draw(st.booleans()):
-            events.append(
-                {"at": moment.isoformat(), "type": "reply", "by": draw(st.sampled_from(AUTHORS))}
-            )
-        else:
-            status = draw(st.sampled_from(STATUSES))
-            events.append({"at": moment.isoformat(), "type": "status", "status": status})
-    return {
-        "channel": draw(st.sampled_from(("email", "chat", "messenger"))),
-        "created_at": created.isoformat(),
-        "events": events,
-        "tags": draw(
-            st.lists(
-                st.sampled_from(("payouts", "acts", "receipts", "my_tax")), max_size=2, unique=True
-            )
-        ),
-        "rating": draw(st.sampled_from(RATINGS)),
-        "fields": {"country": draw(st.sampled_from(("RU", "KZ", "ES")))},
-    }
 
 
 def reports() -> st.SearchStrategy[dict[str, Any]]:

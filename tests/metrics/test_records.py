@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_properties import tickets
+from metrics_helpers import tickets
 
 from supportkit import as_ticket
 from supportkit._demo import demo_records

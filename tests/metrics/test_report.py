@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_properties import tickets
+from metrics_helpers import tickets
 
 from supportkit._demo import demo_records, demo_tickets
 from supportkit.exceptions import InvalidValue, MissingExtra

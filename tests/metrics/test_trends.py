@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest_helpers import make
+from metrics_helpers import make
 
 from supportkit.exceptions import InvalidValue
 from supportkit.metrics import CategoryMap, TopCategories, top_categories
