@@ -62,13 +62,14 @@ def _check(value: float) -> float:
 class ExactStore:
     """Keep every duration (seconds, as 8-byte floats) for exact percentiles."""
 
-    __slots__ = ("_sorted", "values")
+    __slots__ = ("_sorted_n", "values")
 
     relative_error = 0.0
 
     def __init__(self) -> None:
         self.values = array("d")
-        self._sorted = True
+        # Values are only ever appended, so "sorted" means "no longer than at the last sort".
+        self._sorted_n = 0
 
     @property
     def count(self) -> int:
@@ -77,18 +78,18 @@ class ExactStore:
 
     def add(self, seconds: float) -> None:
         """Add one duration in seconds."""
-        self.values.append(_check(seconds))
-        self._sorted = False
+        if not seconds >= 0:  # also catches NaN
+            _check(seconds)
+        self.values.append(seconds)
 
     def merge(self, other: ExactStore) -> None:
         """Add all of ``other``'s values."""
         self.values.extend(other.values)
-        self._sorted = False
 
     def _sorted_values(self) -> array[float]:
-        if not self._sorted:
+        if len(self.values) != self._sorted_n:
             self.values = array("d", sorted(self.values))
-            self._sorted = True
+            self._sorted_n = len(self.values)
         return self.values
 
     def quantile(self, q: float) -> float:
@@ -120,7 +121,7 @@ class ExactStore:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.values = array("d")
         self.values.frombytes(state["values"])
-        self._sorted = False
+        self._sorted_n = 0
 
 
 class LogSketch:
