@@ -189,10 +189,13 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
         if type(channel) is not str:
             return None
         channel = channel.strip().lower() or None
-    for key in ("subject", "body", "priority"):
-        text = raw.get(key)
-        if text is not None and type(text) is not str:
-            return None
+    subject, body, priority = raw.get("subject"), raw.get("body"), raw.get("priority")
+    if (
+        (subject is not None and type(subject) is not str)
+        or (body is not None and type(body) is not str)
+        or (priority is not None and type(priority) is not str)
+    ):
+        return None
     tags_raw = raw.get("tags")
     tags: tuple[str, ...] = ()
     if tags_raw:
@@ -237,38 +240,29 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
         for ev in events_raw:
             if type(ev) is not dict:
                 return None
-            kind = ev.get("type")
-            by: str | None = None
-            status: str | None = None
-            if kind in {"reply", "note"}:
-                by = ev.get("by")
-                if by not in _AUTHORS:
-                    return None
-                if len(ev) > 3 and not _extras_ok(ev):
-                    return None
-            elif kind == "status":
-                status = ev.get("status")
-                if status not in _STATUSES:
-                    return None
-                if len(ev) > 3 and not _extras_ok(ev):
-                    return None
-            elif kind in {"assign", "priority"}:
-                if not _extras_ok(ev) or (kind == "priority" and not ev.get("priority")):
-                    return None
-            else:
-                return None
             at = _fromiso(ev["at"])
-            if at.tzinfo is None or (created is not None and at < created):
+            if at.tzinfo is None:
                 return None
-            if prev is not None and at < prev:
+            if prev is None:
+                # In-order events after the first one are all after created_at too.
+                if created is not None and at < created:
+                    return None
+            elif at < prev:
                 return None
             prev = at
+            kind = ev.get("type")
             if kind == "reply":
+                by = ev.get("by")
+                if by not in _AUTHORS or (len(ev) > 3 and not _extras_ok(ev)):
+                    return None
                 if by not in first:
-                    first[by] = at  # type: ignore[index]
+                    first[by] = at
                 if by == "agent":
                     agent += 1
-            elif status is not None:
+            elif kind == "status":
+                status = ev.get("status")
+                if status not in _STATUSES or (len(ev) > 3 and not _extras_ok(ev)):
+                    return None
                 if status in _RESOLVED:
                     if not is_resolved:
                         resolved_at = at
@@ -277,6 +271,14 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
                     reopened = True
                     is_resolved = False
                     resolved_at = None
+            elif kind == "note":
+                if ev.get("by") not in _AUTHORS or (len(ev) > 3 and not _extras_ok(ev)):
+                    return None
+            elif kind == "assign" or kind == "priority":  # noqa: PLR1714 - str compare is faster
+                if not _extras_ok(ev) or (kind == "priority" and not ev.get("priority")):
+                    return None
+            else:
+                return None
         return TicketView(
             channel, tags, created, rating, fields, first, agent, resolved_at, ever, reopened
         )
