@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -238,8 +239,9 @@ class WeeklyReport(TicketAccumulator):
         self._mean = MeanScore("5", unknown="skip")
         self._weeks: dict[str, tuple[list[int], CSAT, ResponseTimes]] = {}
         self._key = Keyer("week", self._tz)
-        self._first: _dt.datetime | None = None
-        self._last: _dt.datetime | None = None
+        # First and last creation instants, as POSIX timestamps (cheap to compare).
+        self._first = math.inf
+        self._last = -math.inf
         self._options = (str(self._tz), n, k, sketch, self._top._config(), repr(scale))
         self._week(_UNDATED)  # validates the scale and the sketch once
 
@@ -285,11 +287,12 @@ class WeeklyReport(TicketAccumulator):
             response.skipped += 1
             self._resolution.skipped += 1
         else:
-            if self._first is None or created < self._first:
-                self._first = created
-            if self._last is None or created > self._last:
-                self._last = created
-            key = self._key._cache.get(created.timestamp() // 900) or self._key(created)
+            stamp = created.timestamp()
+            if stamp < self._first:  # noqa: PLR1730 - a compare is cheaper than min()
+                self._first = stamp
+            if stamp > self._last:  # noqa: PLR1730
+                self._last = stamp
+            key = self._key._cache.get(stamp // 900) or self._key(created)
             count, csat, response = self._weeks.get(key) or self._week(key)
             calendar = self._calendar
             reply = first.get("agent")
@@ -335,15 +338,16 @@ class WeeklyReport(TicketAccumulator):
         self._backlog.merge(other._backlog)
         self._top.merge(other._top)
         self._mean.merge(other._mean)
-        for moment in (other._first, other._last):
-            if moment is not None:
-                if self._first is None or moment < self._first:
-                    self._first = moment
-                if self._last is None or moment > self._last:
-                    self._last = moment
+        self._first = min(self._first, other._first)
+        self._last = max(self._last, other._last)
 
     def _config(self) -> tuple[Any, ...]:
         return self._options
+
+    def _day(self, stamp: float) -> _dt.date | None:
+        if not math.isfinite(stamp):
+            return None
+        return _dt.datetime.fromtimestamp(stamp, self._tz).date()
 
     def result(self) -> Report:
         """Return the report for everything added so far."""
@@ -372,8 +376,8 @@ class WeeklyReport(TicketAccumulator):
         )
         return Report(
             tickets=total,
-            first_day=None if self._first is None else self._first.astimezone(self._tz).date(),
-            last_day=None if self._last is None else self._last.astimezone(self._tz).date(),
+            first_day=self._day(self._first),
+            last_day=self._day(self._last),
             working_time=self._calendar is not None,
             tz=str(self._tz),
             weeks=tuple(rows),
