@@ -17,7 +17,7 @@ The pytest plugin (registered as ``supportkit``) lives outside this package, in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any as _Any
 
 try:
     import hypothesis as _hypothesis
@@ -35,7 +35,7 @@ del _hypothesis
 __all__ = ["strategies"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     # Lazy, so that the "hypothesis" entry point (supportkit.testing._hook) can import
     # this package while Hypothesis itself is still initialising.
     if name == "strategies":

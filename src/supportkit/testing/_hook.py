@@ -28,9 +28,21 @@ def _tickets(thing: type) -> Any:
     return _strategies().tickets().map(as_ticket)
 
 
-# (module, type name, resolver); a type whose module is missing is skipped.
+def _calendars(thing: type) -> Any:
+    del thing
+    return _strategies().work_calendars()
+
+
+def _policies(thing: type) -> Any:
+    del thing
+    return _strategies().policies()
+
+
+# (module, type name, resolver); a type the installed version lacks is skipped.
 _TYPES: tuple[tuple[str, str, Callable[[type], Any]], ...] = (
     ("supportkit._ticket", "Ticket", _tickets),
+    ("supportkit.sla", "WorkCalendar", _calendars),
+    ("supportkit.sla", "SLAPolicy", _policies),
 )
 
 

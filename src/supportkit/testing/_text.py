@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
 
-__all__ = ["caps", "invisible_noise", "layout_variants", "typos"]
+__all__ = ["caps", "homoglyph_variants", "invisible_noise", "layout_variants", "typos"]
 
 _RU_LOWER: Final = "абвгдежзийклмнопрстуфхцчшщъыьэюяё"
 _LATIN_LOWER: Final = "abcdefghijklmnopqrstuvwxyz"
@@ -251,6 +251,114 @@ def invisible_noise(text: str, *, min_size: int = 1, max_size: int = 3) -> st.Se
         for _ in range(draw(st.integers(low, high))):
             where = draw(st.integers(0, len(chars)))
             chars.insert(where, draw(st.sampled_from(invisible)))
+        return "".join(chars)
+
+    return _draw()
+
+
+_TOKEN: Final = re.compile(r"\w+")
+
+
+def _script(char: str) -> str | None:
+    if _is_cyrillic(char):
+        return "cyrillic"
+    if char.lower() in _LATIN_LOWER:
+        return "latin"
+    return None
+
+
+def homoglyph_variants(
+    text: str, *, min_changes: int = 1, max_changes: int | None = None, digits: bool = True
+) -> st.SearchStrategy[str]:
+    """Draw ``text`` with letters swapped for look-alikes of the other script (``выплaта``).
+
+    Cyrillic letters become their Latin twins and Latin letters their Cyrillic twins,
+    from :mod:`supportkit.rules`' own tables; with ``digits``, ``о``/``з``/``б`` between
+    two Cyrillic letters may become ``0``/``3``/``6`` (``пр0блема``). In each word
+    fewer than half of the letters change, so the word's own script stays clear:
+    ``supportkit.rules.normalize(example) == supportkit.rules.normalize(text)``
+    for every example, which is what a rule that "survives look-alikes" needs.
+
+    Args:
+        text: The text as it should read.
+        min_changes: Fewest swapped characters.
+        max_changes: Most swapped characters (as many as allowed by default).
+        digits: Also use the digit look-alikes.
+
+    Raises:
+        InvalidArgument: a bad range, or ``min_changes`` more than ``text`` allows
+            (a text without words of three letters or more allows none).
+
+    Shrinks toward a single swapped letter, the first one that can be swapped.
+    """
+    text = check_text(text)
+    low, high = check_range("min_changes", min_changes, "max_changes", max_changes)
+    tables = _tables()
+    to_latin: Mapping[str, str] = tables.CYRILLIC_TO_LATIN
+    to_cyrillic: Mapping[str, str] = tables.LATIN_TO_CYRILLIC
+    digit_of = {letter: digit for digit, letter in tables.DIGIT_LOOKALIKES.items()}
+    options: dict[int, tuple[str, ...]] = {}
+    slots: list[tuple[int, int, int]] = []  # (word, slot, position)
+    capacity = 0
+    for w, match in enumerate(_TOKEN.finditer(text)):
+        word, start = match.group(), match.start()
+        scripts = {_script(c) for c in word if c.isalpha()}
+        if len(scripts) != 1 or None in scripts:
+            continue  # already mixed, or another script: leave it alone
+        table = to_latin if scripts == {"cyrillic"} else to_cyrillic
+        letters = sum(c.isalpha() for c in word)
+        budget = (letters - 1) // 2
+        found = []
+        for k, char in enumerate(word):
+            twins = [table[char]] if char in table else []
+            inner = 0 < k < len(word) - 1
+            if (
+                digits
+                and inner
+                and char in digit_of
+                and _is_cyrillic(word[k - 1])
+                and _is_cyrillic(word[k + 1])
+            ):
+                twins.append(digit_of[char])
+            if twins:
+                options[start + k] = tuple(twins)
+                found.append(start + k)
+        budget = min(budget, len(found))
+        capacity += budget
+        slots.extend((w, s, pos) for s in range(budget) for pos in found)
+    if low > capacity:
+        raise InvalidArgument(
+            f"text {text!r} allows at most {capacity} look-alike swap(s) (fewer than half "
+            f"the letters of each word), fewer than min_changes={low}.",
+            field="min_changes",
+            value=low,
+        )
+
+    digit_only = {pos for pos, twins in options.items() if all(t.isdigit() for t in twins)}
+
+    def _digits_stay_between_letters(picked: list[tuple[int, int, int]]) -> bool:
+        where = {pos for _, _, pos in picked}
+        return not any(p in digit_only and (p - 1 in where or p + 1 in where) for p in where)
+
+    @st.composite
+    def _draw(draw: st.DrawFn) -> str:
+        picked = draw(
+            st.lists(
+                st.sampled_from(slots),
+                min_size=low,
+                max_size=capacity if high is None else min(high, capacity),
+                unique_by=(lambda s: (s[0], s[1]), lambda s: s[2]),
+            ).filter(_digits_stay_between_letters)
+            if slots
+            else st.just([])
+        )
+        where = {pos for _, _, pos in picked}
+        chars = list(text)
+        for pos in sorted(where):
+            # A digit needs Cyrillic letters on both sides, so not next to another swap.
+            alone = pos - 1 not in where and pos + 1 not in where
+            twins = [t for t in options[pos] if alone or not t.isdigit()]
+            chars[pos] = draw(st.sampled_from(twins))
         return "".join(chars)
 
     return _draw()

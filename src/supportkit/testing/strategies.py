@@ -8,7 +8,8 @@ Text, as customers type it:
 Domain values:
 :func:`tickets` (JSON-export mappings with consistent event streams),
 :func:`aware_datetimes` and :func:`zones` (UTC first, DST edges included),
-:func:`ratings`.
+:func:`ratings`, :func:`work_calendars`, :func:`policies` (SLA) and
+:func:`journeys` (onboarding).
 
 The API follows Hypothesis's style guide: plural names, options keyword-only with
 defaults, ``min_*``/``max_*`` bounds, :class:`supportkit.exceptions.InvalidArgument`
@@ -19,22 +20,34 @@ example (UTC, ASCII, 09:00, one changed character).
 from __future__ import annotations
 
 from supportkit.testing._datetimes import DEFAULT_ZONES, aware_datetimes, offset_changes, zones
+from supportkit.testing._domain import CALENDAR_KINDS, journeys, policies, work_calendars
 from supportkit.testing._messages import TOPICS, russian_messages
-from supportkit.testing._text import caps, invisible_noise, layout_variants, typos
+from supportkit.testing._text import (
+    caps,
+    homoglyph_variants,
+    invisible_noise,
+    layout_variants,
+    typos,
+)
 from supportkit.testing._tickets import STATUS_MOVES, ratings, tickets
 
 __all__ = [
+    "CALENDAR_KINDS",
     "DEFAULT_ZONES",
     "STATUS_MOVES",
     "TOPICS",
     "aware_datetimes",
     "caps",
+    "homoglyph_variants",
     "invisible_noise",
+    "journeys",
     "layout_variants",
     "offset_changes",
+    "policies",
     "ratings",
     "russian_messages",
     "tickets",
     "typos",
+    "work_calendars",
     "zones",
 ]
