@@ -58,7 +58,9 @@ def register(sub: Any) -> None:
             "resolution, backlog and the top categories per ISO week."
         ),
     )
-    parser.add_argument("tickets", metavar="TICKETS", help="a .jsonl, .ndjson, .csv or .json file")
+    parser.add_argument(
+        "tickets", metavar="TICKETS", help="a .jsonl, .ndjson, .csv or .json file, or - for stdin"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
