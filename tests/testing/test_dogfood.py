@@ -1,0 +1,98 @@
+"""supportkit's own laws, checked with supportkit's public strategies (dogfooding).
+
+Each building block has its own tests; these use `supportkit.testing.strategies` to
+check the laws that hold across blocks, on the data the kit draws for other projects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from supportkit import as_ticket, metrics
+from supportkit.testing import strategies as sk
+
+TICKET_LISTS = st.lists(sk.tickets(), max_size=10)
+
+
+# --- metrics ---------------------------------------------------------------------------
+
+
+@settings(max_examples=60)
+@given(TICKET_LISTS, st.integers(0, 10))
+def test_metric_accumulators_merge_to_the_one_pass_result(raws: list[Any], cut: int) -> None:
+    for make in (
+        metrics.AutomationRate,
+        metrics.ResponseTimes,
+        metrics.ResolutionTimes,
+        metrics.ReopenRate,
+        metrics.OneTouchRate,
+    ):
+        whole, left, right = make(), make(), make()
+        whole.add_many(raws)
+        left.add_many(raws[:cut])
+        right.add_many(raws[cut:])
+        assert left.merge(right).result() == whole.result(), make.__name__
+
+
+@settings(max_examples=60)
+@given(TICKET_LISTS)
+def test_automation_rate_counts_tickets_answered_only_by_rules_and_bots(raws: list[Any]) -> None:
+    # API.md: automated = a reply by "rule" or "bot" and none by "agent".
+    def automated(raw: Any) -> bool:
+        authors = {e.by for e in as_ticket(raw).events if e.type == "reply"}
+        return bool(authors & {"rule", "bot"}) and "agent" not in authors
+
+    rate = metrics.automation_rate(raws)
+    assert (rate.successes, rate.count) == (sum(map(automated, raws)), len(raws))
+
+
+@settings(max_examples=60)
+@given(TICKET_LISTS)
+def test_response_times_are_the_first_agent_reply(raws: list[Any]) -> None:
+    expected = []
+    for raw in raws:
+        ticket = as_ticket(raw)
+        replies = [e.at for e in ticket.events if e.type == "reply" and e.by == "agent"]
+        if replies:
+            expected.append(min(replies) - ticket.created_at)
+    result = metrics.response_times(raws)
+    assert result.count == len(expected)
+    if expected:
+        assert result.max == max(expected)
+        assert result.min == min(expected)
+
+
+@settings(max_examples=60)
+@given(st.lists(sk.ratings("5", labels=True)), st.lists(sk.ratings("5", labels=True)))
+def test_csat_merges_and_is_a_proportion(first: list[Any], second: list[Any]) -> None:
+    whole = metrics.csat(first + second)
+    left, right = metrics.CSAT(), metrics.CSAT()
+    left.add_many(first)
+    right.add_many(second)
+    assert left.merge(right).result() == whole
+    assert whole.count == len(first) + len(second)
+    if whole.count:
+        assert whole.value is not None
+        assert 0 <= whole.low <= whole.value <= whole.high <= 1
+
+
+@settings(max_examples=30)
+@given(TICKET_LISTS)
+def test_the_weekly_report_reads_every_generated_export(raws: list[Any]) -> None:
+    report = metrics.weekly_report(json.loads(json.dumps(raws)))
+    assert report is not None
+
+
+@given(sk.aware_datetimes())
+def test_ticket_times_survive_a_json_round_trip_in_any_zone(at: dt.datetime) -> None:
+    ticket = as_ticket({"created_at": at.isoformat(), "events": []})
+    assert ticket.created_at is not None
+    # Not `==`: Python never calls a time in a repeated autumn hour (fold=1) equal to a
+    # time in another tzinfo (PEP 495), so compare the instant and the offset.
+    assert ticket.created_at.timestamp() == at.timestamp()
+    assert ticket.created_at.utcoffset() == at.utcoffset()
