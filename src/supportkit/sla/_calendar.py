@@ -1,0 +1,523 @@
+"""``WorkCalendar``: working time of a team in its own time zone.
+
+Shapes: weekly office hours, crew rotations (``2/2``, ``5/2``, "on N off M"),
+24/7, and set algebra over them (``|`` union, ``&`` intersection, ``-`` difference).
+
+Rules (documented on the *Calendars and time zones* page and tested):
+
+* An interval belongs to the local day it starts on; ``"20:00-08:00"`` runs into the
+  next morning even when that morning is a holiday, and a shift that would *start* on a
+  holiday does not happen.
+* A local time that does not exist (the hour skipped when clocks go forward) is moved
+  forward by the length of the gap (02:30 becomes 03:30); a local time that occurs twice
+  (clocks go back) means its first occurrence. Durations are real elapsed time.
+* With a production calendar (``holidays=russia()``): holidays and transferred days off
+  are closed; a transferred working Saturday/Sunday is worked with the hours of the
+  closest earlier weekday that has hours (Friday on a Mon-Fri schedule); on a shortened
+  pre-holiday day the last interval of the day ends one hour earlier.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from bisect import bisect_right
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from supportkit._time import resolve_timezone, to_aware, to_timedelta
+from supportkit.exceptions import (
+    CalendarDataMissing,
+    InvalidArgument,
+    InvalidCalendar,
+    InvalidValue,
+)
+from supportkit.sla._hours import (
+    DAY,
+    DAY_NAMES,
+    Hours,
+    format_hours,
+    parse_hours,
+    parse_pattern,
+    parse_weekly,
+)
+from supportkit.sla._production import ProductionCalendar, russia
+from supportkit.sla._timeline import (
+    Span,
+    Table,
+    Timeline,
+    difference,
+    from_us,
+    intersect,
+    merge,
+    to_us,
+)
+
+__all__ = ["WorkCalendar"]
+
+_ONE_DAY = _dt.timedelta(days=1)
+_BASE = ("weekly", "rotation", "always")
+_OPS = {"union": "|", "intersection": "&", "difference": "-"}
+_MIN_YEAR, _MAX_YEAR = 2, 9997
+_EMPTY_YEARS = 30  # give up looking for working time after this many empty years
+
+
+def _tz_name(tz: _dt.tzinfo) -> str:
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    if isinstance(tz, _dt.timezone):
+        offset = tz.utcoffset(None)
+        if not offset:
+            return "UTC"
+        sign = "-" if offset < _dt.timedelta(0) else "+"
+        minutes = abs(int(offset.total_seconds())) // 60
+        return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return str(tz)
+
+
+def _tz_from_name(name: Any) -> _dt.tzinfo:
+    if isinstance(name, str) and name[:1] in "+-" and len(name) == 6 and name[3] == ":":
+        try:
+            hours, minutes = int(name[1:3]), int(name[4:6])
+        except ValueError:
+            pass
+        else:
+            sign = -1 if name[0] == "-" else 1
+            return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
+    return resolve_timezone(name)
+
+
+def _as_date(value: Any, *, field: str) -> _dt.date:
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidCalendar(
+        f"{field} must be a date such as date(2024, 1, 1) or '2024-01-01' (got {value!r}).",
+        field=field,
+        value=value,
+    )
+
+
+def _shorten(spans: Hours) -> Hours:
+    """The day's last interval one hour shorter (dropped when it is an hour or less)."""
+    if not spans:
+        return spans
+    start, end = spans[-1]
+    if end - 3600 <= start:
+        return spans[:-1]
+    return (*spans[:-1], (start, end - 3600))
+
+
+def _check_holidays(value: Any) -> ProductionCalendar | None:
+    if value is None or isinstance(value, ProductionCalendar):
+        return value
+    raise InvalidArgument(
+        "holidays must be a ProductionCalendar such as supportkit.sla.russia() or None "
+        f"(got {value!r} that is a {type(value).__name__}).",
+        field="holidays",
+        value=value,
+    )
+
+
+@attrs.frozen(repr=False, cache_hash=True)
+class WorkCalendar:
+    """When a team works. Build with :meth:`weekly`, :meth:`rotation` or :meth:`always`.
+
+    Immutable, hashable and picklable; combine with ``|``, ``&`` and ``-``. Every
+    result is an aware datetime in the calendar's zone; inputs may be in any zone (or
+    ISO-8601 strings with an offset).
+    """
+
+    kind: str
+    tz: _dt.tzinfo
+    week: tuple[Hours, ...] = ()
+    pattern: tuple[int, int] | None = None
+    anchor: _dt.date | None = None
+    holidays: ProductionCalendar | None = None
+    parts: tuple[WorkCalendar, ...] = ()
+    _timeline: Timeline = attrs.field(factory=Timeline, eq=False, hash=False, repr=False)
+
+    # --- construction -------------------------------------------------------------
+
+    @classmethod
+    def weekly(
+        cls,
+        tz: Any,
+        hours: Mapping[str, Any],
+        *,
+        holidays: ProductionCalendar | None = None,
+    ) -> WorkCalendar:
+        """Office hours that repeat every week.
+
+        Args:
+            tz: Zone name (``"Europe/Moscow"``) or tzinfo.
+            hours: ``{"mon-fri": "09:00-18:00", "sat": "10:00-14:00"}``; several ranges
+                as ``"09:00-13:00, 14:00-18:00"``; ``"20:00-08:00"`` runs past midnight.
+            holidays: A production calendar: its holidays and days off are closed, its
+                working weekend days open, its shortened days one hour shorter.
+
+        Raises:
+            InvalidCalendar: malformed hours, an unknown day name or zone.
+
+        >>> cal = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"})
+        >>> cal.add("2024-03-04T17:00:00+03:00", datetime.timedelta(hours=1)).isoformat()
+        '2024-03-04T18:00:00+03:00'
+        """
+        return cls(
+            kind="weekly",
+            tz=resolve_timezone(tz),
+            week=parse_weekly(hours),
+            holidays=_check_holidays(holidays),
+        )
+
+    @classmethod
+    def rotation(
+        cls,
+        tz: Any,
+        pattern: Any,
+        hours: Any,
+        *,
+        anchor: _dt.date | str | None = None,
+        holidays: ProductionCalendar | None = None,
+    ) -> WorkCalendar:
+        """A crew on a repeating on/off cycle (``"2/2"``: two days on, two off).
+
+        Args:
+            tz: Zone name or tzinfo.
+            pattern: ``"2/2"``, ``"5/2"``, ``"1/3"``, ``"3/3"``, ``"4/4"`` or ``"on 4 off 4"``.
+            hours: The shift on an on-day, e.g. ``"08:00-20:00"`` or ``"20:00-08:00"``.
+            anchor: The first on-day of a cycle (required).
+            holidays: Optional production calendar: its holidays and days off are closed,
+                its shortened days one hour shorter.
+
+        Raises:
+            InvalidCalendar: bad pattern or hours, missing anchor, unknown zone.
+        """
+        if anchor is None:
+            raise InvalidCalendar(
+                f"rotation {pattern!r} needs anchor=, the date of the first on-day of a "
+                "cycle, e.g. anchor=date(2024, 1, 1).",
+                field="anchor",
+                value=anchor,
+            )
+        zone = resolve_timezone(tz)
+        on, off = parse_pattern(pattern)
+        spans = parse_hours(hours, field="hours")
+        return cls(
+            kind="rotation",
+            tz=zone,
+            week=(spans,),
+            pattern=(on, off),
+            anchor=_as_date(anchor, field="anchor"),
+            holidays=_check_holidays(holidays),
+        )
+
+    @classmethod
+    def always(cls, tz: Any = "UTC") -> WorkCalendar:
+        """Open 24/7 (results still in ``tz``)."""
+        return cls(kind="always", tz=resolve_timezone(tz))
+
+    # --- set algebra --------------------------------------------------------------
+
+    def _combine(self, other: object, kind: str) -> WorkCalendar:
+        assert isinstance(other, WorkCalendar)
+        return WorkCalendar(kind=kind, tz=self.tz, parts=(self, other))
+
+    def __or__(self, other: object) -> WorkCalendar:
+        if not isinstance(other, WorkCalendar):
+            return NotImplemented
+        return self._combine(other, "union")
+
+    def __and__(self, other: object) -> WorkCalendar:
+        if not isinstance(other, WorkCalendar):
+            return NotImplemented
+        return self._combine(other, "intersection")
+
+    def __sub__(self, other: object) -> WorkCalendar:
+        if not isinstance(other, WorkCalendar):
+            return NotImplemented
+        return self._combine(other, "difference")
+
+    # --- description --------------------------------------------------------------
+
+    def _hours_dict(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        day = 0
+        while day < 7:
+            last = day
+            while last + 1 < 7 and self.week[last + 1] == self.week[day]:
+                last += 1
+            if self.week[day]:
+                key = DAY_NAMES[day] if last == day else f"{DAY_NAMES[day]}-{DAY_NAMES[last]}"
+                out[key] = format_hours(self.week[day])
+            day = last + 1
+        return out
+
+    def __repr__(self) -> str:
+        zone = _tz_name(self.tz)
+        tail = f", holidays={self.holidays.name}" if self.holidays is not None else ""
+        if self.kind == "weekly":
+            return f"<WorkCalendar weekly {zone} {self._hours_dict()}{tail}>"
+        if self.kind == "rotation":
+            assert self.pattern is not None
+            assert self.anchor is not None
+            on, off = self.pattern
+            return (
+                f"<WorkCalendar rotation {zone} {on}/{off} {format_hours(self.week[0])} "
+                f"from {self.anchor.isoformat()}{tail}>"
+            )
+        if self.kind == "always":
+            return f"<WorkCalendar always {zone}>"
+        left, right = self.parts
+        return f"({left!r} {_OPS[self.kind]} {right!r})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; :meth:`from_dict` rebuilds an equal calendar."""
+        out: dict[str, Any] = {"kind": self.kind, "tz": _tz_name(self.tz)}
+        if self.kind == "weekly":
+            out["hours"] = self._hours_dict()
+        elif self.kind == "rotation":
+            assert self.pattern is not None
+            assert self.anchor is not None
+            out["pattern"] = f"{self.pattern[0]}/{self.pattern[1]}"
+            out["hours"] = format_hours(self.week[0])
+            out["anchor"] = self.anchor.isoformat()
+        elif self.kind in _OPS:
+            out["parts"] = [p.to_dict() for p in self.parts]
+        if self.kind in ("weekly", "rotation"):
+            pc = self.holidays
+            out["holidays"] = None if pc is None else "RU" if pc == russia() else pc.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WorkCalendar:
+        """Rebuild a calendar from :meth:`to_dict` output (``holidays: "RU"`` is :func:`russia`).
+
+        Raises:
+            InvalidCalendar: unknown ``kind`` or malformed fields.
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidArgument(
+                f"data must be a mapping (got {data!r} that is a {type(data).__name__}).",
+                field="data",
+                value=data,
+            )
+        kind = data.get("kind")
+        tz = _tz_from_name(data.get("tz", "UTC"))
+        raw = data.get("holidays")
+        holidays = (
+            None if raw is None else russia() if raw == "RU" else ProductionCalendar.from_dict(raw)
+        )
+        if kind == "weekly":
+            return cls.weekly(tz, data.get("hours", {}), holidays=holidays)
+        if kind == "rotation":
+            return cls.rotation(
+                tz,
+                data.get("pattern"),
+                data.get("hours"),
+                anchor=data.get("anchor"),
+                holidays=holidays,
+            )
+        if kind == "always":
+            return cls.always(tz)
+        if kind in _OPS:
+            parts = data.get("parts")
+            if not isinstance(parts, list) or len(parts) != 2:
+                raise InvalidCalendar(
+                    f"{kind} needs 'parts' with two calendars (got {parts!r}).",
+                    field="parts",
+                    value=parts,
+                )
+            left, right = (cls.from_dict(p) for p in parts)
+            return WorkCalendar(kind=str(kind), tz=tz, parts=(left, right))
+        raise InvalidCalendar(
+            f"kind must be one of weekly, rotation, always, union, intersection, difference "
+            f"(got {kind!r}).",
+            field="kind",
+            value=kind,
+        )
+
+    # --- day generation -----------------------------------------------------------
+
+    def _substitute(self, day: _dt.date, weekend: frozenset[int]) -> Hours:
+        for back in range(1, 8):
+            weekday = (day.weekday() - back) % 7
+            if weekday not in weekend and self.week[weekday]:
+                return self.week[weekday]
+        return ()
+
+    def _day_hours(self, day: _dt.date) -> Hours:
+        """Local (start, end) seconds of the intervals that start on ``day``."""
+        if self.kind == "weekly":
+            spans = self.week[day.weekday()]
+        else:
+            assert self.pattern is not None
+            assert self.anchor is not None
+            on, off = self.pattern
+            spans = self.week[0] if (day - self.anchor).days % (on + off) < on else ()
+        pc = self.holidays
+        if pc is None or (not spans and self.kind == "rotation"):
+            return spans
+        kind = pc.day_type(day)
+        if kind in ("holiday", "day_off"):
+            return ()
+        if self.kind == "weekly" and kind != "weekend" and day.weekday() in pc.weekend:
+            spans = self._substitute(day, pc.weekend)
+        return _shorten(spans) if kind == "shortened" else spans
+
+    def _local_us(self, day: _dt.date, seconds: int) -> int:
+        local = _dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
+        # Wall-clock arithmetic (same tzinfo): 20:00 + 12 h is 08:00 the next day.
+        return to_us(local + _dt.timedelta(seconds=seconds))
+
+    def _midnight_us(self, year: int) -> int:
+        return to_us(_dt.datetime(year, 1, 1, tzinfo=self.tz))
+
+    def _spans(self, y0: int, y1: int, lo: int, hi: int) -> list[Span]:
+        if self.kind == "always":
+            return [(lo, hi)]
+        if self.kind in _OPS:
+            left, right = (p._slice(lo, hi) for p in self.parts)
+            if self.kind == "union":
+                return merge(left + right)
+            if self.kind == "intersection":
+                return intersect(left, right)
+            return difference(left, right)
+        first = _dt.date(y0, 1, 1)
+        last = _dt.date(y1, 12, 31)
+        spans: list[Span] = []
+        overnight = any(end > DAY for hours in self.week for _, end in hours)
+        if overnight:
+            # Intervals of the evening before the first day reach into the range.
+            try:
+                hours = self._day_hours(first - _ONE_DAY)
+            except CalendarDataMissing:
+                hours = ()
+            spans.extend(
+                (self._local_us(first - _ONE_DAY, a), self._local_us(first - _ONE_DAY, b))
+                for a, b in hours
+            )
+        day = first
+        while day <= last:
+            for a, b in self._day_hours(day):
+                spans.append((self._local_us(day, a), self._local_us(day, b)))
+            day += _ONE_DAY
+        return merge([(max(s, lo), min(e, hi)) for s, e in spans])
+
+    def _build(self, y0: int, y1: int) -> Table:
+        lo, hi = self._midnight_us(y0), self._midnight_us(y1 + 1)
+        table = Table(y0, y1, lo, hi, self._spans(y0, y1, lo, hi))
+        self._timeline.table = table
+        return table
+
+    def _year_of(self, at: int) -> int:
+        lo = to_us(_dt.datetime(_MIN_YEAR, 1, 1, tzinfo=_dt.timezone.utc))
+        hi = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
+        return from_us(min(max(at, lo), hi), self.tz).year
+
+    def _table(self, lo: int, hi: int) -> Table:
+        table = self._timeline.table
+        if table is not None and table.lo <= lo and hi <= table.hi:
+            return table
+        y0, y1 = self._year_of(lo), self._year_of(hi)
+        if table is not None:
+            y0, y1 = min(y0, table.y0), max(y1, table.y1)
+        return self._build(y0, y1)
+
+    def _slice(self, lo: int, hi: int) -> list[Span]:
+        return self._table(lo, hi).slice(lo, hi)
+
+    def _grow(self, table: Table, since: int) -> Table:
+        """Extend the table forward; give up when decades bring no working time."""
+        if table.y1 >= _MAX_YEAR or (
+            table.y1 - self._year_of(since) >= _EMPTY_YEARS
+            and table.position(table.hi) == table.position(since)
+        ):
+            raise InvalidValue(
+                f"{self!r} has no working time after {from_us(since, self.tz).isoformat()!r} "
+                f"within {_EMPTY_YEARS} years; check the hours and set operations.",
+                field="calendar",
+                value=self,
+            )
+        span = max(1, table.y1 - table.y0 + 1)
+        return self._build(table.y0, min(table.y1 + span, _MAX_YEAR))
+
+    # --- queries ------------------------------------------------------------------
+
+    def is_open(self, at: Any) -> bool:
+        """``True`` when ``at`` falls inside working time (intervals are ``[open, close)``)."""
+        s = to_us(to_aware(at, field="at"))
+        table = self._table(s, s + 1)
+        i = bisect_right(table.starts, s) - 1
+        return i >= 0 and s < table.ends[i]
+
+    def next_open(self, at: Any) -> _dt.datetime:
+        """``at`` itself when open, otherwise the next opening (in the calendar's zone)."""
+        moment = to_aware(at, field="at")
+        s = to_us(moment)
+        table = self._table(s, s + 1)
+        while True:
+            i = bisect_right(table.starts, s) - 1
+            if i >= 0 and s < table.ends[i]:
+                return moment.astimezone(self.tz)
+            if i + 1 < len(table.starts):
+                return from_us(table.starts[i + 1], self.tz)
+            table = self._grow(table, s)
+
+    def add(self, start: Any, duration: Any) -> _dt.datetime:
+        """The moment when ``duration`` of working time has passed after ``start``.
+
+        A deadline that lands exactly at closing time is that closing time (Mon 17:00
+        plus 1 h on 09-18 is Mon 18:00, not Tue 09:00). ``duration == 0`` returns
+        ``start`` (in the calendar's zone).
+
+        Raises:
+            InvalidValue: a negative duration, or a calendar with no working time ahead.
+            CalendarDataMissing: the deadline runs into a year the production calendar
+                has no data for.
+        """
+        moment = to_aware(start, field="start")
+        delta = to_timedelta(duration, field="duration")
+        amount = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        if amount <= 0:
+            if amount == 0:
+                return moment.astimezone(self.tz)
+            raise InvalidValue(
+                f"duration must not be negative (got {delta!r}).",
+                field="duration",
+                value=delta,
+            )
+        s = to_us(moment)
+        table = self._timeline.table
+        if table is None or not table.lo <= s < table.hi:
+            table = self._table(s, s + 1)
+        target = table.position(s) + amount
+        while target > table.total:
+            table = self._grow(table, s)
+            target = table.position(s) + amount
+        return from_us(table.instant(target), self.tz)
+
+    def between(self, start: Any, end: Any) -> _dt.timedelta:
+        """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
+        a = to_us(to_aware(start, field="start"))
+        b = to_us(to_aware(end, field="end"))
+        if b <= a:
+            return _dt.timedelta(0)
+        table = self._timeline.table
+        if table is None or not (table.lo <= a and b <= table.hi):
+            table = self._table(a, b)
+        return _dt.timedelta(microseconds=table.position(b) - table.position(a))
+
+    def intervals(self, start: Any, end: Any) -> list[tuple[_dt.datetime, _dt.datetime]]:
+        """Working intervals clipped to ``[start, end)``: sorted, disjoint, in the zone."""
+        a = to_us(to_aware(start, field="start"))
+        b = to_us(to_aware(end, field="end"))
+        if b <= a:
+            return []
+        return [(from_us(s, self.tz), from_us(e, self.tz)) for s, e in self._slice(a, b)]
