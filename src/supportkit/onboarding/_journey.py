@@ -1,0 +1,521 @@
+"""Journeys: one subject's immutable way through a flow.
+
+``journey.fire(event, at=...)`` returns a *new* journey with one more :class:`Step` in
+its history; the old one is untouched, so nothing is written when an event is
+refused. :func:`replay` rebuilds the same journey from stored history in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from supportkit._time import to_aware
+from supportkit.exceptions import InvalidArgument, InvalidFlow, InvalidValue, TransitionError
+from supportkit.onboarding._guards import GuardContext
+from supportkit.onboarding._worktime import nth_working_day
+
+if TYPE_CHECKING:
+    from supportkit.onboarding._flow import DeadlineRule, Flow, Transition
+
+__all__ = ["SUPPORT_ACTORS", "Journey", "Step", "Verdict", "replay"]
+
+#: Actors whose events mark a journey as support-assisted (not self-service).
+SUPPORT_ACTORS = frozenset({"support"})
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(name: str) -> ZoneInfo:
+    zone = _ZONES.get(name)
+    if zone is None:
+        zone = _ZONES[name] = ZoneInfo(name)
+    return zone
+
+
+def _jsonable(value: Any, field: str) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, f"{field}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_jsonable(v, field) for v in value)
+    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
+        return {k: _jsonable(v, f"{field}.{k}") for k, v in value.items()}
+    if isinstance(value, _dt.datetime):
+        return to_aware(value, field=field).isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise InvalidArgument(
+        f"{field} must be JSON-like data (str, number, bool, None, list, dict) "
+        f"(got {value!r} that is a {type(value).__name__}).",
+        field=field,
+        value=value,
+    )
+
+
+def _parse_at(value: Any, field: str) -> _dt.datetime:
+    if isinstance(value, str):
+        try:
+            parsed = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            return to_aware(value, field=field)
+        if parsed.tzinfo is not None:
+            return parsed
+    return to_aware(value, field=field)
+
+
+@attrs.frozen
+class Step:
+    """One entry of a journey's history: ``event`` at ``at`` by ``actor`` with ``data``."""
+
+    event: str
+    at: _dt.datetime
+    actor: str
+    source: str
+    target: str
+    data: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        out: dict[str, Any] = {
+            "event": self.event,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "from": self.source,
+            "to": self.target,
+        }
+        if self.data:
+            out["data"] = dict(self.data)
+        return out
+
+
+@attrs.frozen
+class Verdict:
+    """Whether an event may fire now, and why (not).
+
+    ``bool(verdict)`` is the answer. ``reasons`` explains a refusal; on an allowed
+    verdict of a lenient flow it lists the data a guard could not check (``needs inn
+    …``). ``missing`` holds those data keys.
+    """
+
+    event: str
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "event": self.event,
+            "allowed": self.allowed,
+            "reasons": list(self.reasons),
+            "missing": list(self.missing),
+        }
+
+
+def _due(flow: Flow, rule: DeadlineRule, at: _dt.datetime) -> _dt.datetime:
+    zone = _zone(rule.tz)
+    local = at.astimezone(zone)
+    if rule.working_days is not None:
+        day = nth_working_day(flow.working_days(), local.date(), rule.working_days)
+        return _dt.datetime.combine(day, _dt.time.max, zone)
+    if rule.days is not None:
+        return local + _dt.timedelta(days=rule.days)
+    assert rule.months is not None
+    return local + relativedelta(months=rule.months)
+
+
+def _track(
+    flow: Flow,
+    event: str,
+    at: _dt.datetime,
+    deadlines: dict[str, _dt.datetime],
+    met: dict[str, _dt.datetime],
+) -> None:
+    for rule in flow._stops.get(event, ()):
+        if rule.name in deadlines and rule.name not in met:
+            met[rule.name] = at
+    for rule in flow._starts.get(event, ()):
+        if rule.name not in deadlines:
+            deadlines[rule.name] = _due(flow, rule, at)
+
+
+@attrs.frozen
+class Journey:
+    """One subject's way through a flow; immutable (``fire`` returns a new journey).
+
+    Attributes:
+        flow: The :class:`~supportkit.onboarding.Flow`.
+        subject_id: Who is onboarded.
+        state: The current state.
+        started_at: When the journey started.
+        history: The :class:`Step` entries, oldest first.
+        start_data: The data given to :meth:`Flow.start`.
+        data: Everything known: ``start_data`` overlaid with every event's data.
+        deadlines: Deadline name -> aware due datetime (the notice to МВД …).
+        met: Deadline name -> when the event that meets it fired.
+    """
+
+    flow: Flow = attrs.field(eq=False, repr=False)
+    subject_id: str
+    state: str
+    started_at: _dt.datetime
+    history: tuple[Step, ...] = attrs.field(repr=False)
+    start_data: Mapping[str, Any] = attrs.field(factory=dict, hash=False, repr=False)
+    data: Mapping[str, Any] = attrs.field(factory=dict, hash=False, repr=False)
+    deadlines: Mapping[str, _dt.datetime] = attrs.field(factory=dict, hash=False, repr=False)
+    met: Mapping[str, _dt.datetime] = attrs.field(factory=dict, hash=False, repr=False)
+
+    @classmethod
+    def begin(cls, flow: Flow, subject_id: Any, *, at: Any, data: Mapping[str, Any]) -> Journey:
+        """Start a journey (what :meth:`Flow.start` calls)."""
+        if not isinstance(subject_id, str) or not subject_id:
+            raise InvalidArgument(
+                f"subject_id must be a non-empty string (got {subject_id!r}).",
+                field="subject_id",
+                value=subject_id,
+            )
+        when = to_aware(at, field="at")
+        start = _jsonable(dict(data), "data")
+        deadlines: dict[str, _dt.datetime] = {}
+        _track(flow, "start", when, deadlines, {})
+        return cls(flow, subject_id, flow.initial, when, (), start, dict(start), deadlines, {})
+
+    # -- reading ---------------------------------------------------------------------
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the journey has reached a terminal state."""
+        return self.flow._states[self.state].terminal
+
+    @property
+    def outcome(self) -> str | None:
+        """``"success"``, ``"failure"`` or ``None`` while the journey is open."""
+        return self.flow._states[self.state].outcome
+
+    @property
+    def version(self) -> int:
+        """The number of events so far (the store's optimistic-concurrency version)."""
+        return len(self.history)
+
+    @property
+    def last_at(self) -> _dt.datetime:
+        """When the last event fired (the start when there is none)."""
+        return self.history[-1].at if self.history else self.started_at
+
+    @property
+    def assisted(self) -> bool:
+        """Whether support took part (an event by an actor in ``SUPPORT_ACTORS``)."""
+        return any(step.actor in SUPPORT_ACTORS for step in self.history)
+
+    def entered_at(self, state: str) -> _dt.datetime | None:
+        """When the journey last entered ``state`` (``None`` if it never did)."""
+        for step in reversed(self.history):
+            if step.target == state and step.source != state:
+                return step.at
+        return self.started_at if state == self.flow.initial else None
+
+    @property
+    def timeout_at(self) -> _dt.datetime | None:
+        """When the current state's timeout fires, if it has one."""
+        timeout = self.flow._states[self.state].timeout
+        if timeout is None:
+            return None
+        return self.last_at + timeout.after
+
+    def overdue(self, now: Any) -> list[str]:
+        """Names of deadlines not met by ``now`` whose due time has passed.
+
+        A deadline met exactly at its due time is met, not overdue.
+        """
+        when = to_aware(now, field="now")
+        late = []
+        for name, due in self.deadlines.items():
+            met = self.met.get(name)
+            if (met if met is not None else when) > due:
+                late.append(name)
+        return sorted(late)
+
+    def advance(self, now: Any) -> Journey:
+        """Fire every timeout that is due by ``now`` (actor ``"system"``); return the result."""
+        when = to_aware(now, field="now")
+        journey = self
+        while (due := journey.timeout_at) is not None and due <= when:
+            timeout = journey.flow._states[journey.state].timeout
+            assert timeout is not None
+            journey = journey.fire(timeout.event, at=due, actor="system")
+        return journey
+
+    # -- deciding ---------------------------------------------------------------------
+    def _refusal(self, event: str) -> str | None:
+        flow = self.flow
+        allowed = flow._allowed[self.state]
+        if event not in flow._events:
+            return (
+                f"{event!r} is not an event of flow {flow.name!r}; events allowed in state "
+                f"{self.state!r} are {list(allowed)}."
+            )
+        if (self.state, event) not in flow._index:
+            return (
+                f"can't {event} in state {self.state!r} of flow {flow.name!r}; allowed there: "
+                f"{list(allowed)}."
+            )
+        return None
+
+    def _judge(
+        self, t: Transition, at: _dt.datetime, data: Mapping[str, Any]
+    ) -> tuple[list[str], list[str]]:
+        merged = {**self.data, **data} if data else self.data
+        context = GuardContext(merged, self, at, t.event)
+        reasons: list[str] = []
+        missing: list[str] = []
+        for name in t.guards:
+            found, lacking = self.flow.guard(name).evaluate(context)
+            reasons += found
+            missing += [k for k in lacking if k not in missing]
+        return reasons, missing
+
+    def _needs(self, event: str, missing: list[str]) -> list[str]:
+        if not missing:
+            return []
+        example = ", ".join(f"{k}=..." for k in missing)
+        verb = "needs" if self.flow.strict else "not checked, needs"
+        return [f"{event} {verb} {', '.join(missing)}: fire({event!r}, at=..., {example})."]
+
+    def can(self, event: str, *, at: Any = None, **data: Any) -> Verdict:
+        """Return whether ``event`` may fire now (with ``data``), and the reasons.
+
+        Args:
+            event: The event name.
+            at: When it would fire (default: the time of the last event).
+            **data: The data it would carry.
+        """
+        refusal = self._refusal(event)
+        if refusal is not None:
+            return Verdict(event, False, (refusal,))
+        when = self.last_at if at is None else to_aware(at, field="at")
+        t = self.flow._index[self.state, event]
+        reasons, missing = self._judge(t, when, data)
+        allowed = not reasons and not (missing and self.flow.strict)
+        return Verdict(event, allowed, (*reasons, *self._needs(event, missing)), tuple(missing))
+
+    def fire(self, event: str, *, at: Any, actor: str = "subject", **data: Any) -> Journey:
+        """Return a new journey after ``event``; this one is left as it is.
+
+        Args:
+            event: The event name.
+            at: When it happened (aware datetime or ISO string); not before the last event.
+            actor: Who did it: ``"subject"`` (default), ``"support"`` (marks the journey
+                as assisted), ``"client"``, ``"system"`` …
+            **data: Facts the event carries (checked by the transition's guards).
+
+        Raises:
+            TransitionError: unknown event, event not allowed in this state (the error
+                names the state and the allowed events) or a guard refused (``reasons``).
+            InvalidValue: ``at`` is earlier than the last event.
+            NaiveDatetimeError: ``at`` has no time zone.
+        """
+        refusal = self._refusal(event)
+        flow = self.flow
+        if refusal is not None:
+            raise TransitionError(
+                refusal, state=self.state, event=event, allowed=flow._allowed[self.state]
+            )
+        when = to_aware(at, field="at")
+        last = self.last_at
+        if when < last:
+            raise InvalidValue(
+                f"at {when.isoformat()!r} is earlier than the last event of journey "
+                f"{self.subject_id!r} ({last.isoformat()!r}); events must be fired in time order.",
+                field="at",
+                value=at,
+            )
+        if not isinstance(actor, str) or not actor:
+            raise InvalidArgument(
+                f"actor must be a non-empty string such as 'support' (got {actor!r}).",
+                field="actor",
+                value=actor,
+            )
+        clean = _jsonable(data, "data") if data else {}
+        t = flow._index[self.state, event]
+        if t.guards:
+            reasons, missing = self._judge(t, when, clean)
+            if reasons or (missing and flow.strict):
+                found = (*reasons, *self._needs(event, missing))
+                raise TransitionError(
+                    f"can't {event} in state {self.state!r} of flow {flow.name!r}: "
+                    + " ".join(found),
+                    state=self.state,
+                    event=event,
+                    allowed=flow._allowed[self.state],
+                    reasons=found,
+                )
+        step = Step(event, when, actor, self.state, t.target, clean)
+        deadlines, met = dict(self.deadlines), dict(self.met)
+        _track(flow, event, when, deadlines, met)
+        merged = {**self.data, **clean} if clean else self.data
+        return Journey(
+            flow,
+            self.subject_id,
+            t.target,
+            self.started_at,
+            (*self.history, step),
+            self.start_data,
+            merged,
+            deadlines,
+            met,
+        )
+
+    # -- storage ------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form: the flow's name, the start and the history."""
+        out: dict[str, Any] = {
+            "flow": self.flow.name,
+            "subject_id": self.subject_id,
+            "started_at": self.started_at.isoformat(),
+            "state": self.state,
+            "history": [s.to_dict() for s in self.history],
+        }
+        if self.start_data:
+            out["data"] = dict(self.start_data)
+        return out
+
+    @classmethod
+    def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Journey:
+        """Rebuild a journey from :meth:`to_dict` output by replaying its history.
+
+        Raises:
+            InvalidFlow: malformed data (the message names the key or ``history[i]``).
+        """
+        if not isinstance(data, Mapping):
+            raise InvalidFlow(
+                f"a journey must be a mapping (got {type(data).__name__}).",
+                field="journey",
+                value=data,
+            )
+        for key in ("subject_id", "started_at", "history"):
+            if key not in data:
+                raise InvalidFlow(
+                    f"journey is missing key {key!r}; expected keys are flow, subject_id, "
+                    "started_at, state, history, data.",
+                    field=key,
+                )
+        if data.get("flow", flow.name) != flow.name:
+            raise InvalidFlow(
+                f"journey belongs to flow {data['flow']!r}, not {flow.name!r}.",
+                field="flow",
+                value=data["flow"],
+            )
+        start = data.get("data") or {}
+        if not isinstance(start, Mapping):
+            raise InvalidFlow(f"journey data must be a mapping (got {start!r}).", field="data")
+        journey = replay(flow, data["subject_id"], data["started_at"], data["history"], start)
+        if "state" in data and data["state"] != journey.state:
+            raise InvalidFlow(
+                f"journey state {data['state']!r} does not match its history, which ends in "
+                f"{journey.state!r}.",
+                field="state",
+                value=data["state"],
+            )
+        return journey
+
+
+def replay(
+    flow: Flow,
+    subject_id: Any,
+    started_at: Any,
+    history: Sequence[Any],
+    data: Mapping[str, Any],
+) -> Journey:
+    """Rebuild a journey from its history in one pass (guards are not re-run)."""
+    if not isinstance(subject_id, str) or not subject_id:
+        raise InvalidFlow(
+            f"subject_id must be a non-empty string (got {subject_id!r}).",
+            field="subject_id",
+            value=subject_id,
+        )
+    if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Sequence):
+        raise InvalidFlow(
+            f"history must be a list of events (got {type(history).__name__}).",
+            field="history",
+            value=history,
+        )
+    try:
+        start = _parse_at(started_at, "started_at")
+    except InvalidValue as exc:
+        raise InvalidFlow(str(exc), field="started_at", value=started_at) from exc
+    index = flow._index
+    state = flow.initial
+    last = start
+    steps: list[Step] = []
+    start_data = _jsonable(dict(data), "data")
+    merged = dict(start_data)
+    deadlines: dict[str, _dt.datetime] = {}
+    met: dict[str, _dt.datetime] = {}
+    tracked = bool(flow.deadlines)
+    if tracked:
+        _track(flow, "start", start, deadlines, met)
+    for i, item in enumerate(history):
+        if isinstance(item, Step):
+            event, at, actor, payload = item.event, item.at, item.actor, item.data
+        elif isinstance(item, Mapping):
+            try:
+                event, raw, actor = item["event"], item["at"], item.get("actor", "subject")
+                payload = item.get("data") or {}
+                at = _parse_at(raw, f"history[{i}].at")
+            except (KeyError, InvalidValue) as exc:
+                raise InvalidFlow(
+                    f"history[{i}] must have 'event' and an aware ISO 'at' (got {dict(item)!r}).",
+                    field=f"history[{i}]",
+                    value=item,
+                ) from exc
+        else:
+            raise InvalidFlow(
+                f"history[{i}] must be a mapping (got {item!r}).", field=f"history[{i}]", value=item
+            )
+        t = index.get((state, event)) if isinstance(event, str) else None
+        if t is None:
+            raise InvalidFlow(
+                f"history[{i}] has event {event!r}, which flow {flow.name!r} does not allow in "
+                f"state {state!r} (allowed: {list(flow._allowed[state])}).",
+                field=f"history[{i}].event",
+                value=event,
+            )
+        if at < last:
+            raise InvalidFlow(
+                f"history[{i}].at {at.isoformat()!r} is earlier than the event before it.",
+                field=f"history[{i}].at",
+                value=at,
+            )
+        if not isinstance(actor, str) or not actor or not isinstance(payload, Mapping):
+            raise InvalidFlow(
+                f"history[{i}] needs a string 'actor' and a mapping 'data' (got {dict(item)!r}).",
+                field=f"history[{i}]",
+                value=item,
+            )
+        if "to" in item and isinstance(item, Mapping) and item["to"] != t.target:
+            raise InvalidFlow(
+                f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to "
+                f"{t.target!r}.",
+                field=f"history[{i}].to",
+                value=item["to"],
+            )
+        if payload:
+            payload = _jsonable(payload, f"history[{i}].data")
+            merged.update(payload)
+        steps.append(Step(event, at, actor, state, t.target, payload if payload else {}))
+        if tracked:
+            _track(flow, event, at, deadlines, met)
+        state = t.target
+        last = at
+    return Journey(
+        flow, subject_id, state, start, tuple(steps), start_data, merged, deadlines, met
+    )
