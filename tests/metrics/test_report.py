@@ -125,6 +125,27 @@ def test_working_time_report() -> None:
     assert report.response.max == plain.response.max / 2
 
 
+def test_working_time_report_with_the_sla_work_calendar() -> None:
+    from supportkit.sla import WorkCalendar
+
+    cal = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"})
+    rows = demo_records()
+    report = weekly_report(rows, calendar=cal, tz=TZ)
+    assert report.working_time
+    assert report.response == response_times(rows, calendar=cal)
+    assert report.resolution == resolution_times(rows, calendar=cal)
+    calendar_time = weekly_report(rows, tz=TZ)
+    assert report.response.count == calendar_time.response.count
+    assert report.response.max < calendar_time.response.max  # nights and weekends excluded
+    # The calendar travels with the accumulator (pickled to Dask/multiprocessing workers).
+    acc = WeeklyReport(calendar=cal, tz=TZ)
+    acc.add_many(rows[:300])
+    rest = WeeklyReport(calendar=cal, tz=TZ)
+    rest.add_many(rows[300:])
+    merged = pickle.loads(pickle.dumps(acc)).merge(pickle.loads(pickle.dumps(rest)))
+    assert merged.result() == report
+
+
 def test_sketch_report_is_within_its_error_bound() -> None:
     rows = demo_records()
     exact = weekly_report(rows)
