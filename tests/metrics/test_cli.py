@@ -139,3 +139,24 @@ def test_registered_in_the_main_command_line() -> None:
     from supportkit._cli import BLOCKS
 
     assert "metrics" in BLOCKS
+
+
+def test_working_time_from_hours_and_holidays(capsys: pytest.CaptureFixture[str]) -> None:
+    from supportkit.sla import WorkCalendar, russia
+
+    argv = ["report", str(DEMO), "--tz", "Europe/Moscow", "--format", "json"]
+    assert run(*argv, "--hours", "mon-fri=09:00-18:00", "--holidays", "russia") == 0
+    data = json.loads(capsys.readouterr().out)
+    cal = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"}, holidays=russia())
+    expected = weekly_report(demo_records(), tz="Europe/Moscow", calendar=cal).to_dict()
+    assert data == json.loads(json.dumps(expected))
+    assert data["working_time"] is True
+
+
+def test_bad_hours(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("report", str(DEMO), "--hours", "mon-fri") == 2
+    assert "must look like DAYS=HH:MM-HH:MM" in capsys.readouterr().err
+    assert run("report", str(DEMO), "--holidays", "russia") == 2
+    assert "--holidays needs --hours" in capsys.readouterr().err
+    assert run("report", str(DEMO), "--hours", "someday=09:00-18:00") == 2
+    assert capsys.readouterr().err.startswith("supportkit: error: ")

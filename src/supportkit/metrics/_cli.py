@@ -14,10 +14,38 @@ from supportkit.metrics._report import FORMATS, weekly_report
 __all__ = ["register", "run_report"]
 
 
+def _calendar(args: argparse.Namespace) -> Any:
+    """Build the working-time calendar of ``--hours``/``--holidays`` (``None``: calendar time)."""
+    if not args.hours:
+        if args.holidays:
+            raise InvalidArgument(
+                "--holidays needs --hours: give the working hours, e.g. "
+                "--hours mon-fri=09:00-18:00.",
+                field="holidays",
+                value=args.holidays,
+            )
+        return None
+    from supportkit.sla import WorkCalendar, russia
+
+    hours: dict[str, str] = {}
+    for spec in args.hours:
+        days, sep, span = spec.partition("=")
+        if not sep or not days.strip() or not span.strip():
+            raise InvalidArgument(
+                f"--hours {spec!r} must look like DAYS=HH:MM-HH:MM, e.g. mon-fri=09:00-18:00.",
+                field="hours",
+                value=spec,
+            )
+        hours[days.strip()] = span.strip()
+    holidays = russia() if args.holidays == "russia" else None
+    return WorkCalendar.weekly(args.tz, hours, holidays=holidays)
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Handle ``supportkit report``."""
     report = weekly_report(
         read_records(args.tickets),
+        calendar=_calendar(args),
         tz=args.tz,
         n=args.top,
         k=args.snowball,
@@ -85,6 +113,18 @@ def register(sub: Any) -> None:
         default=None,
         metavar="ALPHA",
         help="bounded-memory percentiles within relative error ALPHA (e.g. 0.01); default exact",
+    )
+    parser.add_argument(
+        "--hours",
+        action="append",
+        metavar="DAYS=HH:MM-HH:MM",
+        help="measure durations in working time, e.g. --hours mon-fri=09:00-18:00 "
+        "--hours sat=10:00-14:00 (in the --tz zone); default calendar time",
+    )
+    parser.add_argument(
+        "--holidays",
+        choices=("russia",),
+        help="with --hours: days off and shortened days of the Russian production calendar",
     )
     parser.add_argument(
         "--lenient",
