@@ -1,0 +1,88 @@
+"""Combining the actions of matching rules into an :class:`Evaluation` (internal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from supportkit._ticket import Ticket
+from supportkit.rules._results import Evaluation, Evidence, Override
+from supportkit.rules._scan import Compiled, Scan
+from supportkit.rules._templates import Template
+
+__all__ = ["SINGLE_ACTIONS", "decide"]
+
+#: Actions where the first matching rule wins.
+SINGLE_ACTIONS: Final = ("reply", "assign", "priority", "escalate")
+
+
+def decide(
+    templates: Mapping[str, Template],
+    ticket: Ticket,
+    *,
+    scan: Scan,
+    matched: list[Compiled],
+    stopped_by: str | None,
+    evidence_of: Callable[[Compiled, Scan], tuple[Evidence, ...]],
+) -> Evaluation:
+    """Combine the actions of the matching rules, in order, into one :class:`Evaluation`.
+
+    Tags accumulate (a later ``remove_tags`` cancels an earlier add); for single-valued
+    actions the first matching rule wins and the others are recorded as overridden.
+    """
+    tags: list[str] = []
+    removed: list[str] = []
+    chosen: dict[str, Any] = {}
+    kept_by: dict[str, str] = {}
+    overridden: list[Override] = []
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+
+    def choose(action: str, value: Any, rule_id: str) -> None:
+        if value is None:
+            return
+        if action in chosen:
+            overridden.append(Override(action, rule_id, value, kept_by[action]))
+        else:
+            chosen[action] = value
+            kept_by[action] = rule_id
+
+    for item in matched:
+        rule = item.rule
+        then = rule.then
+        for tag in then.tags:
+            if tag in removed:
+                removed.remove(tag)
+            if tag not in tags:
+                tags.append(tag)
+        for tag in then.remove_tags:
+            if tag in tags:
+                tags.remove(tag)
+            if tag not in removed:
+                removed.append(tag)
+        for action in SINGLE_ACTIONS:
+            choose(action, getattr(then, action), rule.id)
+        for key, value in then.set:
+            choose(f"set.{key}", value, rule.id)
+        found = evidence_of(item, scan)
+        if found:
+            evidence[rule.id] = found
+    template_id = chosen.get("reply")
+    reply = None
+    if template_id is not None and template_id in templates:
+        reply = templates[template_id].render(ticket)
+    return Evaluation(
+        ticket_id=ticket.id,
+        matched=tuple(item.rule.id for item in matched),
+        tags=tuple(tags),
+        remove_tags=tuple(removed),
+        reply=reply,
+        reply_template=template_id,
+        assign=chosen.get("assign"),
+        priority=chosen.get("priority"),
+        escalate=chosen.get("escalate"),
+        set={k[len("set.") :]: v for k, v in chosen.items() if k.startswith("set.")},
+        evidence=evidence,
+        overridden=tuple(overridden),
+        stopped_by=stopped_by,
+        timeouts=tuple(scan.timeouts),
+    )

@@ -1,0 +1,501 @@
+"""The rule engine: :class:`RuleSet` loads, evaluates, explains and lints keyword rules.
+
+The engine decides and the host acts: evaluating a ticket has no side effects, and the
+conditions of every rule see the ticket as it came in (rules never see each other's
+actions), so the result does not depend on anything but the ticket and the rule set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from supportkit._ticket import Ticket, as_ticket
+from supportkit.exceptions import InvalidArgument, InvalidRule
+from supportkit.rules._actions import decide
+from supportkit.rules._calendars import Calendar
+from supportkit.rules._load import Document, Options, load_document, read_source
+from supportkit.rules._matcher import Matcher
+from supportkit.rules._model import Rule
+from supportkit.rules._phrases import Phrase
+from supportkit.rules._results import (
+    Evaluation,
+    Explanation,
+    LintIssue,
+)
+from supportkit.rules._scan import Compiled, Scan, evidence, scan_ticket
+from supportkit.rules._templates import Template
+from supportkit.rules._text import tone_of
+
+__all__ = ["RuleSet", "Scan"]
+
+_SINGLE = ("reply", "assign", "priority", "escalate")
+
+
+@attrs.frozen(eq=False)
+class RuleSet:
+    """An ordered, validated set of keyword rules with their reply templates.
+
+    Build one with :meth:`from_dicts`, :meth:`from_json` or :meth:`from_toml`;
+    combine two with ``a | b`` (rules of ``a`` first). A rule set is immutable and
+    picklable, so it can be shipped to multiprocessing, Dask or Spark workers.
+
+    Attributes:
+        rules: The rules, in evaluation order.
+        templates: Template id -> :class:`Template`.
+        options: The matching :class:`Options`.
+        fields: Custom fields the data is declared to have (for :meth:`lint`), or ``None``.
+        channels / priorities: The channels and priorities rules may name.
+        calendars: Calendar name -> an object with ``is_open(at)``.
+    """
+
+    rules: tuple[Rule, ...]
+    templates: Mapping[str, Template]
+    options: Options
+    fields: tuple[str, ...] | None
+    channels: tuple[str, ...]
+    priorities: tuple[str, ...]
+    calendars: Mapping[str, Calendar]
+    calendar_specs: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    _matcher: Matcher = attrs.field(init=False, repr=False)
+    _compiled: tuple[Compiled, ...] = attrs.field(init=False, repr=False)
+    _by_phrase: dict[int, tuple[int, ...]] = attrs.field(init=False, repr=False)
+    _always: tuple[int, ...] = attrs.field(init=False, repr=False)
+    _scan_fields: tuple[str, ...] = attrs.field(init=False, repr=False)
+    _by_id: dict[str, int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        phrase_ids: dict[str, int] = {}
+        phrases: list[Phrase] = []
+
+        def ids(items: tuple[Phrase, ...]) -> tuple[int, ...]:
+            out = []
+            for phrase in items:
+                pid = phrase_ids.get(phrase.source)
+                if pid is None:
+                    pid = phrase_ids[phrase.source] = len(phrases)
+                    phrases.append(phrase)
+                out.append(pid)
+            return tuple(dict.fromkeys(out))
+
+        compiled: list[Compiled] = []
+        by_phrase: dict[int, list[int]] = {}
+        always: list[int] = []
+        fields: dict[str, None] = {}
+        for index, rule in enumerate(self.rules):
+            when = rule.when
+            item = Compiled(index, rule, ids(when.any), ids(when.all), ids(when.none), when.fields)
+            compiled.append(item)
+            if not rule.enabled:
+                continue
+            fields.update(dict.fromkeys(when.fields))
+            if item.any or item.all:
+                # The rule needs a phrase hit: index it by the phrases of `all`
+                # (every one must occur) or else of `any`.
+                for pid in item.all[:1] or item.any:
+                    by_phrase.setdefault(pid, []).append(index)
+            else:
+                always.append(index)
+        set_ = object.__setattr__
+        set_(self, "_matcher", Matcher(phrases, self.options))
+        set_(self, "_compiled", tuple(compiled))
+        set_(self, "_by_phrase", {k: tuple(v) for k, v in by_phrase.items()})
+        set_(self, "_always", tuple(always))
+        set_(self, "_scan_fields", tuple(fields))
+        set_(self, "_by_id", {rule.id: i for i, rule in enumerate(self.rules)})
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def _from_document(cls, doc: Document) -> RuleSet:
+        return cls(
+            rules=doc.rules,
+            templates=dict(doc.templates),
+            options=doc.options,
+            fields=doc.fields,
+            channels=doc.channels,
+            priorities=doc.priorities,
+            calendars=dict(doc.calendars),
+            calendar_specs=dict(doc.calendar_specs),
+        )
+
+    @classmethod
+    def from_dicts(
+        cls,
+        rules: Sequence[Mapping[str, Any]],
+        *,
+        templates: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | Options | None = None,
+        fields: Sequence[str] | None = None,
+        channels: Sequence[str] | None = None,
+        priorities: Sequence[str] | None = None,
+        calendars: Mapping[str, Calendar] | None = None,
+        calendar_specs: Mapping[str, Any] | None = None,
+    ) -> RuleSet:
+        """Build a rule set from rule dictionaries (the JSON form).
+
+        Args:
+            rules: The rules, in evaluation order.
+            templates: Template id -> text with ``{placeholders}``.
+            options: Matching options (see :class:`Options`), e.g. ``{"layout": True}``.
+            fields: The custom fields tickets are declared to have; :meth:`lint` checks
+                templates against them.
+            channels / priorities: Extra channels or priorities rules may name.
+            calendars: Calendar name -> an object with ``is_open(at)`` (such as
+                ``supportkit.sla.WorkCalendar``), for ``"outside"``/``"inside"``.
+            calendar_specs: Calendars in their JSON form (``{"tz": ..., "hours": {...}}``).
+
+        Raises:
+            InvalidRule: anything that would fail later; the message names the path,
+                such as ``rules[3].when.any[1]``, and the fix.
+        """
+        return cls._from_document(
+            load_document(
+                rules,
+                templates=templates,
+                options=options,
+                fields=fields,
+                channels=channels,
+                priorities=priorities,
+                calendars=calendars,
+                calendar_specs=calendar_specs,
+            )
+        )
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> RuleSet:
+        """Build a rule set from a whole document ``{"templates": ..., "rules": [...], ...}``."""
+        from supportkit.rules._load import DOC_KEYS, _check_keys
+
+        if not isinstance(data, Mapping):
+            raise InvalidArgument(
+                f"data must be a mapping (got {type(data).__name__}).", field="data", value=data
+            )
+        _check_keys(data, DOC_KEYS, "")
+        if "rules" not in data:
+            raise InvalidRule('the rule document has no "rules" list.', field="rules", value=None)
+        return cls.from_dicts(
+            data["rules"],
+            templates=data.get("templates"),
+            options=data.get("options"),
+            fields=data.get("fields"),
+            channels=data.get("channels"),
+            priorities=data.get("priorities"),
+            calendars=calendars,
+            calendar_specs=data.get("calendars"),
+        )
+
+    @classmethod
+    def from_json(
+        cls, source: str | os.PathLike[str], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> RuleSet:
+        """Load a rule set from a JSON file path or JSON text.
+
+        Raises:
+            InvalidRule: a missing file, bad JSON (line and column named) or invalid rules.
+        """
+        return cls.from_mapping(read_source(source, "json"), calendars=calendars)
+
+    @classmethod
+    def from_toml(
+        cls, source: str | os.PathLike[str], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> RuleSet:
+        """Load a rule set from a TOML file path or TOML text (``[[rules]]`` tables)."""
+        return cls.from_mapping(read_source(source, "toml"), calendars=calendars)
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike[str], *, calendars: Mapping[str, Calendar] | None = None
+    ) -> RuleSet:
+        """Load a ``.json`` or ``.toml`` rule file, chosen by its extension."""
+        return cls.from_mapping(read_source(os.fspath(path), "auto"), calendars=calendars)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON document; ``RuleSet.from_mapping(rs.to_dict())`` rebuilds it."""
+        out: dict[str, Any] = {}
+        if self.options != Options():
+            out["options"] = self.options.to_dict()
+        if self.fields is not None:
+            out["fields"] = list(self.fields)
+        extra_channels = [c for c in self.channels if c not in _default_channels()]
+        if extra_channels:
+            out["channels"] = extra_channels
+        extra_priorities = [p for p in self.priorities if p not in _default_priorities()]
+        if extra_priorities:
+            out["priorities"] = extra_priorities
+        if self.calendar_specs:
+            out["calendars"] = dict(self.calendar_specs)
+        out["templates"] = {k: t.source for k, t in self.templates.items()}
+        out["rules"] = [rule.to_dict() for rule in self.rules]
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        python_calendars = {k: v for k, v in self.calendars.items() if k not in self.calendar_specs}
+        return (_restore, (self.to_dict(), python_calendars))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return self.to_dict() == other.to_dict() and dict(self.calendars) == dict(other.calendars)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __or__(self, other: RuleSet) -> RuleSet:
+        """Combine two rule sets: the rules of ``self`` first, then those of ``other``.
+
+        Raises:
+            InvalidRule: the sets share a rule id, a template id with different text, or
+                have different options.
+        """
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        if self.options != other.options:
+            raise InvalidRule(
+                f"cannot combine rule sets with different options ({self.options.to_dict()} "
+                f"vs {other.options.to_dict()}); give both the same 'options'.",
+                field="options",
+                value=other.options,
+            )
+        for key, template in other.templates.items():
+            if key in self.templates and self.templates[key].source != template.source:
+                raise InvalidRule(
+                    f"both rule sets define template {key!r} with different text; rename one.",
+                    field=f"templates.{key}",
+                    value=template.source,
+                )
+        fields = (
+            None
+            if self.fields is None and other.fields is None
+            else tuple(dict.fromkeys((*(self.fields or ()), *(other.fields or ()))))
+        )
+        return RuleSet.from_dicts(
+            [rule.to_dict() for rule in (*self.rules, *other.rules)],
+            templates={k: t.source for k, t in {**self.templates, **other.templates}.items()},
+            options=self.options,
+            fields=fields,
+            channels=tuple(dict.fromkeys((*self.channels, *other.channels))),
+            priorities=tuple(dict.fromkeys((*self.priorities, *other.priorities))),
+            calendars={
+                **{k: v for k, v in self.calendars.items() if k not in self.calendar_specs},
+                **{k: v for k, v in other.calendars.items() if k not in other.calendar_specs},
+            },
+            calendar_specs={**self.calendar_specs, **other.calendar_specs},
+        )
+
+    def with_options(self, **changes: Any) -> RuleSet:
+        """Return the same rules with some matching options changed (``repair=False``)."""
+        merged = {**self.options.to_dict(), **changes}
+        data = self.to_dict()
+        data["options"] = merged
+        return RuleSet.from_mapping(
+            data,
+            calendars={k: v for k, v in self.calendars.items() if k not in self.calendar_specs},
+        )
+
+    def rule(self, rule_id: str) -> Rule:
+        """Return the rule with this id.
+
+        Raises:
+            InvalidArgument: no rule has this id (the message lists close ids).
+        """
+        index = self._by_id.get(rule_id)
+        if index is None:
+            import difflib
+
+            close = difflib.get_close_matches(str(rule_id), list(self._by_id), n=3)
+            raise InvalidArgument(
+                f"rule_id {rule_id!r} is not in this rule set"
+                + (f"; did you mean {close}?" if close else f" ({len(self.rules)} rules)."),
+                field="rule_id",
+                value=rule_id,
+            )
+        return self.rules[index]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    # -- evaluation ---------------------------------------------------------------------
+
+    def scan(self, ticket: Ticket, fields: Iterable[str] | None = None) -> Scan:
+        """Normalise the fields rules read and find every phrase in them (internal)."""
+        return scan_ticket(
+            self._matcher, ticket, self._scan_fields if fields is None else fields, self.options
+        )
+
+    def _conditions_hold(
+        self,
+        item: Compiled,
+        ticket: Ticket,
+        scan: Scan,
+        at: dt.datetime | None,
+        tones: dict[tuple[str, ...], Any],
+    ) -> bool:
+        rule = item.rule
+        when = rule.when
+        if not rule.enabled:
+            return False
+        if when.channel is not None and ticket.channel not in when.channel:
+            return False
+        if when.priority is not None and ticket.priority not in when.priority:
+            return False
+        if when.tags_any or when.tags_all or when.tags_none:
+            have = set(ticket.tags)
+            if when.tags_any and have.isdisjoint(when.tags_any):
+                return False
+            if not have.issuperset(when.tags_all) or not have.isdisjoint(when.tags_none):
+                return False
+        for key, values in when.equals:
+            if not _equals(ticket.fields.get(key), values):
+                return False
+        if when.outside is not None or when.inside is not None:
+            if at is None:
+                return False
+            if when.outside is not None and self.calendars[when.outside].is_open(at):
+                return False
+            if when.inside is not None and not self.calendars[when.inside].is_open(at):
+                return False
+        if when.tone:
+            signals = tones.get(item.fields)
+            if signals is None:
+                signals = tones[item.fields] = tone_of(
+                    "\n".join(scan.texts[f] for f in item.fields)
+                )
+            for name, wanted in when.tone:
+                value = signals.is_shouting if name == "shouting" else signals.has_insult
+                if bool(value) != wanted:
+                    return False
+        fields = item.fields
+        if item.any and not any(scan.has(p, fields) for p in item.any):
+            return False
+        if item.all and not all(scan.has(p, fields) for p in item.all):
+            return False
+        return not (item.none and any(scan.has(p, fields) for p in item.none))
+
+    def _matching(
+        self, ticket: Ticket, scan: Scan, at: dt.datetime | None
+    ) -> tuple[list[Compiled], str | None]:
+        candidates: set[int] = set(self._always)
+        by_phrase = self._by_phrase
+        for hits in scan.hits.values():
+            for pid in hits:
+                found = by_phrase.get(pid)
+                if found is not None:
+                    candidates.update(found)
+        matched: list[Compiled] = []
+        tones: dict[tuple[str, ...], Any] = {}
+        compiled = self._compiled
+        for index in sorted(candidates):
+            item = compiled[index]
+            if self._conditions_hold(item, ticket, scan, at, tones):
+                matched.append(item)
+                if item.rule.stop:
+                    return matched, item.rule.id
+        return matched, None
+
+    def evaluate(self, ticket: Any, *, at: dt.datetime | str | None = None) -> Evaluation:
+        """Decide what the rules propose for one ticket.
+
+        Args:
+            ticket: A :class:`supportkit.Ticket`, a mapping (a JSON export row) or a
+                bare string (the body).
+            at: The time for ``"outside"``/``"inside"`` conditions; defaults to the
+                ticket's ``created_at`` (a ticket without one fails time conditions).
+
+        Returns:
+            The :class:`Evaluation`: matched rules, actions, evidence, overrides.
+
+        Raises:
+            InvalidTicket: a ticket mapping that cannot be read.
+            TemplateError: the chosen reply template needs a value the ticket lacks and
+                declares no default.
+        """
+        ticket = as_ticket(ticket)
+        when = ticket.created_at
+        if at is not None:
+            from supportkit._time import to_aware
+
+            when = to_aware(at, field="at")
+        scan = self.scan(ticket)
+        matched, stopped_by = self._matching(ticket, scan, when)
+        if not matched:
+            return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts))
+        return decide(
+            self.templates,
+            ticket,
+            scan=scan,
+            matched=matched,
+            stopped_by=stopped_by,
+            evidence_of=lambda item, found: evidence(item, found, self._matcher.phrases),
+        )
+
+    def evaluate_many(
+        self, tickets: Iterable[Any], *, at: dt.datetime | str | None = None
+    ) -> Iterator[Evaluation]:
+        """Evaluate tickets one by one, lazily (a generator: constant memory on big exports)."""
+        for ticket in tickets:
+            yield self.evaluate(ticket, at=at)
+
+    def explain(
+        self, ticket: Any, rule_id: str, *, at: dt.datetime | str | None = None
+    ) -> Explanation:
+        """Explain why ``rule_id`` did or did not fire for ``ticket``; ``str()`` reads well.
+
+        The account lists each condition (held or failed), for each phrase that was not
+        found the nearest word of the text and why it differs (look-alike letters, a typo,
+        another form, another field, the wrong keyboard layout), and the earlier ``stop``
+        rule that ended processing, if any.
+
+        Raises:
+            InvalidArgument: ``rule_id`` is not in the rule set.
+        """
+        from supportkit.rules._explain import explain
+
+        return explain(self, ticket, rule_id, at=at)
+
+    def lint(self, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
+        """Check the rule set for problems that loading cannot reject.
+
+        Args:
+            fields: The custom fields tickets have (default: the declared ``fields``).
+
+        Returns:
+            Every :class:`LintIssue`, in rule order: mixed-script phrases, phrases that
+            normalise to nothing, a phrase in both ``any``/``all`` and ``none``, rules
+            unreachable behind an unconditional ``stop``, duplicate phrases, unknown
+            templates and template fields, regexes that can backtrack catastrophically.
+        """
+        from supportkit.rules._lint import lint
+
+        return lint(self, fields=fields)
+
+
+def _equals(value: Any, options: tuple[Any, ...]) -> bool:
+    if value in options:
+        return True
+    text = "" if value is None else str(value)
+    return any(text == ("" if o is None else str(o)) for o in options if not isinstance(o, bool))
+
+
+def _default_channels() -> tuple[str, ...]:
+    from supportkit._ticket import CHANNELS
+
+    return CHANNELS
+
+
+def _default_priorities() -> tuple[str, ...]:
+    from supportkit.rules._model import PRIORITIES
+
+    return PRIORITIES
+
+
+def _restore(data: dict[str, Any], calendars: dict[str, Calendar]) -> RuleSet:
+    return RuleSet.from_mapping(data, calendars=calendars)

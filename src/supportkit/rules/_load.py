@@ -1,0 +1,520 @@
+"""Reading and validating rule documents (JSON/TOML/dicts) into :class:`Rule` values.
+
+Every problem is found here, at load time, and named by its path
+(``rules[3].when.any[1]``) with what is wrong and how to fix it: unknown keys
+(with the nearest known one), duplicate ids, unknown channels, priorities and
+calendars, bad phrases and regexes, bad templates.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from supportkit._ticket import CHANNELS
+from supportkit.exceptions import InvalidRule, TemplateError
+from supportkit.rules._calendars import Calendar, calendar_from_spec
+from supportkit.rules._model import PRIORITIES, Rule, Then, When
+from supportkit.rules._phrases import Phrase, parse_phrase
+from supportkit.rules._templates import Template, parse_template
+
+__all__ = ["Document", "Options", "load_document", "read_source"]
+
+DOC_KEYS: Final = (
+    "$schema",
+    "calendars",
+    "channels",
+    "description",
+    "fields",
+    "options",
+    "priorities",
+    "rules",
+    "templates",
+    "version",
+)
+RULE_KEYS: Final = ("description", "enabled", "id", "stop", "then", "when")
+WHEN_KEYS: Final = (
+    "all",
+    "any",
+    "channel",
+    "equals",
+    "fields",
+    "inside",
+    "none",
+    "outside",
+    "priority",
+    "tags",
+    "tone",
+)
+THEN_KEYS: Final = ("assign", "escalate", "priority", "remove_tags", "reply", "set", "tags")
+TAG_KEYS: Final = ("all", "any", "none")
+TONE_KEYS: Final = ("insult", "shouting")
+OPTION_KEYS: Final = ("gap", "keys", "layout", "regex_timeout", "repair", "translit", "typos")
+
+
+@attrs.frozen
+class Options:
+    """Matching options of a rule set (the ``"options"`` object of a rule file).
+
+    Attributes:
+        repair: Repair Cyrillic/Latin look-alikes inside words (on by default).
+        layout: Also read words typed on the wrong keyboard layout (``ghbdtn``).
+        translit: Also read informal transliteration (``vyplata``).
+        keys: Compare script-neutral match keys, so a word typed entirely in
+            look-alikes of the other script (``PEKA``) matches; collisions such as
+            ``BOT``/``вот`` become possible.
+        typos: Honour ``~N`` typo tolerance (off: ``~N`` words match forms only).
+        gap: How many other words may stand between the words of a multi-word phrase.
+        regex_timeout: Seconds one ``/regex/`` phrase may run on one field.
+    """
+
+    repair: bool = True
+    layout: bool = False
+    translit: bool = False
+    keys: bool = False
+    typos: bool = True
+    gap: int = 0
+    regex_timeout: float = 0.05
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Document:
+    """A validated rule document."""
+
+    rules: tuple[Rule, ...]
+    templates: Mapping[str, Template]
+    options: Options
+    fields: tuple[str, ...] | None
+    channels: tuple[str, ...]
+    priorities: tuple[str, ...]
+    calendars: Mapping[str, Calendar]
+    calendar_specs: Mapping[str, Any]
+
+
+def _fail(message: str, where: str, value: Any) -> InvalidRule:
+    return InvalidRule(message, field=where, value=value)
+
+
+def _check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> None:
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys are {sorted(known)}."
+            path = f"{where}.{key}" if where else str(key)
+            raise _fail(f"{path} is not a known key; {hint}", path, data[key])
+
+
+def _mapping(value: Any, where: str, example: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(f"{where} must be an object such as {example} (got {value!r}).", where, value)
+    return value
+
+
+def _strings(value: Any, where: str, *, allow_str: bool = True) -> tuple[str, ...]:
+    if allow_str and isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise _fail(f"{where} must be a list of strings (got {value!r}).", where, value)
+    out: list[str] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise _fail(
+                f"{where}[{i}] must be a non-empty string (got {item!r}).", f"{where}[{i}]", item
+            )
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _one_of(value: Any, allowed: Sequence[str], where: str, what: str, hint: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else hint
+        raise _fail(f"{where} is not a known {what} (got {value!r}); {fix}", where, value)
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(f"{where} must be true or false (got {value!r}).", where, value)
+    return value
+
+
+def _options(raw: Any) -> Options:
+    if raw is None:
+        return Options()
+    if isinstance(raw, Options):
+        return raw
+    data = _mapping(raw, "options", '{"layout": true}')
+    _check_keys(data, OPTION_KEYS, "options")
+    values: dict[str, Any] = {}
+    for key in ("repair", "layout", "translit", "keys", "typos"):
+        if key in data:
+            values[key] = _bool(data[key], f"options.{key}")
+    if "gap" in data:
+        gap = data["gap"]
+        if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 5:
+            raise _fail(
+                f"options.gap must be a whole number 0..5 (got {gap!r}).", "options.gap", gap
+            )
+        values["gap"] = gap
+    if "regex_timeout" in data:
+        limit = data["regex_timeout"]
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 10:
+            raise _fail(
+                f"options.regex_timeout must be seconds between 0 and 10, such as 0.05 "
+                f"(got {limit!r}).",
+                "options.regex_timeout",
+                limit,
+            )
+        values["regex_timeout"] = float(limit)
+    return Options(**values)
+
+
+def _phrases(value: Any, where: str) -> tuple[Phrase, ...]:
+    items = _strings(value, where, allow_str=False) if not isinstance(value, str) else None
+    if items is None:
+        raise _fail(
+            f"{where} must be a list of phrases such as ['выплата', 'деньги не пришли'] "
+            f"(got {value!r}).",
+            where,
+            value,
+        )
+    raw = value
+    return tuple(parse_phrase(raw[i], field=f"{where}[{i}]") for i in range(len(items)))
+
+
+def _fields(value: Any, where: str) -> tuple[str, ...]:
+    names = _strings(value, where)
+    for i, name in enumerate(names):
+        if name not in ("subject", "body") and not (
+            name.startswith("fields.") and len(name) > len("fields.")
+        ):
+            raise _fail(
+                f"{where}[{i}] must be 'subject', 'body' or 'fields.<name>' (got {name!r}).",
+                f"{where}[{i}]",
+                name,
+            )
+    if not names:
+        raise _fail(f"{where} must name at least one text field (got []).", where, value)
+    return names
+
+
+def _when(raw: Any, where: str, ctx: _Context) -> When:
+    data = _mapping(raw, where, '{"any": ["выплата"]}')
+    _check_keys(data, WHEN_KEYS, where)
+    kw: dict[str, Any] = {}
+    for key in ("any", "all", "none"):
+        if key in data:
+            kw[key] = _phrases(data[key], f"{where}.{key}")
+    if "fields" in data:
+        kw["fields"] = _fields(data["fields"], f"{where}.fields")
+    if "channel" in data:
+        names = _strings(data["channel"], f"{where}.channel")
+        for i, name in enumerate(names):
+            _one_of(
+                name,
+                ctx.channels,
+                f"{where}.channel[{i}]",
+                "channel",
+                f"known channels are {list(ctx.channels)}; declare others under 'channels'.",
+            )
+        kw["channel"] = names
+    if "tags" in data:
+        tags = _mapping(data["tags"], f"{where}.tags", '{"none": ["vip"]}')
+        _check_keys(tags, TAG_KEYS, f"{where}.tags")
+        for key in TAG_KEYS:
+            if key in tags:
+                kw[f"tags_{key}"] = _strings(tags[key], f"{where}.tags.{key}")
+    if "priority" in data:
+        names = _strings(data["priority"], f"{where}.priority")
+        for i, name in enumerate(names):
+            _one_of(
+                name,
+                ctx.priorities,
+                f"{where}.priority[{i}]",
+                "priority",
+                f"known priorities are {list(ctx.priorities)}; declare others under 'priorities'.",
+            )
+        kw["priority"] = names
+    if "equals" in data:
+        equals = _mapping(data["equals"], f"{where}.equals", '{"country": "KZ"}')
+        pairs: list[tuple[str, tuple[Any, ...]]] = []
+        for key, value in equals.items():
+            options = tuple(value) if isinstance(value, list) else (value,)
+            for item in options:
+                if not isinstance(item, (str, int, float, bool)) and item is not None:
+                    raise _fail(
+                        f"{where}.equals.{key} must be a scalar or a list of scalars "
+                        f"(got {value!r}).",
+                        f"{where}.equals.{key}",
+                        value,
+                    )
+            pairs.append((str(key).removeprefix("fields."), options))
+        kw["equals"] = tuple(pairs)
+    for key in ("outside", "inside"):
+        if key in data:
+            name = data[key]
+            if not isinstance(name, str) or name not in ctx.calendars:
+                known = sorted(ctx.calendars)
+                raise _fail(
+                    f"{where}.{key} names calendar {name!r}, which this rule set does not have "
+                    f"(known: {known}); pass calendars={{{name!r}: WorkCalendar...}} or declare "
+                    "it under 'calendars'.",
+                    f"{where}.{key}",
+                    name,
+                )
+            kw[key] = name
+    if "tone" in data:
+        tone = _mapping(data["tone"], f"{where}.tone", '{"shouting": true}')
+        _check_keys(tone, TONE_KEYS, f"{where}.tone")
+        kw["tone"] = tuple(
+            (key, _bool(tone[key], f"{where}.tone.{key}")) for key in TONE_KEYS if key in tone
+        )
+    return When(**kw)
+
+
+def _then(raw: Any, where: str, ctx: _Context) -> Then:
+    data = _mapping(raw, where, '{"tags": ["payouts"]}')
+    _check_keys(data, THEN_KEYS, where)
+    kw: dict[str, Any] = {}
+    for key in ("reply", "assign"):
+        if key in data:
+            value = data[key]
+            if not isinstance(value, str) or not value.strip():
+                raise _fail(
+                    f"{where}.{key} must be a non-empty string (got {value!r}).",
+                    f"{where}.{key}",
+                    value,
+                )
+            kw[key] = value.strip()
+    if "priority" in data:
+        kw["priority"] = _one_of(
+            data["priority"],
+            ctx.priorities,
+            f"{where}.priority",
+            "priority",
+            f"known priorities are {list(ctx.priorities)}; declare others under 'priorities'.",
+        )
+    for key in ("tags", "remove_tags"):
+        if key in data:
+            kw[key] = _strings(data[key], f"{where}.{key}")
+    if "set" in data:
+        values = _mapping(data["set"], f"{where}.set", '{"category": "payouts"}')
+        for key, value in values.items():
+            if not isinstance(value, (str, int, float, bool)) and value is not None:
+                raise _fail(
+                    f"{where}.set.{key} must be a string, number, boolean or null (got {value!r}).",
+                    f"{where}.set.{key}",
+                    value,
+                )
+        kw["set"] = tuple((str(k).removeprefix("fields."), v) for k, v in values.items())
+    if "escalate" in data:
+        value = data["escalate"]
+        if not (value is True or (isinstance(value, str) and value.strip())):
+            raise _fail(
+                f"{where}.escalate must be true or whom to escalate to, such as 'team_lead' "
+                f"(got {value!r}).",
+                f"{where}.escalate",
+                value,
+            )
+        kw["escalate"] = value
+    return Then(**kw)
+
+
+def _template(key: str, text: Any) -> Template:
+    try:
+        return parse_template(key, text)
+    except TemplateError as exc:
+        raise InvalidRule(str(exc), field=exc.field, value=exc.value) from exc
+
+
+@attrs.frozen
+class _Context:
+    channels: tuple[str, ...]
+    priorities: tuple[str, ...]
+    calendars: Mapping[str, Any]
+
+
+def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
+    data = _mapping(raw, where, '{"id": "payout-late", "when": {...}, "then": {...}}')
+    _check_keys(data, RULE_KEYS, where)
+    rule_id = data.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise _fail(
+            f"{where}.id must be a non-empty string such as 'payout-late' (got {rule_id!r}).",
+            f"{where}.id",
+            rule_id,
+        )
+    if "then" not in data:
+        raise _fail(
+            f"{where} ({rule_id!r}) has no 'then'; add actions such as "
+            '{"tags": ["payouts"]} (the engine only proposes actions).',
+            f"{where}.then",
+            None,
+        )
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        raise _fail(
+            f"{where}.description must be a string (got {description!r}).",
+            f"{where}.description",
+            description,
+        )
+    return Rule(
+        id=rule_id.strip(),
+        when=_when(data.get("when", {}), f"{where}.when", ctx),
+        then=_then(data["then"], f"{where}.then", ctx),
+        stop=_bool(data.get("stop", False), f"{where}.stop"),
+        description=description,
+        enabled=_bool(data.get("enabled", True), f"{where}.enabled"),
+    )
+
+
+def load_document(
+    rules: Any,
+    *,
+    templates: Mapping[str, Any] | None = None,
+    options: Any = None,
+    fields: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+    priorities: Sequence[str] | None = None,
+    calendars: Mapping[str, Any] | None = None,
+    calendar_specs: Mapping[str, Any] | None = None,
+) -> Document:
+    """Validate rule dicts and their settings; see :meth:`RuleSet.from_dicts`."""
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence):
+        raise InvalidRule(
+            f"rules must be a list of rule objects (got {type(rules).__name__}).",
+            field="rules",
+            value=rules,
+        )
+    built: dict[str, Calendar] = {}
+    for name, spec in (calendar_specs or {}).items():
+        built[str(name)] = calendar_from_spec(str(name), spec, f"calendars.{name}")
+    for name, calendar in (calendars or {}).items():
+        if not callable(getattr(calendar, "is_open", None)):
+            raise InvalidRule(
+                f"calendars[{name!r}] must have an is_open(at) method, such as "
+                f"supportkit.sla.WorkCalendar (got {type(calendar).__name__}).",
+                field=f"calendars.{name}",
+                value=calendar,
+            )
+        built[str(name)] = calendar
+    extra_channels = _strings(channels, "channels") if channels is not None else ()
+    extra_priorities = _strings(priorities, "priorities") if priorities is not None else ()
+    ctx = _Context(
+        channels=tuple(dict.fromkeys((*CHANNELS, *extra_channels))),
+        priorities=tuple(dict.fromkeys((*PRIORITIES, *extra_priorities))),
+        calendars=built,
+    )
+    parsed: dict[str, Template] = {}
+    if templates is not None:
+        _mapping(templates, "templates", '{"payout_eta": "Здравствуйте, {fields.name|клиент}!"}')
+        for key, text in templates.items():
+            parsed[str(key)] = _template(str(key), text)
+    declared = None if fields is None else _strings(fields, "fields")
+    out: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(rules):
+        rule = _rule(raw, f"rules[{i}]", ctx)
+        if rule.id in seen:
+            raise InvalidRule(
+                f"rules[{i}].id {rule.id!r} is already used by rules[{seen[rule.id]}]; "
+                "rule ids must be unique.",
+                field=f"rules[{i}].id",
+                value=rule.id,
+            )
+        seen[rule.id] = i
+        out.append(rule)
+    return Document(
+        rules=tuple(out),
+        templates=parsed,
+        options=_options(options),
+        fields=declared,
+        channels=ctx.channels,
+        priorities=ctx.priorities,
+        calendars=built,
+        calendar_specs=dict(calendar_specs or {}),
+    )
+
+
+def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
+    """Read a rule document from a path or from the text itself (JSON or TOML).
+
+    Raises:
+        InvalidRule: a missing file, text that does not parse, or a top level that is
+            not an object; the message names the line and column where possible.
+    """
+    text: str
+    name: str
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{")
+    ):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidRule(
+                f"rule file {os.fspath(source)!r} does not exist; pass a path or the "
+                f"{kind.upper()} text itself.",
+                field="source",
+                value=os.fspath(source),
+            )
+        text = path.read_text(encoding="utf-8")
+        name = os.fspath(source)
+        if kind == "auto":
+            kind = "toml" if path.suffix.lower() == ".toml" else "json"
+    elif isinstance(source, str):
+        text, name = source, "<text>"
+        if kind == "auto":
+            kind = "json"
+    else:
+        raise InvalidRule(
+            f"source must be a path or a str (got {type(source).__name__}).",
+            field="source",
+            value=source,
+        )
+    if kind == "toml":
+        import sys
+
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidRule(
+                f"{name} is not valid TOML ({exc}).", field="source", value=name
+            ) from exc
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidRule(
+                f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",
+                field="source",
+                value=name,
+            ) from exc
+    if not isinstance(data, Mapping):
+        raise InvalidRule(
+            f'{name} must hold an object {{"templates": {{...}}, "rules": [...]}} '
+            f"(got {type(data).__name__}).",
+            field="source",
+            value=name,
+        )
+    _check_keys(data, DOC_KEYS, "")
+    if "rules" not in data:
+        raise InvalidRule(
+            f'{name} has no "rules" list; a rule file is {{"templates": {{...}}, "rules": [...]}}.',
+            field="rules",
+            value=None,
+        )
+    return data

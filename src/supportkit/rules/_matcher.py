@@ -1,0 +1,167 @@
+"""The phrase index: every word of a message is looked up once, whatever the number of rules.
+
+Each phrase word becomes an *atom* (a stem, an exact form, a prefix or a typo-tolerant
+word). A message's words are mapped to the atoms they satisfy through dictionaries
+(stem -> atoms, form -> atoms, prefix -> atoms, deletion neighbourhood -> typo atoms),
+and the result per distinct word is cached, so the cost of a message depends on its
+length, not on the size of the rule set. Phrases of several words are then checked by
+following their atoms through the next words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import regex
+
+from supportkit.rules._load import Options
+from supportkit.rules._phrases import Phrase, Word, damerau, deletions, stem, tokenize
+
+__all__ = ["Hit", "Matcher"]
+
+#: A phrase occurrence: (first token, last token) for words, or (-1 - start, end) in
+#: characters of the normalised text for a regex match.
+Hit = tuple[int, int]
+
+_CACHE_LIMIT: Final = 300_000
+_EMPTY: Final[tuple[int, ...]] = ()
+
+
+class Matcher:
+    """A compiled index over the phrases of a rule set (internal, rebuilt on unpickling)."""
+
+    def __init__(self, phrases: Sequence[Phrase], options: Options, key: object = None) -> None:
+        self.options = options
+        self.phrases = tuple(phrases)
+        self._key = key
+        self._atom_ids: dict[tuple[str, str, int], int] = {}
+        self.atoms: list[Word] = []
+        self._form: dict[str, list[int]] = {}
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[int]] = {}
+        self._prefix_lengths: list[int] = []
+        self._fuzzy: dict[str, set[int]] = {}
+        self._fuzzy_stem: dict[str, set[int]] = {}
+        self._max_typos = 0
+        self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        self.regexes: list[tuple[int, regex.Pattern[str]]] = []
+        self._cache: dict[str, tuple[int, ...]] = {}
+        for pid, phrase in enumerate(self.phrases):
+            if phrase.pattern is not None:
+                self.regexes.append((pid, regex.compile(phrase.pattern)))
+                continue
+            if not phrase.words:
+                continue
+            seq = tuple(self._atom(word) for word in phrase.words)
+            self._starts.setdefault(seq[0], []).append((pid, seq))
+        self._prefix_lengths = sorted({len(p) for p in self._prefix})
+
+    def _atom(self, word: Word) -> int:
+        if word.mode == "typo" and not self.options.typos:
+            word = Word(word.text, "form")
+        ident = (word.mode, word.text, word.typos)
+        found = self._atom_ids.get(ident)
+        if found is not None:
+            return found
+        atom = len(self.atoms)
+        self._atom_ids[ident] = atom
+        self.atoms.append(word)
+        if word.mode == "form":
+            self._form.setdefault(stem(word.text), []).append(atom)
+        elif word.mode == "exact":
+            self._exact.setdefault(word.text, []).append(atom)
+        elif word.mode == "prefix":
+            self._prefix.setdefault(word.text, []).append(atom)
+        else:
+            self._max_typos = max(self._max_typos, word.typos)
+            for variant in deletions(word.text, word.typos):
+                self._fuzzy.setdefault(variant, set()).add(atom)
+            for variant in deletions(stem(word.text), word.typos):
+                self._fuzzy_stem.setdefault(variant, set()).add(atom)
+        return atom
+
+    def atoms_of(self, token: str) -> tuple[int, ...]:
+        """Return the atoms one normalised word satisfies (cached per distinct word)."""
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        result = self._compute(token)
+        self._cache[token] = result
+        return result
+
+    def _compute(self, token: str) -> tuple[int, ...]:
+        token_stem = stem(token)
+        out: set[int] = set()
+        out.update(self._form.get(token_stem, _EMPTY))
+        out.update(self._exact.get(token, _EMPTY))
+        for length in self._prefix_lengths:
+            if length > len(token):
+                break
+            out.update(self._prefix.get(token[:length], _EMPTY))
+        if self._max_typos and len(token) >= 3:
+            candidates: set[int] = set()
+            for variant in deletions(token, self._max_typos):
+                candidates |= self._fuzzy.get(variant, set())
+            for variant in deletions(token_stem, self._max_typos):
+                candidates |= self._fuzzy_stem.get(variant, set())
+            for atom in candidates:
+                word = self.atoms[atom]
+                if (
+                    damerau(token, word.text, word.typos) <= word.typos
+                    or damerau(token_stem, stem(word.text), word.typos) <= word.typos
+                ):
+                    out.add(atom)
+        return tuple(sorted(out))
+
+    def scan(self, text: str) -> tuple[list[str], dict[int, list[Hit]]]:
+        """Find every word phrase in normalised ``text``.
+
+        Returns:
+            The tokens, and phrase id -> list of ``(first token, last token)``.
+        """
+        tokens = tokenize(text)
+        cache = self._cache
+        get = cache.get
+        found: dict[int, tuple[int, ...]] = {}
+        for i, token in enumerate(tokens):
+            atoms = get(token)
+            if atoms is None:
+                atoms = self.atoms_of(token)
+            if atoms:
+                found[i] = atoms
+        hits: dict[int, list[Hit]] = {}
+        if not found:
+            return tokens, hits
+        starts = self._starts
+        gap = self.options.gap
+        for i, atoms in found.items():
+            for atom in atoms:
+                for pid, seq in starts.get(atom, ()):
+                    if len(seq) == 1:
+                        end = i
+                    else:
+                        end = _follow(seq, i, found, gap)
+                        if end < 0:
+                            continue
+                    bucket = hits.get(pid)
+                    if bucket is None:
+                        hits[pid] = [(i, end)]
+                    else:
+                        bucket.append((i, end))
+        return tokens, hits
+
+
+def _follow(seq: tuple[int, ...], start: int, found: dict[int, tuple[int, ...]], gap: int) -> int:
+    position = start
+    for atom in seq[1:]:
+        for k in range(position + 1, position + 2 + gap):
+            atoms = found.get(k)
+            if atoms is not None and atom in atoms:
+                position = k
+                break
+        else:
+            return -1
+    return position

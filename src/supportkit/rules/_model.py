@@ -1,0 +1,166 @@
+"""Value types of a loaded rule: :class:`When`, :class:`Then` and :class:`Rule`."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+
+from supportkit.rules._phrases import Phrase
+
+__all__ = ["DEFAULT_FIELDS", "PRIORITIES", "Rule", "Then", "When"]
+
+#: The text fields a rule reads when it does not say.
+DEFAULT_FIELDS: Final = ("subject", "body")
+#: Priorities a rule may set or test; a rule set may declare more under ``"priorities"``.
+PRIORITIES: Final = ("low", "normal", "high", "urgent")
+
+
+@attrs.frozen
+class When:
+    """The conditions of a rule; every condition given must hold.
+
+    Attributes:
+        any: At least one of these phrases occurs in ``fields`` (when given).
+        all: Every one of these phrases occurs.
+        none: None of these phrases occurs.
+        fields: The text fields read: ``subject``, ``body``, ``fields.<name>``.
+        channel: The ticket's channel is one of these (``None``: any channel).
+        tags_any / tags_all / tags_none: Conditions on the ticket's own tags.
+        priority: The ticket's priority is one of these.
+        equals: Custom fields that must equal one of the given values.
+        outside / inside: A calendar name; the ticket's time must be outside (or
+            inside) that calendar's working hours.
+        tone: ``(signal, wanted)`` pairs, signals ``shouting`` and ``insult``.
+    """
+
+    any: tuple[Phrase, ...] = ()
+    all: tuple[Phrase, ...] = ()
+    none: tuple[Phrase, ...] = ()
+    fields: tuple[str, ...] = DEFAULT_FIELDS
+    channel: tuple[str, ...] | None = None
+    tags_any: tuple[str, ...] = ()
+    tags_all: tuple[str, ...] = ()
+    tags_none: tuple[str, ...] = ()
+    priority: tuple[str, ...] | None = None
+    equals: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    outside: str | None = None
+    inside: str | None = None
+    tone: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def is_unconditional(self) -> bool:
+        """Whether the rule matches every ticket (no condition at all)."""
+        return self == When(fields=self.fields)
+
+    @property
+    def has_phrases(self) -> bool:
+        """Whether ``any`` or ``all`` requires a phrase (so the rule needs a phrase hit)."""
+        return bool(self.any or self.all)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (only the conditions that are set)."""
+        out: dict[str, Any] = {}
+        for key in ("any", "all", "none"):
+            phrases = getattr(self, key)
+            if phrases:
+                out[key] = [p.source for p in phrases]
+        if self.fields != DEFAULT_FIELDS:
+            out["fields"] = list(self.fields)
+        if self.channel is not None:
+            out["channel"] = list(self.channel)
+        tags = {
+            k: list(v)
+            for k, v in (("any", self.tags_any), ("all", self.tags_all), ("none", self.tags_none))
+            if v
+        }
+        if tags:
+            out["tags"] = tags
+        if self.priority is not None:
+            out["priority"] = list(self.priority)
+        if self.equals:
+            out["equals"] = {k: v[0] if len(v) == 1 else list(v) for k, v in self.equals}
+        if self.outside is not None:
+            out["outside"] = self.outside
+        if self.inside is not None:
+            out["inside"] = self.inside
+        if self.tone:
+            out["tone"] = dict(self.tone)
+        return out
+
+
+@attrs.frozen
+class Then:
+    """The actions of a rule. The engine only decides; the host application acts.
+
+    Attributes:
+        reply: A template id.
+        tags: Tags to add (they accumulate over matching rules).
+        remove_tags: Tags to remove.
+        assign: An agent or group (first matching rule wins).
+        priority: A priority (first matching rule wins).
+        set: Custom field values to set (first matching rule wins, per field).
+        escalate: ``True`` or whom to escalate to (first matching rule wins).
+    """
+
+    reply: str | None = None
+    tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    assign: str | None = None
+    priority: str | None = None
+    set: tuple[tuple[str, Any], ...] = ()
+    escalate: bool | str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (only the actions that are set)."""
+        out: dict[str, Any] = {}
+        for key in ("reply", "assign", "priority", "escalate"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.tags:
+            out["tags"] = list(self.tags)
+        if self.remove_tags:
+            out["remove_tags"] = list(self.remove_tags)
+        if self.set:
+            out["set"] = dict(self.set)
+        return out
+
+
+@attrs.frozen
+class Rule:
+    """One keyword rule: when its conditions hold, it proposes its actions.
+
+    Attributes:
+        id: Unique id within the rule set.
+        when: The conditions.
+        then: The actions.
+        stop: When this rule matches, later rules are not looked at.
+        description: Free text for the people who maintain the rule.
+        enabled: A disabled rule is kept in the file but never matches.
+    """
+
+    id: str
+    when: When = When()
+    then: Then = Then()
+    stop: bool = False
+    description: str | None = None
+    enabled: bool = True
+
+    @property
+    def phrases(self) -> tuple[Phrase, ...]:
+        """Every phrase of the rule (``any``, then ``all``, then ``none``)."""
+        return self.when.any + self.when.all + self.when.none
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form, which :meth:`RuleSet.from_dicts` reads back."""
+        out: dict[str, Any] = {"id": self.id}
+        if self.description is not None:
+            out["description"] = self.description
+        out["when"] = self.when.to_dict()
+        out["then"] = self.then.to_dict()
+        if self.stop:
+            out["stop"] = True
+        if not self.enabled:
+            out["enabled"] = False
+        return out

@@ -1,0 +1,276 @@
+"""The phrase language of keyword rules: parsing a phrase string into matchable words.
+
+``выплата`` (any form), ``"выплата"`` (exact form), ``выплат*`` (prefix),
+``деньги не пришли`` (words in order), ``выплата~1`` (typo tolerance) and
+``/регул(яр|ар)ка/`` (a ``regex`` pattern on the normalised text). Phrases are parsed
+and checked when a rule set is loaded, so a bad phrase never surfaces at evaluation time.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final, Literal
+
+import attrs
+import regex
+import snowballstemmer
+
+from supportkit.exceptions import InvalidRule
+
+__all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "stem", "tokenize"]
+
+#: Words shorter than this cannot carry ``~N``: one typo in a 3-letter word is another word.
+MIN_TYPO_LENGTH: Final = 4
+#: The largest typo budget a word may carry.
+MAX_TYPOS: Final = 2
+
+WORD_RE: Final = re.compile(r"\w+")
+_TYPO_RE: Final = re.compile(r"^(.*?)~(\d+)$")
+_CYRILLIC: Final = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+_RU = snowballstemmer.stemmer("russian")
+_EN = snowballstemmer.stemmer("english")
+_STEMS: dict[str, str] = {}
+_STEM_CACHE_LIMIT: Final = 400_000
+
+Mode = Literal["form", "exact", "prefix", "typo"]
+
+
+def stem(word: str) -> str:
+    """Return the stem of one normalised (lower-case) word, cached.
+
+    Cyrillic words use Snowball's Russian stemmer, Latin ones the English stemmer;
+    numbers and other words are their own stem.
+    """
+    found = _STEMS.get(word)
+    if found is not None:
+        return found
+    if len(_STEMS) >= _STEM_CACHE_LIMIT:
+        _STEMS.clear()
+    if any(c in _CYRILLIC for c in word):
+        out = str(_RU.stemWord(word))
+    elif word.isascii() and word.isalpha():
+        out = str(_EN.stemWord(word))
+    else:
+        out = word
+    _STEMS[word] = out
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Split normalised text into words (runs of letters, digits and ``_``)."""
+    return WORD_RE.findall(text)
+
+
+@attrs.frozen
+class Word:
+    """One word of a phrase, as matched against one word of the text.
+
+    Attributes:
+        text: The normalised word (or prefix, for ``prefix`` mode).
+        mode: ``form`` (any grammatical form: same stem), ``exact`` (this form),
+            ``prefix`` (a word starting with ``text``) or ``typo`` (any form, or
+            up to ``typos`` edits away).
+        typos: The edit budget of a ``typo`` word.
+    """
+
+    text: str
+    mode: Mode = "form"
+    typos: int = 0
+
+    @property
+    def key(self) -> str:
+        """The index key: the stem for ``form``/``typo`` words, else the text."""
+        return stem(self.text) if self.mode in ("form", "typo") else self.text
+
+
+@attrs.frozen
+class Phrase:
+    """A parsed phrase of a rule.
+
+    Attributes:
+        source: The phrase as written in the rule.
+        words: The words to match in order (empty for a regex phrase).
+        pattern: The ``regex`` pattern of a ``/.../`` phrase, else ``None``.
+    """
+
+    source: str
+    words: tuple[Word, ...] = ()
+    pattern: str | None = None
+
+    @property
+    def is_regex(self) -> bool:
+        """Whether this is a ``/regex/`` phrase."""
+        return self.pattern is not None
+
+    @property
+    def kind(self) -> str:
+        """A one-word description: ``regex``, ``words`` (several) or the word's mode."""
+        if self.pattern is not None:
+            return "regex"
+        if len(self.words) > 1:
+            return "words"
+        return self.words[0].mode if self.words else "empty"
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def _normalise(text: str) -> str:
+    from supportkit.rules._normalise import normalize
+
+    return str(normalize(text))
+
+
+@lru_cache(maxsize=65536)
+def parse_phrase(source: str, *, field: str = "phrase") -> Phrase:
+    """Parse one phrase of the rule language.
+
+    Args:
+        source: The phrase, e.g. ``"выплата"``, ``'"выплата"'``, ``"выплат*"``,
+            ``"деньги не пришли"``, ``"выплата~1"`` or ``"/регул(яр|ар)ка/"``.
+        field: Where the phrase is, for error messages (``rules[3].when.any[1]``).
+
+    Returns:
+        The parsed :class:`Phrase`. A phrase that normalises to no word at all
+        (``"!!!"``) parses to a phrase without words, which never matches and
+        which :meth:`RuleSet.lint` reports.
+
+    Raises:
+        InvalidRule: an empty phrase, a bad regex, a ``~N`` out of range or on a
+            word shorter than four letters, or a misplaced ``*``/``~``/quote.
+    """
+    if not isinstance(source, str) or not source.strip():
+        raise InvalidRule(
+            f"{field} must be a non-empty phrase string (got {source!r}).",
+            field=field,
+            value=source,
+        )
+    text = source.strip()
+    if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
+        pattern = text[1:-1]
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            raise InvalidRule(
+                f"{field} is not a valid regex ({exc}) (got {source!r}); "
+                "fix the pattern or drop the slashes to match plain words.",
+                field=field,
+                value=source,
+            ) from exc
+        return Phrase(source=source, pattern=pattern)
+    if text.startswith('"') or text.endswith('"'):
+        if len(text) < 3 or not (text.startswith('"') and text.endswith('"')) or '"' in text[1:-1]:
+            raise InvalidRule(
+                f"{field} has an unbalanced quote (got {source!r}); write an exact form as "
+                "'\"выплата\"' (the whole phrase in double quotes).",
+                field=field,
+                value=source,
+            )
+        words = tokenize(_normalise(text[1:-1]))
+        return Phrase(source=source, words=tuple(Word(w, "exact") for w in words))
+    if '"' in text:
+        raise InvalidRule(
+            f"{field} has a quote inside a phrase (got {source!r}); quote the whole phrase "
+            "for an exact form: '\"деньги не пришли\"'.",
+            field=field,
+            value=source,
+        )
+    out: list[Word] = []
+    for part in text.split():
+        out.extend(_parse_word(part, source, field))
+    return Phrase(source=source, words=tuple(out))
+
+
+def _parse_word(part: str, source: str, field: str) -> list[Word]:
+    typo = _TYPO_RE.match(part)
+    if typo is not None:
+        body, budget = typo.group(1), int(typo.group(2))
+        if not 1 <= budget <= MAX_TYPOS:
+            raise InvalidRule(
+                f"{field} allows {budget} typos in {body!r} (got {source!r}); "
+                f"use ~1 or ~{MAX_TYPOS}.",
+                field=field,
+                value=source,
+            )
+        words = tokenize(_normalise(body))
+        if len(words) != 1 or "*" in body or "~" in body:
+            raise InvalidRule(
+                f"{field} puts ~{budget} after {body!r}, which is not one word "
+                f"(got {source!r}); write ~N right after a single word: 'выплата~1'.",
+                field=field,
+                value=source,
+            )
+        if len(words[0]) < MIN_TYPO_LENGTH:
+            raise InvalidRule(
+                f"{field} allows typos in {body!r}, shorter than {MIN_TYPO_LENGTH} letters "
+                f"(got {source!r}); drop ~{budget}: one typo in a short word is another word.",
+                field=field,
+                value=source,
+            )
+        return [Word(words[0], "typo", budget)]
+    if "~" in part:
+        raise InvalidRule(
+            f"{field} has '~' that is not followed by a number of typos (got {source!r}); "
+            "write 'выплата~1'.",
+            field=field,
+            value=source,
+        )
+    if part.endswith("*"):
+        body = part[:-1]
+        words = tokenize(_normalise(body))
+        if "*" in body or not words:
+            raise InvalidRule(
+                f"{field} has '*' that does not end a word prefix (got {source!r}); "
+                "write a prefix such as 'выплат*'.",
+                field=field,
+                value=source,
+            )
+        # "e-mail*": every word but the last is whole, the last is the prefix.
+        return [Word(w, "form") for w in words[:-1]] + [Word(words[-1], "prefix")]
+    if "*" in part:
+        raise InvalidRule(
+            f"{field} has '*' inside a word (got {source!r}); '*' may only end a prefix "
+            "('выплат*'); use a /regex/ for anything else.",
+            field=field,
+            value=source,
+        )
+    return [Word(w, "form") for w in tokenize(_normalise(part))]
+
+
+def damerau(a: str, b: str, limit: int) -> int:
+    """Return the optimal-string-alignment distance of ``a`` and ``b``, capped at ``limit + 1``.
+
+    Counts insertions, deletions, substitutions and swaps of adjacent letters.
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        best = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """Return ``word`` and every string made by deleting up to ``depth`` letters from it."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out

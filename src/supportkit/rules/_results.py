@@ -1,0 +1,236 @@
+"""What the engine returns: :class:`Evaluation`, :class:`Evidence`, :class:`Override`,
+:class:`LintIssue` and :class:`Explanation` (all frozen, all with ``to_dict()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+__all__ = ["Evaluation", "Evidence", "Explanation", "LintIssue", "Override", "RegexTimeout"]
+
+
+@attrs.frozen
+class Evidence:
+    """Where a phrase of a rule was found.
+
+    Attributes:
+        phrase: The phrase as written in the rule.
+        field: The text field (``subject``, ``body``, ``fields.<name>``).
+        start / end: The span of the whole matched word(s) in the ORIGINAL text of
+            that field, so ``ticket.text(field)[start:end]`` is what the customer typed.
+        text: That original text.
+        kind: How it matched: ``form``, ``exact``, ``prefix``, ``typo``, ``words``
+            or ``regex``.
+    """
+
+    phrase: str
+    field: str
+    start: int
+    end: int
+    text: str
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Override:
+    """A single-valued action of a later matching rule that an earlier rule overrode.
+
+    Attributes:
+        action: ``reply``, ``assign``, ``priority``, ``escalate`` or ``set.<field>``.
+        rule_id: The later rule whose value was dropped.
+        value: The dropped value.
+        kept_rule_id: The earlier rule whose value was kept.
+    """
+
+    action: str
+    rule_id: str
+    value: Any
+    kept_rule_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class RegexTimeout:
+    """A ``/regex/`` phrase that ran out of time on a field (counted as no match)."""
+
+    phrase: str
+    field: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+
+def _freeze_evidence(
+    value: Mapping[str, tuple[Evidence, ...]],
+) -> Mapping[str, tuple[Evidence, ...]]:
+    return MappingProxyType(dict(value))
+
+
+def _freeze_set(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class Evaluation:
+    """The decision of a rule set for one ticket.
+
+    Attributes:
+        ticket_id: The ticket's id.
+        matched: Ids of the matching rules, in rule order.
+        tags: Tags to add (accumulated in rule order; a later ``remove_tags`` cancels an
+            earlier add).
+        remove_tags: Tags to remove from the ticket.
+        reply: The rendered reply of the first matching rule with a ``reply``, or ``None``.
+        reply_template: The id of that template (also when the rule set does not hold the
+            template and the host renders it).
+        assign / priority / escalate: From the first matching rule that sets them.
+        set: Custom field values (per field, the first matching rule wins).
+        evidence: Rule id -> the :class:`Evidence` of its phrases.
+        overridden: Single-valued actions of later rules that were dropped.
+        stopped_by: The matching ``stop`` rule that ended processing, if any.
+        timeouts: ``/regex/`` phrases that ran out of time (counted as no match).
+    """
+
+    ticket_id: str | None
+    matched: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    reply: str | None = None
+    reply_template: str | None = None
+    assign: str | None = None
+    priority: str | None = None
+    escalate: bool | str | None = None
+    set: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
+    evidence: Mapping[str, tuple[Evidence, ...]] = attrs.field(
+        factory=dict, converter=_freeze_evidence, eq=False
+    )
+    overridden: tuple[Override, ...] = ()
+    stopped_by: str | None = None
+    timeouts: tuple[RegexTimeout, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash((self.ticket_id, self.matched, self.tags))
+
+    @property
+    def fired(self) -> bool:
+        """Whether any rule matched."""
+        return bool(self.matched)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_evaluation_from_state, (self._state(),))
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "ticket_id": self.ticket_id,
+            "matched": self.matched,
+            "tags": self.tags,
+            "remove_tags": self.remove_tags,
+            "reply": self.reply,
+            "reply_template": self.reply_template,
+            "assign": self.assign,
+            "priority": self.priority,
+            "escalate": self.escalate,
+            "set": dict(self.set),
+            "evidence": dict(self.evidence),
+            "overridden": self.overridden,
+            "stopped_by": self.stopped_by,
+            "timeouts": self.timeouts,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (lists instead of tuples, evidence as lists of dicts)."""
+        return {
+            "ticket_id": self.ticket_id,
+            "matched": list(self.matched),
+            "tags": list(self.tags),
+            "remove_tags": list(self.remove_tags),
+            "reply": self.reply,
+            "reply_template": self.reply_template,
+            "assign": self.assign,
+            "priority": self.priority,
+            "escalate": self.escalate,
+            "set": dict(self.set),
+            "evidence": {k: [e.to_dict() for e in v] for k, v in self.evidence.items()},
+            "overridden": [o.to_dict() for o in self.overridden],
+            "stopped_by": self.stopped_by,
+            "timeouts": [t.to_dict() for t in self.timeouts],
+        }
+
+
+def _evaluation_from_state(state: dict[str, Any]) -> Evaluation:
+    return Evaluation(**state)
+
+
+@attrs.frozen
+class LintIssue:
+    """A problem :meth:`RuleSet.lint` found in a rule set.
+
+    Attributes:
+        code: A stable short name such as ``mixed-script`` or ``unreachable``.
+        rule_id: The rule concerned (``None`` for a template or the whole set).
+        message: One sentence: what is wrong and how to fix it.
+        severity: ``error`` (the rule cannot work as written) or ``warning``.
+        path: Where, such as ``rules[3].when.any[1]`` or ``templates.payout_eta``.
+    """
+
+    code: str
+    rule_id: str | None
+    message: str
+    severity: str = "warning"
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+    def __str__(self) -> str:
+        where = self.path or self.rule_id or "rule set"
+        return f"{where}: {self.severity} {self.code}: {self.message}"
+
+
+@attrs.frozen
+class Explanation:
+    """Why a rule did or did not fire for one ticket; ``str()`` gives the readable account.
+
+    Attributes:
+        rule_id: The rule explained.
+        fired: Whether it matched and was reached.
+        matched: Whether its conditions held (it may still be unreached after a ``stop``).
+        stopped_by: An earlier matching ``stop`` rule that ended processing, if any.
+        lines: The account, one line per condition.
+    """
+
+    rule_id: str
+    fired: bool
+    matched: bool
+    stopped_by: str | None
+    lines: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "rule_id": self.rule_id,
+            "fired": self.fired,
+            "matched": self.matched,
+            "stopped_by": self.stopped_by,
+            "lines": list(self.lines),
+        }

@@ -1,0 +1,127 @@
+"""One ticket's normalised fields and the phrases found in them (internal to the engine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from supportkit._ticket import Ticket
+from supportkit.rules._load import Options
+from supportkit.rules._matcher import Hit, Matcher
+from supportkit.rules._model import Rule
+from supportkit.rules._phrases import WORD_RE, Phrase
+from supportkit.rules._results import Evidence, RegexTimeout
+from supportkit.rules._text import Offsets, normalised, offsets
+
+__all__ = ["Compiled", "Scan", "evidence", "scan_ticket"]
+
+
+@attrs.frozen
+class Compiled:
+    """A rule reduced to phrase ids (internal)."""
+
+    index: int
+    rule: Rule
+    any: tuple[int, ...]
+    all: tuple[int, ...]
+    none: tuple[int, ...]
+    fields: tuple[str, ...]
+
+
+class Scan:
+    """The normalised fields of one ticket and the phrases found in them (internal)."""
+
+    __slots__ = (
+        "_offsets",
+        "_positions",
+        "hits",
+        "norms",
+        "options",
+        "texts",
+        "timeouts",
+        "tokens",
+    )
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.texts: dict[str, str] = {}
+        self.norms: dict[str, str] = {}
+        self.tokens: dict[str, list[str]] = {}
+        self.hits: dict[str, dict[int, list[Hit]]] = {}
+        self.timeouts: list[RegexTimeout] = []
+        self._offsets: dict[str, Offsets] = {}
+        self._positions: dict[str, list[tuple[int, int]]] = {}
+
+    def has(self, pid: int, fields: tuple[str, ...]) -> bool:
+        """Whether phrase ``pid`` occurs in any of ``fields``."""
+        hits = self.hits
+        return any(pid in hits[f] for f in fields)
+
+    def span(self, field: str, hit: Hit) -> tuple[int, int]:
+        """Return the ORIGINAL (start, end) of a hit, widened to whole words."""
+        first, last = hit
+        if first < 0:
+            start, end = -1 - first, last
+            for s, e in self._word_spans(field):
+                if s < end and e > start:
+                    start, end = min(start, s), max(end, e)
+        else:
+            spans = self._word_spans(field)
+            start, end = spans[first][0], spans[last][1]
+        mapper = self._offsets.get(field)
+        if mapper is None:
+            mapper = self._offsets[field] = offsets(self.texts[field], self.options)
+        return mapper.span(start, end)
+
+    def _word_spans(self, field: str) -> list[tuple[int, int]]:
+        found = self._positions.get(field)
+        if found is None:
+            found = self._positions[field] = [m.span() for m in WORD_RE.finditer(self.norms[field])]
+        return found
+
+
+def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options: Options) -> Scan:
+    """Normalise ``fields`` of ``ticket`` and find every phrase of ``matcher`` in them."""
+    result = Scan(options)
+    for field in fields:
+        if field in result.hits:
+            continue
+        text = ticket.text(field)
+        result.texts[field] = text
+        norm = normalised(text, options) if text else ""
+        result.norms[field] = norm
+        tokens, hits = matcher.scan(norm) if norm else ([], {})
+        result.tokens[field] = tokens
+        if norm:
+            for pid, pattern in matcher.regexes:
+                try:
+                    match = pattern.search(norm, timeout=options.regex_timeout)
+                except TimeoutError:
+                    result.timeouts.append(RegexTimeout(matcher.phrases[pid].source, field))
+                    continue
+                if match is not None:
+                    hits.setdefault(pid, []).append((-1 - match.start(), match.end()))
+        result.hits[field] = hits
+    return result
+
+
+def evidence(item: Compiled, scan: Scan, phrases: Sequence[Phrase]) -> tuple[Evidence, ...]:
+    """Return the evidence of a matching rule: each occurrence of its any/all phrases."""
+    out: list[Evidence] = []
+    for pid in dict.fromkeys(item.any + item.all):
+        phrase = phrases[pid]
+        for field in item.fields:
+            for hit in scan.hits[field].get(pid, ()):
+                start, end = scan.span(field, hit)
+                out.append(
+                    Evidence(
+                        phrase=phrase.source,
+                        field=field,
+                        start=start,
+                        end=end,
+                        text=scan.texts[field][start:end],
+                        kind=phrase.kind,
+                    )
+                )
+    return tuple(out)

@@ -1,0 +1,52 @@
+"""The rule engine's narrow view of the normalisation layer (``supportkit.rules._normalise``).
+
+One place that knows how the engine calls the normaliser, so the matcher and the
+explainer stay independent of its details.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from supportkit.rules._load import Options
+
+__all__ = ["Offsets", "normalised", "offsets", "tone_of"]
+
+
+class Offsets(Protocol):
+    """A normalised text that can map its spans back to the original."""
+
+    text: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Return the original ``(start, end)`` of normalised ``[start, end)``."""
+
+
+def normalised(text: str, options: Options) -> str:
+    """Return the text the matcher reads: normalised per the rule set's options."""
+    from supportkit.rules._normalise import normalize, normalize_with_offsets
+
+    if options.layout or options.translit:
+        return str(
+            normalize_with_offsets(
+                text, repair=options.repair, layout=options.layout, translit=options.translit
+            ).text
+        )
+    return str(normalize(text, repair=options.repair))
+
+
+def offsets(text: str, options: Options) -> Offsets:
+    """Return the normalised text with its offset map (computed only for evidence)."""
+    from supportkit.rules._normalise import normalize_with_offsets
+
+    result: Offsets = normalize_with_offsets(
+        text, repair=options.repair, layout=options.layout, translit=options.translit
+    )
+    return result
+
+
+def tone_of(text: str) -> Any:
+    """Return the tone signals (``.is_shouting``, ``.has_insult``) of ``text``."""
+    from supportkit.rules._normalise import tone
+
+    return tone(text)
