@@ -1,3 +1,79 @@
-"""supportkit.onboarding."""
+"""supportkit.onboarding: contractor and agent onboarding as explicit, durable state machines.
 
-__all__: list[str] = []
+Flows are data (:class:`Flow`), journeys are immutable (:class:`Journey`), the built-in
+flows live in :mod:`supportkit.onboarding.flows`.
+"""
+
+from supportkit.exceptions import TransitionError
+from supportkit.onboarding import flows
+from supportkit.onboarding._analytics import (
+    Cohort,
+    CohortComparison,
+    Funnel,
+    FunnelStep,
+    SelfService,
+    compare_cohorts,
+    funnel,
+    self_service,
+    stuck,
+)
+from supportkit.onboarding._diagram import to_dot, to_mermaid
+from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
+from supportkit.onboarding._guards import (
+    GUARDS,
+    NPD_INCOME_LIMIT,
+    Guard,
+    GuardContext,
+    check_account,
+    check_inn,
+    check_ogrnip,
+    check_snils,
+)
+from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey, Step, Verdict
+from supportkit.onboarding._store import SCHEMA_VERSION, SQLiteJourneyStore
+from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
+from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
+
+__all__ = [
+    "GUARDS",
+    "NPD_INCOME_LIMIT",
+    "SCHEMA_VERSION",
+    "SUPPORT_ACTORS",
+    "Cohort",
+    "CohortComparison",
+    "DeadlineRule",
+    "Flow",
+    "FlowDiff",
+    "Funnel",
+    "FunnelStep",
+    "Guard",
+    "GuardContext",
+    "Journey",
+    "OfficeClock",
+    "SQLiteJourneyStore",
+    "SelfService",
+    "State",
+    "Step",
+    "Timeout",
+    "Transition",
+    "TransitionError",
+    "Verdict",
+    "WorkingDays",
+    "WorkingTime",
+    "check_account",
+    "check_inn",
+    "check_ogrnip",
+    "check_snils",
+    "compare_cohorts",
+    "diff",
+    "flows",
+    "funnel",
+    "move_step",
+    "nth_working_day",
+    "self_service",
+    "stuck",
+    "to_dot",
+    "to_mermaid",
+    "with_step",
+    "without_step",
+]

@@ -48,6 +48,50 @@ def _names(value: Any, field: str) -> tuple[str, ...]:
     return tuple(_name(v, f"{field}[{i}]") for i, v in enumerate(value))
 
 
+def _after(v: Any) -> _dt.timedelta:
+    return to_timedelta(v, field="timeout.after")
+
+
+def _timeout_event(v: Any) -> str:
+    return _name(v, "timeout.event")
+
+
+def _state_name(v: Any) -> str:
+    return _name(v, "state.name")
+
+
+def _source(v: Any) -> str:
+    return _name(v, "transition.source")
+
+
+def _event(v: Any) -> str:
+    return _name(v, "transition.event")
+
+
+def _target(v: Any) -> str:
+    return _name(v, "transition.target")
+
+
+def _deadline_name(v: Any) -> str:
+    return _name(v, "deadline.name")
+
+
+def _start_on(v: Any) -> str:
+    return _name(v, "deadline.start_on")
+
+
+def _stop_on(v: Any) -> tuple[str, ...]:
+    return _names(v, "deadline.stop_on")
+
+
+def _flow_name(v: Any) -> str:
+    return _name(v, "name")
+
+
+def _guard_names(v: Any) -> tuple[str, ...]:
+    return _names(v, "transition.guards")
+
+
 @attrs.frozen
 class Timeout:
     """After ``after`` in a state with no event, ``event`` fires (actor ``"system"``).
@@ -55,8 +99,8 @@ class Timeout:
     Example: an invitation expires after 14 days (``Timeout(14 days, "expire")``).
     """
 
-    after: _dt.timedelta = attrs.field(converter=lambda v: to_timedelta(v, field="timeout.after"))
-    event: str = attrs.field(converter=lambda v: _name(v, "timeout.event"))
+    after: _dt.timedelta = attrs.field(converter=_after)
+    event: str = attrs.field(converter=_timeout_event)
 
     def __attrs_post_init__(self) -> None:
         if self.after <= _dt.timedelta(0):
@@ -95,7 +139,7 @@ class State:
         timeout: A :class:`Timeout` that fires an event after a quiet period.
     """
 
-    name: str = attrs.field(converter=lambda v: _name(v, "state.name"))
+    name: str = attrs.field(converter=_state_name)
     label: str = ""
     terminal: bool = False
     outcome: str | None = None
@@ -132,12 +176,10 @@ class State:
 class Transition:
     """``source --event--> target``, allowed only when every guard passes."""
 
-    source: str = attrs.field(converter=lambda v: _name(v, "transition.source"))
-    event: str = attrs.field(converter=lambda v: _name(v, "transition.event"))
-    target: str = attrs.field(converter=lambda v: _name(v, "transition.target"))
-    guards: tuple[str, ...] = attrs.field(
-        default=(), converter=lambda v: _names(v, "transition.guards")
-    )
+    source: str = attrs.field(converter=_source)
+    event: str = attrs.field(converter=_event)
+    target: str = attrs.field(converter=_target)
+    guards: tuple[str, ...] = attrs.field(default=(), converter=_guard_names)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -160,9 +202,9 @@ class DeadlineRule:
     ``days`` or ``months`` (calendar time from the event) is set.
     """
 
-    name: str = attrs.field(converter=lambda v: _name(v, "deadline.name"))
-    start_on: str = attrs.field(converter=lambda v: _name(v, "deadline.start_on"))
-    stop_on: tuple[str, ...] = attrs.field(converter=lambda v: _names(v, "deadline.stop_on"))
+    name: str = attrs.field(converter=_deadline_name)
+    start_on: str = attrs.field(converter=_start_on)
+    stop_on: tuple[str, ...] = attrs.field(converter=_stop_on)
     working_days: int | None = None
     days: int | None = None
     months: int | None = None
@@ -224,6 +266,25 @@ def _tuple_of(kind: type[Any], make: Callable[[Any], Any], field: str) -> Callab
     return convert
 
 
+def _states(value: Any) -> tuple[State, ...]:
+    out: tuple[State, ...] = _tuple_of(State, lambda d: State(**d), "states")(value)
+    return out
+
+
+def _transitions(value: Any) -> tuple[Transition, ...]:
+    out: tuple[Transition, ...] = _tuple_of(Transition, lambda d: Transition(**d), "transitions")(
+        value
+    )
+    return out
+
+
+def _deadlines(value: Any) -> tuple[DeadlineRule, ...]:
+    out: tuple[DeadlineRule, ...] = _tuple_of(
+        DeadlineRule, lambda d: DeadlineRule(**d), "deadlines"
+    )(value)
+    return out
+
+
 def _guards_map(value: Any) -> Mapping[str, Guard]:
     if value is None:
         return {}
@@ -256,17 +317,11 @@ class Flow:
         description: Free text, with the sources the flow follows.
     """
 
-    name: str = attrs.field(converter=lambda v: _name(v, "name"))
+    name: str = attrs.field(converter=_flow_name)
     initial: str
-    states: tuple[State, ...] = attrs.field(
-        converter=_tuple_of(State, lambda d: State(**d), "states")
-    )
-    transitions: tuple[Transition, ...] = attrs.field(
-        converter=_tuple_of(Transition, lambda d: Transition(**d), "transitions")
-    )
-    deadlines: tuple[DeadlineRule, ...] = attrs.field(
-        default=(), converter=_tuple_of(DeadlineRule, lambda d: DeadlineRule(**d), "deadlines")
-    )
+    states: tuple[State, ...] = attrs.field(converter=_states)
+    transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
+    deadlines: tuple[DeadlineRule, ...] = attrs.field(default=(), converter=_deadlines)
     guards: Mapping[str, Guard] = attrs.field(default=None, converter=_guards_map, repr=False)
     calendar: Any = attrs.field(default="russia", repr=False)
     strict: bool = False

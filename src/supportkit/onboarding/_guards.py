@@ -62,12 +62,13 @@ FOREIGN_DOCUMENTS = {
 _NPD_RESTRICTIONS = {
     "has_employees": "has employees under employment contracts (422-FZ art. 4 part 2 item 4)",
     "resells_goods": "resells goods or property rights (422-FZ art. 4 part 2 item 2)",
-    "excise_goods": "sells excisable goods or goods subject to marking (422-FZ art. 4 part 2 item 1)",
+    "excise_goods": "sells excisable or marked goods (422-FZ art. 4 part 2 item 1)",
     "mining": "extracts or sells minerals (422-FZ art. 4 part 2 item 3)",
-    "agent": "works as an agent under commission or agency contracts "
-    "(422-FZ art. 4 part 2 item 6)",
-    "client_employee_within_2_years": "was an employee of this client within the last two "
-    "years, so payments from it are not НПД income (422-FZ art. 6 part 2 item 8)",
+    "agent": "works as an agent under commission or agency contracts (422-FZ art. 4 p. 2 i. 6)",
+    "client_employee_within_2_years": (
+        "was an employee of this client within the last two years, so payments from it are "
+        "not НПД income (422-FZ art. 6 part 2 item 8)"
+    ),
 }
 
 
@@ -86,6 +87,10 @@ class GuardContext:
 Check = Callable[[GuardContext], list[str]]
 
 
+def _needs(value: Any) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Guard:
     """A named check: ``check(context) -> reasons`` (empty when it passes).
@@ -99,7 +104,7 @@ class Guard:
 
     name: str
     check: Check = attrs.field(eq=False, repr=False)
-    needs: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    needs: tuple[str, ...] = attrs.field(default=(), converter=_needs)
     description: str = ""
 
     def evaluate(self, context: GuardContext) -> tuple[list[str], list[str]]:
@@ -132,12 +137,14 @@ def check_inn(value: Any, *, field: str = "inn") -> list[str]:
     n = [int(c) for c in digits]
     w11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
     w12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-    c11 = sum(a * b for a, b in zip(w11, n)) % 11 % 10
-    c12 = sum(a * b for a, b in zip(w12, n)) % 11 % 10
+    c11 = sum(a * b for a, b in zip(w11, n[:10], strict=True)) % 11 % 10
+    c12 = sum(a * b for a, b in zip(w12, n[:11], strict=True)) % 11 % 10
     if (c11, c12) != (n[10], n[11]):
         return [
-            f"{field} {value!r} has a wrong check digit; check the number against the tax "
-            "certificate."
+            (
+                f"{field} {value!r} has a wrong check digit; check the number against the tax "
+                "certificate."
+            )
         ]
     return []
 
@@ -195,10 +202,12 @@ def check_account(bik: Any, account: Any) -> list[str]:
     assert b is not None
     number = b[-3:] + a
     weights = (7, 1, 3) * 8
-    if sum(int(c) * w for c, w in zip(number, weights)) % 10:
+    if sum(int(c) * w for c, w in zip(number, weights[: len(number)], strict=True)) % 10:
         return [
-            f"account {account!r} does not match bik {bik!r} (control key); check both "
-            "against the bank's details."
+            (
+                f"account {account!r} does not match bik {bik!r} (control key); check both "
+                "against the bank's details."
+            )
         ]
     return []
 
@@ -209,7 +218,9 @@ def _passport(ctx: GuardContext) -> list[str]:
         return []
     digits = _digits(value)
     if digits is None or len(digits) != 10:
-        return [f"passport must be the series and number, 10 digits as '4510 123456' (got {value!r})."]
+        return [
+            f"passport must be the series and number, 10 digits as '4510 123456' (got {value!r})."
+        ]
     return []
 
 
@@ -228,9 +239,7 @@ def _npd_status(ctx: GuardContext) -> list[str]:
     if data.get("inn") is not None:
         out += check_inn(data["inn"])
     if data.get("npd_registered") is False:
-        out.append(
-            "inn is not registered as a НПД payer; register in «Мой налог» and check again."
-        )
+        out.append("inn is not registered as a НПД payer; register in «Мой налог» and check again.")
     income = data.get("annual_income")
     if income is not None:
         if not isinstance(income, (int, float)) or isinstance(income, bool) or income < 0:
@@ -240,7 +249,11 @@ def _npd_status(ctx: GuardContext) -> list[str]:
                 f"annual_income {income!r} exceeds the НПД limit of {NPD_INCOME_LIMIT:,} roubles "
                 "a year (422-FZ art. 4 part 2 item 8).".replace(",", " ")
             )
-    out += [f"may not be self-employed: {text}." for key, text in _NPD_RESTRICTIONS.items() if data.get(key)]
+    out += [
+        f"may not be self-employed: {text}."
+        for key, text in _NPD_RESTRICTIONS.items()
+        if data.get(key)
+    ]
     return out
 
 
@@ -322,7 +335,7 @@ def _probation_over(ctx: GuardContext) -> list[str]:
     )
 
 
-def _score(passed: bool) -> Check:  # noqa: FBT001 - a private factory
+def _score(passed: bool) -> Check:
     def check(ctx: GuardContext) -> list[str]:
         score = ctx.data.get("score")
         if score is None:
@@ -330,7 +343,9 @@ def _score(passed: bool) -> Check:  # noqa: FBT001 - a private factory
         if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 <= score <= 100:
             return [f"score must be a number from 0 to 100 (got {score!r})."]
         if passed and score < 80:
-            return [f"score {score!r} is below the pass mark of 80; use fail_test or extend_probation."]
+            return [
+                f"score {score!r} is below the pass mark of 80; use fail_test or extend_probation."
+            ]
         if not passed and score >= 80:
             return [f"score {score!r} reaches the pass mark of 80; use pass_test."]
         return []

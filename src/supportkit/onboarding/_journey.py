@@ -300,7 +300,7 @@ class Journey:
         """
         refusal = self._refusal(event)
         if refusal is not None:
-            return Verdict(event, False, (refusal,))
+            return Verdict(event, allowed=False, reasons=(refusal,))
         when = self.last_at if at is None else to_aware(at, field="at")
         t = self.flow._index[self.state, event]
         reasons, missing = self._judge(t, when, data)
@@ -503,8 +503,7 @@ def replay(
             )
         if "to" in item and isinstance(item, Mapping) and item["to"] != t.target:
             raise InvalidFlow(
-                f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to "
-                f"{t.target!r}.",
+                f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to {t.target!r}.",
                 field=f"history[{i}].to",
                 value=item["to"],
             )
@@ -516,6 +515,4 @@ def replay(
             _track(flow, event, at, deadlines, met)
         state = t.target
         last = at
-    return Journey(
-        flow, subject_id, state, start, tuple(steps), start_data, merged, deadlines, met
-    )
+    return Journey(flow, subject_id, state, start, tuple(steps), start_data, merged, deadlines, met)

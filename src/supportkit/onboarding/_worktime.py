@@ -143,7 +143,8 @@ class OfficeClock:
     ...         return day.weekday() < 5
     >>> clock = OfficeClock(Weekdays(), tz="UTC")
     >>> utc = _dt.timezone.utc
-    >>> clock.between(_dt.datetime(2024, 11, 29, 17, tzinfo=utc), _dt.datetime(2024, 12, 2, 10, tzinfo=utc))
+    >>> friday = _dt.datetime(2024, 11, 29, 17, tzinfo=utc)
+    >>> clock.between(friday, _dt.datetime(2024, 12, 2, 10, tzinfo=utc))
     datetime.timedelta(seconds=7200)
     """
 
@@ -171,7 +172,9 @@ class OfficeClock:
         self._origin = 0
 
     def __repr__(self) -> str:
-        return f"OfficeClock(tz={self.tz!s}, opens={self.opens // 3600:02d}:{self.opens // 60 % 60:02d})"
+        hours = f"{self.opens // 3600:02d}:{self.opens // 60 % 60:02d}"
+        hours += f"-{self.closes // 3600:02d}:{self.closes // 60 % 60:02d}"
+        return f"OfficeClock(tz={self.tz!s}, hours={hours!r})"
 
     def _year(self, year: int) -> None:
         # Tables are cumulative from the first year asked about; extend both ways.

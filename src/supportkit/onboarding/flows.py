@@ -21,10 +21,10 @@ from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Tran
 __all__ = [
     "INVITATION_DAYS",
     "MVD_NOTICE_WORKING_DAYS",
+    "foreign_citizen",
     "individual",
     "self_employed",
     "sole_proprietor",
-    "foreign_citizen",
     "support_agent",
 ]
 
@@ -55,7 +55,7 @@ def _contractor(
     extra_transitions: Sequence[Transition] = (),
     closed: Sequence[str] = (),
 ) -> Flow:
-    states = [
+    states: list[State] = [
         State(
             "invited",
             "получил приглашение от заказчика",
@@ -64,11 +64,11 @@ def _contractor(
     ]
     transitions = [Transition("invited", "expire", "withdrawn")]
     previous = "invited"
-    for state, event, guards, label in steps:
-        if state != "active":
-            states.append(State(state, label))
-        transitions.append(Transition(previous, event, state, guards))
-        previous = state
+    for step, event, guards, label in steps:
+        if step != "active":
+            states.append(State(step, label))
+        transitions.append(Transition(previous, event, step, guards))
+        previous = step
     states.extend(extra_states)
     for state in states:
         if state.name in closed:
@@ -79,7 +79,9 @@ def _contractor(
     states += [
         State("active", "активен, может получать выплаты", terminal=True, outcome="success"),
         State("rejected", "отклонён платформой или заказчиком", terminal=True, outcome="failure"),
-        State("withdrawn", "отказался или не завершил регистрацию", terminal=True, outcome="failure"),
+        State(
+            "withdrawn", "отказался или не завершил регистрацию", terminal=True, outcome="failure"
+        ),
     ]
     transitions.extend(extra_transitions)
     return Flow(name, "invited", states, transitions, deadlines, description=description)
@@ -143,7 +145,12 @@ def sole_proprietor() -> Flow:
         *_ONBOARDING,
         _PASSPORT,
         ("ogrnip_verified", "verify_ogrnip", ("ogrnip",), "ОГРНИП и ИНН проверены"),
-        ("bank_details_added", "add_bank_details", ("bank_details",), "указал БИК и расчётный счёт"),
+        (
+            "bank_details_added",
+            "add_bank_details",
+            ("bank_details",),
+            "указал БИК и расчётный счёт",
+        ),
         _SIGN,
     ]
     return _contractor(

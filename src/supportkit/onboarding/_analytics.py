@@ -1,0 +1,334 @@
+"""Analytics over many journeys: the funnel, self-service share, the call list, cohorts.
+
+Definitions (also on the docs page):
+
+* **Reached a step**: the journey entered that state of the flow's main path at least
+  once. Conversion of a step = reached it / reached the step before (the first step:
+  / all journeys). Drop-off of a step = reached it - reached the next one.
+* **Time in a step**: working time from entering the state to leaving it (self-loops
+  do not leave), for journeys that left it; median and p90 by nearest rank. The
+  default clock is office hours 09:00-18:00 Moscow time on the working days of the
+  Russian production calendar (:class:`OfficeClock`); pass ``clock=`` for another.
+* **Self-service**: a journey that reached a success state with no event by an actor
+  in ``SUPPORT_ACTORS`` (``actor="support"``). The share is over journeys that
+  reached success (the "73% → 93%" figure).
+* **Call list** (:func:`stuck`): open journeys idle for at least ``idle``, closest to
+  done first (fewest events to a success state), then longest idle first, then by
+  subject id.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from supportkit._time import to_aware, to_timedelta
+from supportkit.exceptions import InvalidArgument
+from supportkit.onboarding._flow import Flow
+from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey
+from supportkit.onboarding._worktime import OfficeClock, WorkingTime
+
+__all__ = [
+    "Cohort",
+    "CohortComparison",
+    "Funnel",
+    "FunnelStep",
+    "SelfService",
+    "compare_cohorts",
+    "funnel",
+    "self_service",
+    "stuck",
+]
+
+_DEFAULT_CLOCK: list[OfficeClock] = []
+
+
+def _default_clock() -> OfficeClock:
+    if not _DEFAULT_CLOCK:
+        _DEFAULT_CLOCK.append(OfficeClock())
+    return _DEFAULT_CLOCK[0]
+
+
+def _rank(values: list[float], q: float) -> float:
+    return values[max(0, math.ceil(q * len(values)) - 1)]
+
+
+def _hours(value: _dt.timedelta | None) -> str:
+    return "-" if value is None else f"{value.total_seconds() / 3600:.1f} h"
+
+
+@attrs.frozen
+class FunnelStep:
+    """One step of a :class:`Funnel`."""
+
+    state: str
+    reached: int
+    conversion: float
+    drop_off: int
+    left: int
+    median: _dt.timedelta | None
+    p90: _dt.timedelta | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (times in seconds)."""
+        return {
+            "state": self.state,
+            "reached": self.reached,
+            "conversion": self.conversion,
+            "drop_off": self.drop_off,
+            "left": self.left,
+            "median_seconds": None if self.median is None else self.median.total_seconds(),
+            "p90_seconds": None if self.p90 is None else self.p90.total_seconds(),
+        }
+
+
+@attrs.frozen
+class Funnel:
+    """Counts reaching each step, conversion, working time in step and drop-off."""
+
+    flow: str
+    total: int
+    steps: tuple[FunnelStep, ...]
+    ended: tuple[tuple[str, int], ...]
+
+    def __getitem__(self, state: str) -> FunnelStep:
+        for step in self.steps:
+            if step.state == state:
+                return step
+        raise KeyError(state)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "flow": self.flow,
+            "total": self.total,
+            "steps": [s.to_dict() for s in self.steps],
+            "ended": dict(self.ended),
+        }
+
+    def __str__(self) -> str:
+        width = max((len(s.state) for s in self.steps), default=5)
+        lines = [
+            f"{'step':<{width}}  reached   conv  median      p90  drop",
+        ]
+        lines += [
+            f"{s.state:<{width}}  {s.reached:>7}  {s.conversion:>5.0%}  "
+            f"{_hours(s.median):>6}  {_hours(s.p90):>7}  {s.drop_off:>4}"
+            for s in self.steps
+        ]
+        return "\n".join(lines)
+
+
+def _journeys(journeys: Iterable[Any]) -> list[Journey]:
+    out = list(journeys)
+    for i, j in enumerate(out):
+        if not isinstance(j, Journey):
+            raise InvalidArgument(
+                f"journeys[{i}] must be a Journey (got {type(j).__name__}); rebuild stored "
+                "ones with Journey.from_dict(flow, data).",
+                field=f"journeys[{i}]",
+                value=j,
+            )
+    return out
+
+
+def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None = None) -> Funnel:
+    """Return the :class:`Funnel` of ``journeys`` along ``flow``'s main path.
+
+    Args:
+        journeys: The journeys (of ``flow`` or a variant of it).
+        flow: Whose main path gives the steps.
+        clock: Measures time in step (default: :class:`OfficeClock` on ``russia()``).
+    """
+    items = _journeys(journeys)
+    path = flow.path()
+    on_path = set(path)
+    counts = dict.fromkeys(path, 0)
+    durations: dict[str, list[float]] = {s: [] for s in path}
+    ended: dict[str, int] = {}
+    clock = clock if clock is not None else _default_clock()
+    seconds = clock.seconds if isinstance(clock, OfficeClock) else None
+    for j in items:
+        state = j.flow.initial
+        visited = {state}
+        entered = j.started_at
+        entered_s = seconds(entered) if seconds is not None else 0
+        for step in j.history:
+            if step.target == step.source:
+                continue
+            at = step.at
+            if step.source in on_path:
+                if seconds is not None:
+                    now_s = seconds(at)
+                    durations[step.source].append(now_s - entered_s)
+                    entered_s = now_s
+                else:
+                    durations[step.source].append(clock.between(entered, at).total_seconds())
+            elif seconds is not None:
+                entered_s = seconds(at)
+            entered = at
+            visited.add(step.target)
+        for state in visited & on_path:
+            counts[state] += 1
+        if j.is_terminal:
+            ended[j.state] = ended.get(j.state, 0) + 1
+    steps = []
+    previous = len(items)
+    for i, state in enumerate(path):
+        times = sorted(durations[state])
+        reached = counts[state]
+        following = counts[path[i + 1]] if i + 1 < len(path) else reached
+        steps.append(
+            FunnelStep(
+                state,
+                reached,
+                reached / previous if previous else 0.0,
+                reached - following,
+                len(times),
+                _dt.timedelta(seconds=_rank(times, 0.5)) if times else None,
+                _dt.timedelta(seconds=_rank(times, 0.9)) if times else None,
+            )
+        )
+        previous = reached
+    return Funnel(flow.name, len(items), tuple(steps), tuple(sorted(ended.items())))
+
+
+@attrs.frozen
+class SelfService:
+    """Share of successful journeys that support never touched."""
+
+    share: float
+    self_served: int
+    succeeded: int
+    total: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+
+def self_service(journeys: Iterable[Journey]) -> SelfService:
+    """Return the self-service share: success without any ``actor="support"`` event."""
+    items = _journeys(journeys)
+    done = [j for j in items if j.outcome == "success"]
+    alone = sum(1 for j in done if not any(s.actor in SUPPORT_ACTORS for s in j.history))
+    return SelfService(alone / len(done) if done else 0.0, alone, len(done), len(items))
+
+
+def stuck(journeys: Iterable[Journey], *, now: Any, idle: Any) -> list[Journey]:
+    """Return open journeys idle for at least ``idle`` at ``now``, as a call list.
+
+    Order: closest to done first (fewest events to a success state), then longest
+    idle first, then subject id. Journeys that cannot reach success any more come last.
+
+    Args:
+        journeys: The journeys.
+        now: The current time (aware).
+        idle: How long without an event counts as stuck (``timedelta`` or seconds).
+    """
+    when = to_aware(now, field="now")
+    quiet = to_timedelta(idle, field="idle")
+    distances: dict[int, dict[str, int]] = {}
+    rows = []
+    for j in _journeys(journeys):
+        if j.is_terminal or when - j.last_at < quiet:
+            continue
+        dist = distances.get(id(j.flow))
+        if dist is None:
+            dist = distances[id(j.flow)] = j.flow.distance_to_success()
+        rows.append((dist.get(j.state, 1 << 30), j.last_at, j.subject_id, j))
+    rows.sort(key=lambda r: r[:3])
+    return [r[3] for r in rows]
+
+
+@attrs.frozen
+class Cohort:
+    """Outcome figures of one group of journeys."""
+
+    name: str
+    total: int
+    succeeded: int
+    completion: float
+    self_service: float
+    median_to_success: _dt.timedelta | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        out = attrs.asdict(self)
+        med = self.median_to_success
+        out["median_to_success"] = None if med is None else med.total_seconds()
+        return out
+
+
+@attrs.frozen
+class CohortComparison:
+    """Two cohorts side by side, with a two-proportion z-test on completion."""
+
+    a: Cohort
+    b: Cohort
+    difference: float
+    z: float
+    p_value: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "difference": self.difference,
+            "z": self.z,
+            "p_value": self.p_value,
+        }
+
+    def __str__(self) -> str:
+        rows = [f"{'cohort':<12} {'n':>6} {'done':>6} {'self':>6} {'median':>9}"]
+        rows += [
+            f"{c.name:<12} {c.total:>6} {c.completion:>6.0%} {c.self_service:>6.0%} "
+            f"{_hours(c.median_to_success):>9}"
+            for c in (self.a, self.b)
+        ]
+        rows.append(f"difference {self.difference:+.1%} (z={self.z:.2f}, p={self.p_value:.3f})")
+        return "\n".join(rows)
+
+
+def _cohort(name: str, journeys: Sequence[Journey], clock: WorkingTime) -> Cohort:
+    done = [j for j in journeys if j.outcome == "success"]
+    times = sorted(clock.between(j.started_at, j.last_at).total_seconds() for j in done)
+    return Cohort(
+        name,
+        len(journeys),
+        len(done),
+        len(done) / len(journeys) if journeys else 0.0,
+        self_service(done).share,
+        _dt.timedelta(seconds=_rank(times, 0.5)) if times else None,
+    )
+
+
+def compare_cohorts(
+    a: Iterable[Journey],
+    b: Iterable[Journey],
+    *,
+    names: tuple[str, str] = ("a", "b"),
+    clock: WorkingTime | None = None,
+) -> CohortComparison:
+    """Compare completion, self-service and time to success of two cohorts (variants).
+
+    ``difference`` is ``b``'s completion minus ``a``'s; ``p_value`` is two-sided
+    (normal approximation, fine from a few dozen journeys per cohort).
+    """
+    clock = clock if clock is not None else _default_clock()
+    ca = _cohort(names[0], _journeys(a), clock)
+    cb = _cohort(names[1], _journeys(b), clock)
+    pooled_n = ca.total + cb.total
+    z = 0.0
+    if ca.total and cb.total:
+        p = (ca.succeeded + cb.succeeded) / pooled_n
+        se = math.sqrt(p * (1 - p) * (1 / ca.total + 1 / cb.total))
+        z = (cb.completion - ca.completion) / se if se else 0.0
+    return CohortComparison(
+        ca, cb, cb.completion - ca.completion, z, math.erfc(abs(z) / math.sqrt(2))
+    )
