@@ -61,15 +61,7 @@ def _real_office() -> object:
     return WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"})
 
 
-def _available() -> list[str]:
-    try:
-        from supportkit.sla import WorkCalendar  # noqa: F401
-    except ImportError:
-        return ["reference"]
-    return ["reference", "workcalendar"]
-
-
-@pytest.fixture(params=_available(), scope="module")
+@pytest.fixture(params=["reference", "workcalendar"], scope="module")
 def office(request: pytest.FixtureRequest) -> object:
     """Mon-Fri 09:00-18:00 Moscow, as the reference calendar and as WorkCalendar."""
     if request.param == "reference":

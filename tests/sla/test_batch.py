@@ -10,9 +10,7 @@ import pytest
 
 from supportkit._demo import demo_records
 from supportkit.exceptions import InvalidArgument, InvalidTicket
-from supportkit.sla._batch import Attainment, AttainmentSummary
-from supportkit.sla._clock import PolicySet
-from supportkit.sla._policy import SLAPolicy
+from supportkit.sla import Attainment, AttainmentSummary, PolicySet, SLAPolicy
 
 H = dt.timedelta(hours=1)
 

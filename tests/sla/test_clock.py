@@ -10,8 +10,7 @@ import pytest
 
 from supportkit import as_ticket
 from supportkit.exceptions import InvalidTicket
-from supportkit.sla._clock import PolicySet
-from supportkit.sla._policy import SLAPolicy
+from supportkit.sla import PolicySet, SLAPolicy
 
 MSK = ZoneInfo("Europe/Moscow")
 H = dt.timedelta(hours=1)

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from supportkit.exceptions import InvalidArgument, InvalidPolicy
-from supportkit.sla._clock import PolicySet
-from supportkit.sla._policy import AppliesTo, CalendarTime, SLAPolicy, parse_duration
+from supportkit.sla import AppliesTo, CalendarTime, PolicySet, SLAPolicy, parse_duration
 
 H = dt.timedelta(hours=1)
 

@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from supportkit.sla._batch import AttainmentSummary
-from supportkit.sla._clock import PolicySet
-from supportkit.sla._policy import SLAPolicy
+from supportkit.sla import AttainmentSummary, PolicySet, SLAPolicy
 
 MSK = ZoneInfo("Europe/Moscow")
 START = dt.datetime(2024, 10, 10, 16, 0, tzinfo=MSK)  # a Thursday: nights and a weekend ahead

@@ -339,11 +339,9 @@ def _clock(value: Any, field: str = "calendar") -> WorkingTime:
     if value is None:
         return CalendarTime()
     if isinstance(value, (str, Mapping)):
-        import importlib
+        from supportkit.sla._presets import calendar_from
 
-        presets: Any = importlib.import_module("supportkit.sla._presets")
-        clock: WorkingTime = presets.calendar_from(value, field=field)
-        return clock
+        return calendar_from(value, field=field)
     if not isinstance(value, WorkingTime):
         raise InvalidArgument(
             f"{field} must be a WorkCalendar (or any object with add() and between()), "

@@ -1,0 +1,81 @@
+"""Built-in calendars for the command line, JSON policy files and the demo.
+
+The shapes come from the seed articles: office hours 5/2 09:00-18:00 with the Russian
+production calendar, an 08:00-20:00 Moscow desk, two crews on 2-on/2-off
+08:00-20:00, and 24/7 chat.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
+
+from supportkit.exceptions import InvalidCalendar
+from supportkit.sla._calendar import WorkCalendar
+
+__all__ = ["PRESETS", "calendar_from", "preset"]
+
+_MOSCOW: Final = "Europe/Moscow"
+
+#: Preset name → what it is.
+PRESETS: Final = {
+    "24/7": "always open, Moscow time",
+    "office": "Mon-Fri 09:00-18:00 Moscow with the Russian production calendar",
+    "desk": "every day 08:00-20:00 Moscow (an onboarding desk)",
+    "2/2-a": "crew A: 2 days on, 2 off, 08:00-20:00 Moscow, on from Mon 7 Oct 2024",
+    "2/2-b": "crew B: the same rotation two days later (on from Wed 9 Oct 2024)",
+}
+
+
+@cache
+def preset(name: str) -> WorkCalendar:
+    """Return a built-in calendar by name (see :data:`PRESETS`).
+
+    Raises:
+        InvalidCalendar: an unknown name; the message lists the presets.
+
+    >>> preset("office").is_open(_dt.datetime(2024, 10, 7, 10, tzinfo=_dt.timezone.utc))
+    True
+    """
+    if name == "24/7":
+        return WorkCalendar.always(_MOSCOW)
+    if name == "office":
+        from supportkit.sla._production import russia
+
+        return WorkCalendar.weekly(_MOSCOW, {"mon-fri": "09:00-18:00"}, holidays=russia())
+    if name == "desk":
+        return WorkCalendar.weekly(_MOSCOW, {"mon-sun": "08:00-20:00"})
+    if name == "2/2-a":
+        return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 7))
+    if name == "2/2-b":
+        return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 9))
+    raise InvalidCalendar(
+        f"calendar {name!r} is not a preset; use one of {sorted(PRESETS)} or a WorkCalendar.",
+        field="calendar",
+        value=name,
+    )
+
+
+def calendar_from(value: Any, *, field: str = "calendar") -> WorkCalendar:
+    """Read a calendar from a preset name or a :meth:`WorkCalendar.to_dict` mapping."""
+    if isinstance(value, WorkCalendar):
+        return value
+    if isinstance(value, str):
+        try:
+            return preset(value.strip())
+        except InvalidCalendar:
+            raise InvalidCalendar(
+                f"{field} {value!r} is not a preset; use one of {sorted(PRESETS)} or a "
+                "WorkCalendar.",
+                field=field,
+                value=value,
+            ) from None
+    if isinstance(value, Mapping):
+        return WorkCalendar.from_dict(value)
+    raise InvalidCalendar(
+        f"{field} must be a preset name or a WorkCalendar dict (got {value!r}).",
+        field=field,
+        value=value,
+    )

@@ -1,0 +1,194 @@
+"""``supportkit sla deadline|report|staffing`` and the SLA demo section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from supportkit import _cli
+from supportkit._demo import demo_tickets
+from supportkit.sla import WorkCalendar
+from supportkit.sla._demo import TITLE, section
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = _cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_deadline_with_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    # Friday 17:00 + 4 working hours on the office preset: Monday 12:00.
+    code, out, _ = run(
+        [
+            "sla",
+            "deadline",
+            "--preset",
+            "office",
+            "--start",
+            "2024-10-11T17:00:00+03:00",
+            "--duration",
+            "4h",
+        ],
+        capsys,
+    )
+    assert (code, out.strip()) == (0, "2024-10-14T12:00:00+03:00")
+
+
+def test_deadline_with_calendar_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cal.json"
+    cal = WorkCalendar.weekly("Asia/Vladivostok", {"mon-sun": "20:00-08:00"})
+    path.write_text(json.dumps(cal.to_dict()), encoding="utf-8")
+    code, out, _ = run(
+        [
+            "sla", "deadline", "--calendar", str(path), "--start", "2024-10-07T12:00:00+10:00",
+            "--duration", "100s", "--json",
+        ],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["due"] == "2024-10-07T20:01:40+10:00"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--start", "2024-10-11T17:00:00+03:00", "--duration", "4h"], "give --calendar FILE"),
+        (
+            ["--preset", "nope", "--start", "2024-10-11T17:00:00+03:00", "--duration", "4h"],
+            "--preset 'nope' is not a preset",
+        ),
+        (
+            ["--preset", "office", "--start", "2024-10-11T17:00:00", "--duration", "4h"],
+            "--start must be timezone-aware",
+        ),
+        (
+            ["--preset", "office", "--start", "2024-10-11T17:00:00+03:00", "--duration", "2d"],
+            "--duration must be a duration",
+        ),
+        (
+            [
+                "--calendar",
+                "/nonexistent.json",
+                "--start",
+                "2024-10-11T17:00:00+03:00",
+                "--duration",
+                "1h",
+            ],
+            "cannot read calendar file",
+        ),
+    ],
+)
+def test_deadline_bad_input(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(["sla", "deadline", *argv], capsys)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tickets = tmp_path / "t.jsonl"
+    rows = [
+        {"id": "1", "created_at": "2024-10-07T10:00:00+03:00",
+         "events": [{"at": "2024-10-07T10:30:00+03:00", "type": "reply", "by": "agent"}]},
+        {"id": "2", "created_at": "2024-10-07T10:00:00+03:00",
+         "events": [{"at": "2024-10-07T12:00:00+03:00", "type": "reply", "by": "agent"}]},
+    ]  # fmt: skip
+    tickets.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    policies = tmp_path / "p.json"
+    policies.write_text(
+        json.dumps(
+            {"policies": [{"name": "all", "targets": {"first_response": "1h"}, "calendar": "24/7"}]}
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(["sla", "report", str(tickets), "--policies", str(policies)], capsys)
+    assert code == 1  # a breach is a finding
+    assert "all/first_response" in out
+    assert "50.0%" in out
+    code, out, _ = run(
+        ["sla", "report", str(tickets), "--policies", str(policies), "--json"], capsys
+    )
+    assert json.loads(out)["attainment"][0]["met"] == 1
+    code, out, _ = run(
+        ["sla", "report", str(tickets), "--policies", str(policies), "--tickets-out"], capsys
+    )
+    assert [json.loads(line)["breached"] for line in out.splitlines()] == [False, True]
+    code, out, _ = run(
+        [
+            "sla",
+            "report",
+            str(tickets),
+            "--policies",
+            str(policies),
+            "--now",
+            "2024-10-07T10:45:00+03:00",
+        ],
+        capsys,
+    )
+    assert code == 0
+
+
+def test_report_bad_policy_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policies = tmp_path / "p.json"
+    policies.write_text(
+        json.dumps({"policies": [{"name": "x", "targets": {"csat": 1}}]}), encoding="utf-8"
+    )
+    tickets = tmp_path / "t.jsonl"
+    tickets.write_text("", encoding="utf-8")
+    code, _, err = run(["sla", "report", str(tickets), "--policies", str(policies)], capsys)
+    assert code == 2
+    assert "policies[0].targets has unknown metric 'csat'" in err
+
+
+def test_staffing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["sla", "staffing", "--calls-per-hour", "5000", "--aht", "5m", "--target", "20s"], capsys
+    )
+    assert code == 0
+    assert out.startswith("429 agents for 5000/h")
+    code, out, _ = run(
+        [
+            "sla", "staffing", "--calls-per-hour", "46.7", "--aht", "20m", "--target", "100s",
+            "--shrinkage", "0.3", "--json",
+        ],
+        capsys,
+    )  # fmt: skip
+    data = json.loads(out)
+    assert data["agents"] == 29
+    assert data["service_level"] >= 0.8
+
+
+def test_staffing_forecast(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "start,volume\n2024-10-07T08:00:00+03:00,46.7\n2024-10-07T20:00:00+03:00,11.7\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        ["sla", "staffing", "--forecast", str(path), "--aht", "20m", "--target", "100s"], capsys
+    )
+    assert code == 0
+    assert out.strip().endswith("peak: 20 agents")
+    code, _, err = run(["sla", "staffing", "--aht", "20m", "--target", "100s"], capsys)
+    assert code == 2
+    assert "give --calls-per-hour N or --forecast FILE" in err
+
+
+def test_sla_without_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["sla"], capsys)
+    assert code == 2
+    assert "deadline" in err
+
+
+def test_demo_section() -> None:
+    text = section(demo_tickets())
+    assert TITLE == "SLAs and staffing"
+    assert "chat: operator joins within 100 s" in text
+    assert "uncovered 84 h of 168 h a week, every night 20:00-08:00" in text
+    assert "700 requests a day, 20 % at night" in text
+    assert len(text.splitlines()) <= 25
