@@ -497,11 +497,11 @@ def replay(
             )
         if not isinstance(actor, str) or not actor or not isinstance(payload, Mapping):
             raise InvalidFlow(
-                f"history[{i}] needs a string 'actor' and a mapping 'data' (got {dict(item)!r}).",
+                f"history[{i}] needs a string 'actor' and a mapping 'data' (got {item!r}).",
                 field=f"history[{i}]",
                 value=item,
             )
-        if "to" in item and isinstance(item, Mapping) and item["to"] != t.target:
+        if isinstance(item, Mapping) and "to" in item and item["to"] != t.target:
             raise InvalidFlow(
                 f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to {t.target!r}.",
                 field=f"history[{i}].to",
