@@ -10,13 +10,15 @@ from typing import Any, Protocol
 
 from supportkit.rules._load import Options
 
-__all__ = ["Offsets", "normalised", "offsets", "tone_of"]
+__all__ = ["Offsets", "layout_fixed", "mixed_words", "normalised", "offsets", "tone_of"]
 
 
 class Offsets(Protocol):
     """A normalised text that can map its spans back to the original."""
 
-    text: str
+    @property
+    def text(self) -> str:
+        """The normalised text."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Return the original ``(start, end)`` of normalised ``[start, end)``."""
@@ -50,3 +52,17 @@ def tone_of(text: str) -> Any:
     from supportkit.rules._normalise import tone
 
     return tone(text)
+
+
+def mixed_words(text: str) -> list[Any]:
+    """Return the words of ``text`` that mix scripts (``.word .start .end .scripts .fixed``)."""
+    from supportkit.rules._normalise import mixed_script_words
+
+    return list(mixed_script_words(text))
+
+
+def layout_fixed(text: str) -> str:
+    """Return ``text`` with words typed on the wrong keyboard layout converted."""
+    from supportkit.rules._normalise import fix_layout
+
+    return str(fix_layout(text))

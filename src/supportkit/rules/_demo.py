@@ -1,0 +1,80 @@
+"""The rules part of ``supportkit demo``: the shipped demo rule set on the sample tickets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from supportkit._ticket import Ticket
+
+if TYPE_CHECKING:
+    from supportkit.rules._engine import RuleSet
+
+__all__ = ["TITLE", "demo_ruleset", "section"]
+
+TITLE = "Keyword rules (supportkit.rules)"
+
+
+def demo_ruleset() -> RuleSet:
+    """Return the shipped demo rule set (``supportkit/data/demo_rules.json``)."""
+    from supportkit.rules._engine import RuleSet
+
+    text = resources.files("supportkit.data").joinpath("demo_rules.json").read_text("utf-8")
+    return RuleSet.from_json(text)
+
+
+def section(tickets: list[Ticket]) -> str:
+    """Apply the demo rules; report automation, top rules and what repair/layout/typos saved."""
+    ruleset = demo_ruleset()
+    results = [ruleset.evaluate(t) for t in tickets]
+    total = len(results) or 1
+    replied = sum(e.reply is not None for e in results)
+    escalated = sum(e.escalate is not None for e in results)
+    counts = Counter(rule for e in results for rule in e.matched)
+    lines = [
+        (
+            f"{len(ruleset.rules)} rules, {len(ruleset.templates)} reply templates "
+            "(supportkit/data/demo_rules.json)"
+        ),
+        (
+            f"automatic replies: {replied} of {len(results)} tickets "
+            f"(automation rate {replied / total:.1%}); escalated to a team lead: {escalated}"
+        ),
+        "top rules: " + ", ".join(f"{rule} {n}" for rule, n in counts.most_common(5)),
+        "tickets matched only thanks to:",
+    ]
+    for label, option in (
+        ("look-alike repair (Latin letters in Cyrillic words)", "repair"),
+        ("keyboard-layout fixing (ghbdtn -> привет)", "layout"),
+        ("typo tolerance (~1)", "typos"),
+    ):
+        plain = ruleset.with_options(**{option: False})
+        saved = sum(
+            set(full.matched) != set(plain.evaluate(t).matched)
+            for t, full in zip(tickets, results, strict=False)
+            if full.matched
+        )
+        lines.append(f"  {label}: {saved}")
+    sample = next(
+        (
+            (t, rule_id, item)
+            for t, e in zip(tickets, results, strict=False)
+            for rule_id, items in e.evidence.items()
+            for item in items
+            if _mixed(item.text)
+        ),
+        None,
+    )
+    if sample is not None:
+        ticket, rule_id, item = sample
+        lines.append(
+            f"example: {ticket.id} {item.field}[{item.start}:{item.end}] = {item.text!r} "
+            f"matched {item.phrase!r} of rule {rule_id!r}"
+        )
+    return "\n".join(lines)
+
+
+def _mixed(text: str) -> bool:
+    latin = any("a" <= c.lower() <= "z" for c in text)
+    return latin and any("\u0400" <= c <= "\u04ff" for c in text)

@@ -1,0 +1,291 @@
+"""``RuleSet.explain()``: why did (or didn't) my rule fire?
+
+For each condition: held or failed, with the ticket's value. For each phrase that was
+not found: where else it occurs (another field), which option would have found it
+(look-alike repair, keyboard layout, transliteration, match keys, words in between),
+and the nearest word of the text with what separates them (mixed scripts with the
+letter and position, a typo distance, a form the stemmer does not relate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from supportkit._ticket import Ticket, as_ticket
+from supportkit.rules._load import Options
+from supportkit.rules._matcher import Matcher
+from supportkit.rules._phrases import Phrase, damerau, stem
+from supportkit.rules._results import Explanation
+from supportkit.rules._scan import Scan, scan_ticket
+
+if TYPE_CHECKING:
+    from supportkit.rules._engine import RuleSet
+
+__all__ = ["explain"]
+
+_TEXT_FIELDS = ("subject", "body")
+_ALTERNATIVES: tuple[tuple[str, Any, str], ...] = (
+    ("repair", True, "look-alike repair on (options.repair = true)"),
+    ("layout", True, "keyboard-layout fixing on (options.layout = true)"),
+    ("translit", True, "transliteration on (options.translit = true)"),
+    ("keys", True, "script-neutral match keys on (options.keys = true)"),
+    ("typos", True, "typo tolerance on (options.typos = true)"),
+    ("gap", 3, "other words allowed in between (options.gap = 3)"),
+)
+
+
+def _script(char: str) -> str:
+    if "a" <= char.lower() <= "z":
+        return "Latin"
+    if "\u0400" <= char <= "\u04ff":
+        return "Cyrillic"
+    if char.isdigit():
+        return "digit"
+    return "other"
+
+
+def _foreign_letters(word: str) -> str:
+    scripts = [_script(c) for c in word]
+    letters = [s for s in scripts if s in ("Latin", "Cyrillic")]
+    if not letters:
+        return ""
+    main = max(set(letters), key=letters.count)
+    odd = [
+        f"{scripts[i]} `{c}` at {i}"
+        for i, c in enumerate(word)
+        if scripts[i] != main and scripts[i] != "other"
+    ]
+    return ", ".join(odd)
+
+
+def _found(phrase: Phrase, ticket: Ticket, fields: tuple[str, ...], options: Options) -> bool:
+    scan = scan_ticket(Matcher([phrase], options), ticket, fields, options)
+    return scan.has(0, fields)
+
+
+def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
+    target = phrase.words[0].text if len(phrase.words) == 1 else None
+    if target is None:
+        return None
+    best: tuple[int, str, int] | None = None
+    for field in fields:
+        for i, token in enumerate(scan.tokens.get(field, ())):
+            distance = damerau(token, target, 3)
+            if distance <= 3 and (best is None or distance < best[0]):
+                best = (distance, field, i)
+    if best is None:
+        return None
+    distance, field, i = best
+    start, end = scan.span(field, (i, i))
+    original = scan.texts[field][start:end]
+    token = scan.tokens[field][i]
+    where = f"{field} {start}-{end}"
+    odd = _foreign_letters(original)
+    if odd and distance == 0:
+        return (
+            f"nearest word `{original}` ({where}) contains {odd} — it matches only with "
+            "look-alike repair on"
+        )
+    if odd:
+        return f"nearest word `{original}` ({where}) contains {odd} and is {distance} edit(s) away"
+    word = phrase.words[0]
+    if distance == 0:
+        return f"the word `{original}` ({where}) is there, but not as {word.mode!r} requires"
+    if word.mode == "exact" and stem(token) == stem(word.text):
+        return (
+            f"nearest word `{original}` ({where}) is another form; drop the quotes to "
+            "accept any form"
+        )
+    if word.mode in ("form", "typo") and stem(token) != stem(word.text):
+        advice = (
+            f"write `{word.text}~{distance}` to accept it"
+            if distance <= 2 and len(word.text) >= 4
+            else "add it as another phrase"
+        )
+        return (
+            f"nearest word `{original}` ({where}) is {distance} edit(s) away "
+            f"(stem `{stem(token)}` vs `{stem(word.text)}`); {advice}"
+        )
+    return f"nearest word `{original}` ({where}) is {distance} edit(s) away"
+
+
+def _phrase_report(
+    ruleset: RuleSet, phrase: Phrase, ticket: Ticket, scan: Scan, fields: tuple[str, ...]
+) -> str:
+    parts = [f"`{phrase.source}` not found in {', '.join(fields)}"]
+    if phrase.pattern is not None:
+        if any(t.phrase == phrase.source for t in scan.timeouts):
+            parts.append("the regex ran out of time (options.regex_timeout) and counts as no match")
+        return "; ".join(parts)
+    if not phrase.words:
+        return f"`{phrase.source}` normalises to no word and can never match"
+    others = tuple(f for f in _TEXT_FIELDS if f not in fields)
+    if others and _found(phrase, ticket, others, ruleset.options):
+        found_in = [f for f in others if _found(phrase, ticket, (f,), ruleset.options)]
+        parts.append(f"it occurs in {', '.join(found_in)}, which the rule does not read")
+    options = ruleset.options
+    for name, value, label in _ALTERNATIVES:
+        if getattr(options, name) == value:
+            continue
+        changed = attrs.evolve(options, **{name: value})
+        if _found(phrase, ticket, fields, changed):
+            parts.append(f"it would match with {label}")
+            break
+    near = _nearest(phrase, scan, fields)
+    if near is not None:
+        parts.append(near)
+    elif len(phrase.words) > 1:
+        missing = [
+            w.text
+            for w in phrase.words
+            if not _found(Phrase(w.text, (w,)), ticket, fields, options)
+        ]
+        if missing:
+            parts.append(f"missing word(s): {', '.join(f'`{m}`' for m in missing)}")
+        else:
+            parts.append(
+                "every word occurs, but not in this order next to each other "
+                "(options.gap allows words in between)"
+            )
+    return "; ".join(parts)
+
+
+def explain(
+    ruleset: RuleSet, value: Any, rule_id: str, *, at: dt.datetime | str | None = None
+) -> Explanation:
+    """Explain one rule for one ticket; see :meth:`RuleSet.explain`."""
+    rule = ruleset.rule(rule_id)
+    ticket = as_ticket(value)
+    evaluation = ruleset.evaluate(ticket, at=at)
+    moment = ticket.created_at
+    if at is not None:
+        from supportkit._time import to_aware
+
+        moment = to_aware(at, field="at")
+    when = rule.when
+    fields = when.fields
+    scan = ruleset.scan(ticket, tuple(dict.fromkeys((*fields, *_TEXT_FIELDS))))
+    lines: list[str] = []
+    ok = True
+
+    def check(held: bool, text: str) -> None:
+        nonlocal ok
+        ok = ok and held
+        lines.append(f"  {'held' if held else 'FAILED'}: {text}")
+
+    if not rule.enabled:
+        check(held=False, text="the rule is disabled (enabled: false)")
+    if when.channel is not None:
+        check(ticket.channel in when.channel, f"channel {ticket.channel!r} in {list(when.channel)}")
+    if when.priority is not None:
+        check(
+            ticket.priority in when.priority,
+            f"priority {ticket.priority!r} in {list(when.priority)}",
+        )
+    have = set(ticket.tags)
+    if when.tags_any:
+        check(
+            not have.isdisjoint(when.tags_any),
+            f"tags {list(ticket.tags)} include any of {list(when.tags_any)}",
+        )
+    if when.tags_all:
+        check(
+            have.issuperset(when.tags_all),
+            f"tags {list(ticket.tags)} include all of {list(when.tags_all)}",
+        )
+    if when.tags_none:
+        check(
+            have.isdisjoint(when.tags_none),
+            f"tags {list(ticket.tags)} include none of {list(when.tags_none)}",
+        )
+    for key, values in when.equals:
+        from supportkit.rules._engine import _equals
+
+        got = ticket.fields.get(key)
+        check(_equals(got, values), f"fields.{key} = {got!r} is one of {list(values)}")
+    for kind, name in (("outside", when.outside), ("inside", when.inside)):
+        if name is None:
+            continue
+        if moment is None:
+            check(held=False, text=f"{kind} {name!r}: the ticket has no created_at (pass at=...)")
+            continue
+        is_open = ruleset.calendars[name].is_open(moment)
+        check(
+            is_open == (kind == "inside"),
+            f"{kind} {name!r}: at {moment.isoformat()} the calendar is "
+            f"{'open' if is_open else 'closed'}",
+        )
+    if when.tone:
+        from supportkit.rules._text import tone_of
+
+        signals = tone_of("\n".join(ticket.text(f) for f in fields))
+        for name, wanted in when.tone:
+            value = bool(signals.is_shouting if name == "shouting" else signals.has_insult)
+            check(
+                value == wanted,
+                f"tone {name} is {str(value).lower()} (wanted {str(wanted).lower()})",
+            )
+    matcher_phrases = {p.source: i for i, p in enumerate(ruleset._matcher.phrases)}
+    found = {p.source: scan.has(matcher_phrases[p.source], fields) for p in rule.phrases}
+    if when.any:
+        hits = [p.source for p in when.any if found[p.source]]
+        check(
+            bool(hits), f"any: {', '.join(f'`{h}`' for h in hits) or 'none of the phrases'} found"
+        )
+        if not hits:
+            lines.extend(
+                f"    - {_phrase_report(ruleset, p, ticket, scan, fields)}" for p in when.any
+            )
+    if when.all:
+        misses = [p for p in when.all if not found[p.source]]
+        check(not misses, f"all: {len(when.all) - len(misses)} of {len(when.all)} phrases found")
+        lines.extend(f"    - {_phrase_report(ruleset, p, ticket, scan, fields)}" for p in misses)
+    if when.none:
+        present = [p.source for p in when.none if found[p.source]]
+        check(
+            not present,
+            f"none: {', '.join(f'`{p}`' for p in present) or 'no forbidden phrase'} found",
+        )
+        for source in present:
+            spans = [
+                f"{f} {s}-{e}" for f in fields for s, e in _spans(scan, matcher_phrases[source], f)
+            ]
+            lines.append(f"    - `{source}` found at {', '.join(spans)}")
+    if not lines:
+        lines.append("  held: the rule has no conditions and matches every ticket")
+    stopped = evaluation.stopped_by
+    index = ruleset.rules.index(rule)
+    blocked = (
+        stopped is not None
+        and stopped != rule.id
+        and ruleset.rule(stopped) in ruleset.rules[:index]
+    )
+    fired = rule.id in evaluation.matched
+    if fired:
+        head = f"Rule {rule.id!r} fired for ticket {ticket.id!r}."
+    elif ok and blocked:
+        head = f"Rule {rule.id!r} matches ticket {ticket.id!r} but was not reached."
+    else:
+        head = f"Rule {rule.id!r} did not fire for ticket {ticket.id!r}."
+    lines.insert(0, head)
+    if blocked:
+        lines.append(f"Earlier rule {stopped!r} matched with 'stop': true and ended processing.")
+    lines.extend(
+        f"Its {item.action} {item.value!r} was overridden by earlier rule {item.kept_rule_id!r}."
+        for item in evaluation.overridden
+        if item.rule_id == rule.id
+    )
+    return Explanation(
+        rule_id=rule.id,
+        fired=fired,
+        matched=ok,
+        stopped_by=stopped if blocked else None,
+        lines=tuple(lines),
+    )
+
+
+def _spans(scan: Scan, pid: int, field: str) -> list[tuple[int, int]]:
+    return [scan.span(field, hit) for hit in scan.hits.get(field, {}).get(pid, ())]

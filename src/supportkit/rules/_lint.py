@@ -1,0 +1,259 @@
+"""``RuleSet.lint()``: problems that loading cannot reject but that make rules misbehave.
+
+Codes (severity):
+
+- ``empty-phrase`` (error): the phrase normalises to no word, so it never matches.
+- ``mixed-script`` (warning): a phrase word mixes Cyrillic and Latin letters.
+- ``any-and-none`` (error): the same phrase is required and forbidden.
+- ``unreachable`` (error): an earlier enabled ``stop`` rule without conditions matches
+  every ticket first.
+- ``duplicate-phrase`` (warning): the same phrase twice in one rule.
+- ``unknown-template`` (warning): ``reply`` names a template the set does not hold.
+- ``unknown-field`` (warning): a template or condition names a custom field outside the
+  declared ``fields`` (and has no default).
+- ``catastrophic-regex`` (warning): a regex with a nested or overlapping quantifier.
+- ``regex-case`` (error): a regex with capital letters, which never occur in normalised text.
+- ``short-prefix`` (warning): a prefix of fewer than 3 letters matches far too much.
+- ``short-stem`` (warning): the stemmer cuts a word to 2 letters or fewer (``заем`` -> ``за``),
+  so "any form" matches unrelated words; quote it for the exact form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import regex
+
+from supportkit.rules._phrases import Phrase
+from supportkit.rules._results import LintIssue
+from supportkit.rules._text import mixed_words
+
+if TYPE_CHECKING:
+    from supportkit.rules._engine import RuleSet
+
+__all__ = ["catastrophic", "lint"]
+
+_ESCAPES: Final = regex.compile(r"\\[pP]\{[^}]*\}|\\.")
+_QUANT: Final = frozenset("*+{")
+
+
+def catastrophic(pattern: str) -> bool:
+    """Whether a regex has a quantified group that itself contains an unbounded quantifier
+    (``(a+)+``, ``(\\w*\\s?)*``) or quantified alternatives that overlap (``(a|ab)*``).
+
+    A heuristic: it errs on the side of warning.
+    """
+    stack: list[list[object]] = []
+    i = 0
+    text = pattern
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            end = text.find("]", i + 2)
+            i = len(text) if end < 0 else end + 1
+            continue
+        if char == "(":
+            stack.append([False, i])
+        elif char == ")" and stack:
+            inner, start = stack.pop()
+            after = text[i + 1 : i + 2]
+            if after in _QUANT:
+                if inner:
+                    return True
+                body = text[int(str(start)) + 1 : i].removeprefix("?:")
+                branches = body.split("|")
+                if len(branches) > 1 and len({b[:1] for b in branches}) < len(branches):
+                    return True
+                if stack:
+                    stack[-1][0] = True
+            elif inner and stack:
+                stack[-1][0] = True
+        elif stack and (char in "*+" or (char == "{" and regex.match(r"\{\d*,\}", text[i:]))):
+            stack[-1][0] = True
+        i += 1
+    return False
+
+
+def _key(phrase: Phrase) -> tuple[object, ...]:
+    if phrase.pattern is not None:
+        return ("regex", phrase.pattern)
+    return tuple((w.mode, w.text, w.typos) for w in phrase.words)
+
+
+def lint(ruleset: RuleSet, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
+    """Return every :class:`LintIssue` of ``ruleset``, in rule order."""
+    declared = ruleset.fields if fields is None else tuple(fields)
+    out: list[LintIssue] = []
+    blocker: str | None = None
+    for index, rule in enumerate(ruleset.rules):
+        where = f"rules[{index}]"
+        if blocker is not None:
+            out.append(
+                LintIssue(
+                    "unreachable",
+                    rule.id,
+                    f"rule {rule.id!r} is never reached: rule {blocker!r} before it has no "
+                    "conditions and 'stop': true; add conditions to it or move it last.",
+                    "error",
+                    where,
+                )
+            )
+        if rule.enabled and rule.stop and rule.when.is_unconditional and blocker is None:
+            blocker = rule.id
+        seen: dict[tuple[object, ...], str] = {}
+        wanted: dict[tuple[object, ...], str] = {}
+        for group in ("any", "all", "none"):
+            for i, phrase in enumerate(getattr(rule.when, group)):
+                path = f"{where}.when.{group}[{i}]"
+                out.extend(_phrase_issues(rule.id, phrase, path))
+                key = _key(phrase)
+                if key in seen:
+                    out.append(
+                        LintIssue(
+                            "duplicate-phrase",
+                            rule.id,
+                            f"{phrase.source!r} repeats {seen[key]} (same words after "
+                            "normalisation); drop one.",
+                            "warning",
+                            path,
+                        )
+                    )
+                else:
+                    seen[key] = f"{group}[{i}]"
+                if group != "none":
+                    wanted.setdefault(key, f"{group}[{i}]")
+                elif key in wanted:
+                    out.append(
+                        LintIssue(
+                            "any-and-none",
+                            rule.id,
+                            f"{phrase.source!r} is in both {wanted[key]} and none[{i}], so the "
+                            "rule can never match through it; remove it from one list.",
+                            "error",
+                            path,
+                        )
+                    )
+        reply = rule.then.reply
+        if reply is not None and reply not in ruleset.templates:
+            out.append(
+                LintIssue(
+                    "unknown-template",
+                    rule.id,
+                    f"reply template {reply!r} is not in this rule set's templates "
+                    f"({sorted(ruleset.templates)}); add it, or make sure the host application "
+                    "renders it (Evaluation.reply stays None, reply_template names it).",
+                    "warning",
+                    f"{where}.then.reply",
+                )
+            )
+        if declared is not None:
+            named = [f for f in rule.when.fields if f.startswith("fields.")]
+            named += [f"fields.{key}" for key, _ in rule.when.equals]
+            out.extend(
+                LintIssue(
+                    "unknown-field",
+                    rule.id,
+                    f"condition reads {name!r}, which is not among the declared fields "
+                    f"{list(declared)}; fix the name or declare the field.",
+                    "warning",
+                    f"{where}.when",
+                )
+                for name in named
+                if name[len("fields.") :] not in declared
+            )
+    if declared is not None:
+        for template_id, template in ruleset.templates.items():
+            for placeholder in template.placeholders:
+                field = placeholder.field
+                if field is not None and field not in declared and placeholder.default is None:
+                    out.append(
+                        LintIssue(
+                            "unknown-field",
+                            None,
+                            f"template {template_id!r} uses {{{placeholder.name}}}, which is not "
+                            f"among the declared fields {list(declared)}; fix the name, declare "
+                            f"the field or give a default: {{{placeholder.name}|...}}.",
+                            "warning",
+                            f"templates.{template_id}",
+                        )
+                    )
+    return out
+
+
+def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
+    out: list[LintIssue] = []
+    if phrase.pattern is not None:
+        if catastrophic(phrase.pattern):
+            out.append(
+                LintIssue(
+                    "catastrophic-regex",
+                    rule_id,
+                    f"regex {phrase.source!r} has a nested or overlapping quantifier and can "
+                    "backtrack catastrophically (it then times out and counts as no match); "
+                    "rewrite it without the inner quantifier.",
+                    "warning",
+                    path,
+                )
+            )
+        if any(c.isupper() for c in _ESCAPES.sub("", phrase.pattern)):
+            out.append(
+                LintIssue(
+                    "regex-case",
+                    rule_id,
+                    f"regex {phrase.source!r} has capital letters, but it runs on normalised "
+                    "(case-folded) text; write it in lower case.",
+                    "error",
+                    path,
+                )
+            )
+        return out
+    if not phrase.words:
+        out.append(
+            LintIssue(
+                "empty-phrase",
+                rule_id,
+                f"phrase {phrase.source!r} normalises to no word at all, so it never matches; "
+                "remove it or write letters.",
+                "error",
+                path,
+            )
+        )
+    out.extend(
+        LintIssue(
+            "mixed-script",
+            rule_id,
+            f"phrase {phrase.source!r} has word {word.word!r} mixing {'+'.join(word.scripts)} "
+            f"letters; it is matched as {word.fixed!r} — type it in one script.",
+            "warning",
+            path,
+        )
+        for word in mixed_words(phrase.source)
+    )
+    for word in phrase.words:
+        if word.mode in ("form", "typo") and len(word.key) <= 2 < len(word.text):
+            out.append(
+                LintIssue(
+                    "short-stem",
+                    rule_id,
+                    f"word {word.text!r} in {phrase.source!r} stems to {word.key!r}, so any "
+                    f"word of that stem matches; quote it for the exact form: '\"{word.text}\"'.",
+                    "warning",
+                    path,
+                )
+            )
+        if word.mode == "prefix" and len(word.text) < 3:
+            out.append(
+                LintIssue(
+                    "short-prefix",
+                    rule_id,
+                    f"prefix {word.text + '*'!r} in {phrase.source!r} is shorter than 3 "
+                    "letters and matches far too many words; lengthen it.",
+                    "warning",
+                    path,
+                )
+            )
+    return out
