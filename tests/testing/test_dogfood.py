@@ -96,3 +96,43 @@ def test_ticket_times_survive_a_json_round_trip_in_any_zone(at: dt.datetime) -> 
     # time in another tzinfo (PEP 495), so compare the instant and the offset.
     assert ticket.created_at.timestamp() == at.timestamp()
     assert ticket.created_at.utcoffset() == at.utcoffset()
+
+
+# --- calendars ---------------------------------------------------------------------------
+
+SPAN = sk.aware_datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2026, 6, 1))
+HOURS = st.integers(1, 60 * 60 * 40).map(lambda s: dt.timedelta(seconds=s))
+
+
+@settings(max_examples=60)
+@given(sk.work_calendars(), SPAN, HOURS)
+def test_calendar_add_and_between_are_inverse(
+    cal: Any, start: dt.datetime, work: dt.timedelta
+) -> None:
+    deadline = cal.add(start, work)
+    # Compare instants: within one zone Python compares wall clocks and ignores fold.
+    assert deadline.timestamp() > start.timestamp()
+    assert cal.between(start, deadline) == work
+
+
+@settings(max_examples=60)
+@given(sk.work_calendars(), SPAN)
+def test_next_open_is_open_and_not_before(cal: Any, at: dt.datetime) -> None:
+    opened = cal.next_open(at)
+    assert opened.timestamp() >= at.timestamp()
+    assert cal.is_open(opened)
+    if cal.is_open(at):
+        # The same instant; not `==`, which PEP 495 makes False for a repeated-hour
+        # (fold=1) time against any other zone.
+        assert opened.timestamp() == at.timestamp()
+
+
+@settings(max_examples=40)
+@given(sk.work_calendars(), sk.work_calendars(), SPAN, HOURS)
+def test_union_and_intersection_count_time_once(
+    a: Any, b: Any, start: dt.datetime, span: dt.timedelta
+) -> None:
+    end = start + span
+    both, either = (a & b).between(start, end), (a | b).between(start, end)
+    assert either == a.between(start, end) + b.between(start, end) - both
+    assert (a - b).between(start, end) == a.between(start, end) - both

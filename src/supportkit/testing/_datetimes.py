@@ -50,8 +50,10 @@ DEFAULT_ZONES: Final[tuple[str, ...]] = (
 _HOURS: Final = (*range(9, 17), *range(17, 24), *range(9))
 _EDGE_MINUTES: Final = 180
 # Naive on purpose: bounds are wall-clock times, as in hypothesis.strategies.datetimes.
+# Up to 2026: the bundled Russian production calendar covers 2019-2027, so a calendar
+# that follows it can still add a long working-time duration to any example.
 _MIN: Final = _dt.datetime(2020, 1, 1)  # noqa: DTZ001
-_MAX: Final = _dt.datetime(2030, 12, 31, 23, 59, 59)  # noqa: DTZ001
+_MAX: Final = _dt.datetime(2026, 12, 31, 23, 59, 59)  # noqa: DTZ001
 
 
 def _zone(name: str) -> _dt.tzinfo:
@@ -144,8 +146,10 @@ def aware_datetimes(
     """Draw timezone-aware datetimes, shrinking toward 09:00 UTC on ``min_value``'s day.
 
     Args:
-        min_value: Earliest wall-clock time (naive, as in ``hypothesis.strategies.datetimes``).
-        max_value: Latest wall-clock time (naive).
+        min_value: Earliest wall-clock time (naive, as in ``hypothesis.strategies.datetimes``);
+            2020-01-01 by default.
+        max_value: Latest wall-clock time (naive); the end of 2026 by default, inside
+            the years :func:`supportkit.sla.russia` covers.
         timezones: A strategy for the zone; :func:`zones` (UTC first) by default.
         dst_edges: Also draw instants within three hours of a real offset change of
             the drawn zone (both sides of spring-forward and the repeated autumn hour).
