@@ -61,6 +61,8 @@ _BASE = ("weekly", "rotation", "always")
 _OPS = {"union": "|", "intersection": "&", "difference": "-"}
 _MIN_YEAR, _MAX_YEAR = 2, 9997
 _EMPTY_YEARS = 30  # give up looking for working time after this many empty years
+_DAY_US = 86_400 * 1_000_000
+_YEAR_US = 366 * _DAY_US
 
 
 def _tz_name(tz: _dt.tzinfo) -> str:
@@ -380,15 +382,9 @@ class WorkCalendar:
         return to_us(_dt.datetime(year, 1, 1, tzinfo=self.tz))
 
     def _spans(self, y0: int, y1: int, lo: int, hi: int) -> list[Span]:
+        """Working spans of a base calendar for local years ``y0``..``y1``."""
         if self.kind == "always":
             return [(lo, hi)]
-        if self.kind in _OPS:
-            left, right = (p._slice(lo, hi) for p in self.parts)
-            if self.kind == "union":
-                return merge(left + right)
-            if self.kind == "intersection":
-                return intersect(left, right)
-            return difference(left, right)
         first = _dt.date(y0, 1, 1)
         last = _dt.date(y1, 12, 31)
         spans: list[Span] = []
@@ -410,43 +406,60 @@ class WorkCalendar:
             day += _ONE_DAY
         return merge([(max(s, lo), min(e, hi)) for s, e in spans])
 
-    def _build(self, y0: int, y1: int) -> Table:
-        lo, hi = self._midnight_us(y0), self._midnight_us(y1 + 1)
-        table = Table(y0, y1, lo, hi, self._spans(y0, y1, lo, hi))
-        self._timeline.table = table
-        return table
-
     def _year_of(self, at: int) -> int:
         lo = to_us(_dt.datetime(_MIN_YEAR, 1, 1, tzinfo=_dt.timezone.utc))
         hi = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
         return from_us(min(max(at, lo), hi), self.tz).year
 
     def _table(self, lo: int, hi: int) -> Table:
+        """A table covering at least ``[lo, hi)`` (built or extended when needed)."""
         table = self._timeline.table
         if table is not None and table.lo <= lo and hi <= table.hi:
             return table
-        y0, y1 = self._year_of(lo), self._year_of(hi)
         if table is not None:
-            y0, y1 = min(y0, table.y0), max(y1, table.y1)
-        return self._build(y0, y1)
+            lo, hi = min(lo, table.lo), max(hi, table.hi)
+        if self.kind in _OPS:
+            # Parts extend in their own zones' years; the common range is ours.
+            tables = [part._table(lo, hi) for part in self.parts]
+            clo = max(t.lo for t in tables)
+            chi = min(t.hi for t in tables)
+            left, right = (t.slice(clo, chi) for t in tables)
+            if self.kind == "union":
+                spans = merge(left + right)
+            elif self.kind == "intersection":
+                spans = intersect(left, right)
+            else:
+                spans = difference(left, right)
+            table = Table(0, 0, clo, chi, spans)
+        else:
+            y0, y1 = self._year_of(lo), self._year_of(max(lo, hi - 1))
+            clo, chi = self._midnight_us(y0), self._midnight_us(y1 + 1)
+            table = Table(y0, y1, clo, chi, self._spans(y0, y1, clo, chi))
+        self._timeline.table = table
+        return table
 
     def _slice(self, lo: int, hi: int) -> list[Span]:
         return self._table(lo, hi).slice(lo, hi)
 
     def _grow(self, table: Table, since: int) -> Table:
         """Extend the table forward; give up when decades bring no working time."""
-        if table.y1 >= _MAX_YEAR or (
-            table.y1 - self._year_of(since) >= _EMPTY_YEARS
+        empty_for = table.hi - since
+        if (
+            empty_for >= _EMPTY_YEARS * _YEAR_US
             and table.position(table.hi) == table.position(since)
-        ):
+        ) or self._year_of(table.hi) >= _MAX_YEAR:
             raise InvalidValue(
                 f"{self!r} has no working time after {from_us(since, self.tz).isoformat()!r} "
                 f"within {_EMPTY_YEARS} years; check the hours and set operations.",
                 field="calendar",
                 value=self,
             )
-        span = max(1, table.y1 - table.y0 + 1)
-        return self._build(table.y0, min(table.y1 + span, _MAX_YEAR))
+        span = max(table.hi - table.lo, _YEAR_US)
+        try:
+            return self._table(table.lo, table.hi + span)
+        except CalendarDataMissing:
+            # Doubling ran past the production data; the answer may still be close.
+            return self._table(table.lo, table.hi + _DAY_US)
 
     # --- queries ------------------------------------------------------------------
 
