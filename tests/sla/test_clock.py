@@ -376,3 +376,22 @@ def test_solved_time_never_counts_toward_resolution_even_without_pauses() -> Non
         ("2024-10-08 11:30", "status", "closed"),
     )
     assert PolicySet([policy]).evaluate(raw)["resolution"].elapsed == 90 * M
+
+
+def test_dst_change_in_madrid_counts_absolute_time() -> None:
+    # Clocks go forward at 02:00 on 31 March 2024: 01:30 + 1 h of 24/7 time is 03:30.
+    from zoneinfo import ZoneInfo
+
+    from supportkit.sla import WorkCalendar
+
+    madrid = ZoneInfo("Europe/Madrid")
+    created = dt.datetime(2024, 3, 31, 1, 30, tzinfo=madrid)
+    for calendar in (None, WorkCalendar.always("Europe/Madrid")):
+        policy = SLAPolicy("es", {"first_response": H}, calendar)
+        report = PolicySet([policy]).evaluate(
+            {"created_at": created, "events": []},
+            now=dt.datetime(2024, 3, 31, 3, 15, tzinfo=madrid),
+        )
+        result = report["first_response"]
+        assert result.due_at == dt.datetime(2024, 3, 31, 3, 30, tzinfo=madrid)
+        assert result.elapsed == 45 * M

@@ -149,9 +149,11 @@ def coverage(
     table = [(name, cal.intervals(begin, finish), agents) for name, cal, agents in _crews(crews)]
     cursors = [0] * len(table)
     slots: list[Slot] = []
+    # Slots step in absolute time (right across DST), shown in start's zone.
+    tz = begin.tzinfo
     slot_start = begin
     while slot_start < finish:
-        slot_end = min(slot_start + width, finish)
+        slot_end = min((slot_start.astimezone(_dt.timezone.utc) + width).astimezone(tz), finish)
         seconds = (slot_end - slot_start).total_seconds()
         total = 0.0
         names: list[str] = []

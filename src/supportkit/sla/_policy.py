@@ -52,23 +52,32 @@ class WorkingTime(Protocol):
         """Return the working time in ``[start, end)``."""
 
 
+_UTC = _dt.timezone.utc
+
+
 @attrs.frozen
 class CalendarTime:
-    """Plain elapsed time, 24/7 in every zone: the clock of a policy without a calendar.
+    """Plain elapsed time, 24/7: the clock of a policy without a calendar.
+
+    Arithmetic is on absolute time, so it is right across DST changes. Results are in
+    ``tz`` when given, else in the zone of the ``start`` passed in.
 
     >>> import datetime as dt
-    >>> start = dt.datetime(2024, 3, 1, 23, 0, tzinfo=dt.timezone.utc)
-    >>> CalendarTime().add(start, dt.timedelta(hours=2)).isoformat()
-    '2024-03-02T01:00:00+00:00'
+    >>> from zoneinfo import ZoneInfo
+    >>> start = dt.datetime(2024, 3, 31, 1, 30, tzinfo=ZoneInfo("Europe/Madrid"))
+    >>> CalendarTime().add(start, dt.timedelta(hours=1)).isoformat()  # clocks go forward
+    '2024-03-31T03:30:00+02:00'
     """
 
+    tz: _dt.tzinfo | None = None
+
     def add(self, start: _dt.datetime, duration: _dt.timedelta) -> _dt.datetime:
-        """Return ``start + duration`` (absolute time, safe across DST)."""
-        return start + duration
+        """Return the instant ``duration`` after ``start``."""
+        return (start.astimezone(_UTC) + duration).astimezone(self.tz or start.tzinfo)
 
     def between(self, start: _dt.datetime, end: _dt.datetime) -> _dt.timedelta:
-        """Return ``end - start`` (zero when ``end`` is not after ``start``)."""
-        span = end - start
+        """Return the absolute time from ``start`` to ``end`` (zero when not after)."""
+        span = end.astimezone(_UTC) - start.astimezone(_UTC)
         return span if span > _dt.timedelta(0) else _dt.timedelta(0)
 
     def to_dict(self) -> dict[str, Any]:
