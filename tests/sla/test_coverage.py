@@ -115,3 +115,19 @@ def test_staffing_plan_against_crews() -> None:
 def test_staffing_plan_bad_interval() -> None:
     with pytest.raises(InvalidValue, match="interval must be a positive duration"):
         erlang_c.staffing_plan({}, 300, 20, 0.8, interval=0)
+
+
+def test_crew_minus_leave_opens_a_gap() -> None:
+    # Crew A is on leave on Tuesday 8 October: that day's shift is not covered.
+    crews = crews_2_2()
+    leave = WorkCalendar.weekly(MSK, {"tue": "00:00-24:00"})
+    crews["A"] = Crew(crews["A"].calendar - leave, 25)
+    holes = gaps(
+        WorkCalendar.weekly(MSK, {"mon-sun": "08:00-20:00"}),
+        crews,
+        MONDAY,
+        MONDAY + dt.timedelta(days=4),
+    )
+    assert holes == [
+        (MONDAY + dt.timedelta(days=1, hours=8), MONDAY + dt.timedelta(days=1, hours=20))
+    ]
