@@ -1,3 +1,9 @@
-"""supportkit.rules."""
+"""supportkit.rules: text normalisation (and, with the rule engine, keyword rules)."""
 
-__all__: list[str] = []
+from supportkit.rules._normalise import Normalized, normalize, normalize_with_offsets
+
+__all__ = [
+    "Normalized",
+    "normalize",
+    "normalize_with_offsets",
+]

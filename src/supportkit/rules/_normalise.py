@@ -1,0 +1,514 @@
+"""Text normalisation that survives how customers really type Russian.
+
+:func:`normalize` turns a message into the clean form keyword rules match on: NFKC,
+invisible format characters removed, look-alike letters of the other script repaired
+inside a word (``выплaта`` with a Latin ``a`` -> ``выплата``), case-folded, ``ё`` ->
+``е``, whitespace collapsed. :func:`normalize_with_offsets` does the same and keeps a
+map from every output character back to the characters the customer typed, so a match
+in the normalised text can be reported as a span of the original.
+
+The fast path works on whole strings (``str.translate``, one precompiled regular
+expression for the words that mix scripts); only those words, and texts that are not
+already in NFKC, are walked character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.rules._tables import (
+    COMBINING_MARK_RANGES,
+    COMPOSES_WITH_PREVIOUS,
+    CYRILLIC_LETTERS,
+    CYRILLIC_TO_LATIN,
+    DIGIT_LOOKALIKES,
+    INVISIBLE_CHARS,
+    LATIN_TO_CYRILLIC,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+__all__ = [
+    "MAX_MARKS",
+    "Normalized",
+    "check_text",
+    "normalize",
+    "normalize_with_offsets",
+    "repair_word",
+]
+
+#: Combining marks kept after one base character (UAX #15's stream-safe limit);
+#: longer runs ("Zalgo" text) are cut, which keeps normalisation linear in time.
+MAX_MARKS: Final = 30
+
+_CYR: Final = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
+_LAT: Final = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+
+
+def _class(codes: Iterable[int]) -> str:
+    """A regex character class body for ``codes``, as ranges."""
+    ranges: list[list[int]] = []
+    for code in sorted(set(codes)):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+
+
+_MARK_CODES: Final = [c for lo, hi in COMBINING_MARK_RANGES for c in range(lo, hi + 1)]
+_INVISIBLE_CODES: Final = [ord(c) for c in INVISIBLE_CHARS]
+# Anything that needs the slow path: invisible characters and combining marks of the
+# BMP, and every astral character (tags, variation selectors, marks live there too).
+_SUSPECT_RE: Final = re.compile(
+    "["
+    + _class(c for c in _INVISIBLE_CODES + _MARK_CODES if c < 0x10000)
+    + "]|[\U00010000-\U0010ffff]"
+)
+_INVISIBLE_RE: Final = re.compile(
+    "["
+    + _class(c for c in _INVISIBLE_CODES if c < 0x10000)
+    + "]+|["
+    + _class(c for c in _INVISIBLE_CODES if c >= 0x10000)
+    + "]+"
+)
+_MARKS_RUN_RE: Final = re.compile(
+    "(?:["
+    + _class(c for c in _MARK_CODES if c < 0x10000)
+    + "]|["
+    + _class(c for c in _MARK_CODES if c >= 0x10000)
+    + "])"
+    f"{{{MAX_MARKS + 1},}}"
+)
+# Runs of Latin letters and digits; words that mix scripts always contain one.
+_LATIN_DIGITS_RE: Final = re.compile(f"[{_LAT}0-9]+")
+_WORD_TAIL_RE: Final = re.compile(r"\w*")
+_SPACE_RE: Final = re.compile(r"\s+")
+_LATIN_LETTERS: Final = frozenset(
+    chr(c)
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
+    for c in range(lo, hi + 1)
+) - {"\u00d7", "\u00f7"}
+_WORD_CACHE: dict[str, str] = {}
+_WORD_CACHE_LIMIT: Final = 100_000
+
+Changes = list[tuple[int, int, int]]
+
+
+def check_text(text: object, name: str = "text") -> str:
+    """Return ``text`` if it is a ``str``, else raise :class:`InvalidArgument` naming ``name``."""
+    if isinstance(text, str):
+        return text
+    msg = (
+        f"{name!r} must be a str (got {text!r:.80} that is a {type(text).__name__}); "
+        "pass the message text, decoded, as a string."
+    )
+    raise InvalidArgument(msg, field=name, value=text)
+
+
+def _script_counts(word: str) -> tuple[int, int, int, int]:
+    cyr = lat = cyr_own = lat_own = 0
+    for ch in word:
+        if ch in CYRILLIC_LETTERS:
+            cyr += 1
+            if ch not in CYRILLIC_TO_LATIN:
+                cyr_own += 1
+        elif ch in _LATIN_LETTERS:
+            lat += 1
+            if ch not in LATIN_TO_CYRILLIC:
+                lat_own += 1
+    return cyr, lat, cyr_own, lat_own
+
+
+def _word_script(word: str) -> str | None:
+    """Decide which script a word that mixes scripts is written in (``None``: cannot tell).
+
+    Letters without a twin in the other script decide; when every letter has a twin,
+    the majority does (a tie goes to Cyrillic).
+    """
+    cyr, lat, cyr_own, lat_own = _script_counts(word)
+    if not cyr:
+        return "latin"
+    if not lat:
+        return "cyrillic"
+    if cyr_own and lat_own:
+        return None
+    if cyr_own:
+        return "cyrillic"
+    if lat_own:
+        return "latin"
+    return "cyrillic" if cyr >= lat else "latin"
+
+
+def repair_word(word: str) -> str:
+    """Replace look-alikes of the other script in one word by their twins (case kept).
+
+    ``"выплaта"`` -> ``"выплата"``, ``"BЫПЛАТА"`` -> ``"ВЫПЛАТА"``, ``"пр0блема"`` ->
+    ``"проблема"``, ``"Usеdesk"`` (Cyrillic ``е``) -> ``"Usedesk"``. A word whose two
+    scripts both have letters without a twin (``"smsкод"``) is returned unchanged.
+    The result has the same length as ``word``.
+    """
+    script = _word_script(word)
+    if script is None:
+        return word
+    if script == "latin":
+        return "".join([CYRILLIC_TO_LATIN.get(ch, ch) for ch in word])
+    chars = [LATIN_TO_CYRILLIC.get(ch, ch) for ch in word]
+    last = len(chars) - 1
+    for i in range(1, last):
+        letter = DIGIT_LOOKALIKES.get(chars[i])
+        if (
+            letter is not None
+            and chars[i - 1] in CYRILLIC_LETTERS
+            and chars[i + 1] in CYRILLIC_LETTERS
+        ):
+            chars[i] = (
+                letter.upper() if chars[i - 1].isupper() and chars[i + 1].isupper() else letter
+            )
+    return "".join(chars)
+
+
+def _repair_cached(word: str) -> str:
+    fixed = _WORD_CACHE.get(word)
+    if fixed is None:
+        if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
+            _WORD_CACHE.clear()
+        fixed = _WORD_CACHE[word] = repair_word(word)
+    return fixed
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def candidate_words(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of every word (``\\w+``) that holds a Latin letter or a
+    digit next to another word character: the only words that can mix scripts."""
+    covered = 0
+    n = len(text)
+    for m in _LATIN_DIGITS_RE.finditer(text):
+        a, b = m.span()
+        if a < covered:
+            continue
+        before = a > 0 and _is_word_char(text[a - 1])
+        if not before and not (b < n and _is_word_char(text[b])):
+            continue
+        start = a
+        if before:
+            while start > covered and _is_word_char(text[start - 1]):
+                start -= 1
+        end = _WORD_TAIL_RE.match(text, b).end()  # type: ignore[union-attr]
+        covered = end
+        yield start, end
+
+
+def _repair(text: str) -> str:
+    """Repair every word that mixes scripts; same length as ``text``."""
+    parts: list[str] = []
+    last = 0
+    for start, end in candidate_words(text):
+        word = text[start:end]
+        fixed = _repair_cached(word) if len(word) < 64 else repair_word(word)
+        if fixed != word:
+            parts.append(text[last:start])
+            parts.append(fixed)
+            last = end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+def _compose(starts: list[int], ends: list[int], changes: Changes) -> tuple[list[int], list[int]]:
+    """Map a stage's output back through ``starts``/``ends`` (per input character).
+
+    ``changes`` are sorted, non-overlapping ``(a, b, k)``: input ``[a, b)`` became ``k``
+    output characters, each of which stands for the whole of ``[a, b)``.
+    """
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    prev = 0
+    for a, b, k in changes:
+        new_starts += starts[prev:a]
+        new_ends += ends[prev:a]
+        if k:
+            new_starts += [starts[a]] * k
+            new_ends += [ends[b - 1]] * k
+        prev = b
+    new_starts += starts[prev:]
+    new_ends += ends[prev:]
+    return new_starts, new_ends
+
+
+class _Track:
+    """The per-character map of the text being normalised back to the original."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, n: int) -> None:
+        self.starts: list[int] = list(range(n))
+        self.ends: list[int] = list(range(1, n + 1))
+
+    def apply(self, changes: Changes) -> None:
+        if changes:
+            self.starts, self.ends = _compose(self.starts, self.ends, changes)
+
+
+def _cut_marks(text: str, track: _Track | None) -> str:
+    """Drop combining marks beyond :data:`MAX_MARKS` in a row (keeps NFKC linear)."""
+    changes: Changes = []
+    parts: list[str] = []
+    last = 0
+    for m in _MARKS_RUN_RE.finditer(text):
+        cut = m.start() + MAX_MARKS
+        parts.append(text[last:cut])
+        changes.append((cut, m.end(), 0))
+        last = m.end()
+    if not changes:
+        return text
+    parts.append(text[last:])
+    if track is not None:
+        track.apply(changes)
+    return "".join(parts)
+
+
+def _nfkc(text: str, track: _Track | None) -> str:
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    out = unicodedata.normalize("NFKC", text)
+    if track is None:
+        return out
+    composes = COMPOSES_WITH_PREVIOUS
+    # Cut the text into clusters that normalise independently: a new cluster starts at
+    # a starter that nothing before it can compose with.
+    changes: Changes = []
+    pieces: list[str] = []
+    start = 0
+    n = len(text)
+    for i in range(1, n + 1):
+        if i < n:
+            ch = text[i]
+            if unicodedata.combining(ch) or ch in composes:
+                continue
+        cluster = text[start:i]
+        done = (
+            unicodedata.normalize("NFKC", cluster)
+            if len(cluster) > 1 or ord(cluster) > 0x7F
+            else cluster
+        )
+        if done != cluster:
+            if len(done) == len(cluster):
+                pieces.append(done)
+            else:
+                changes.append((start, i, len(done)))
+                pieces.append(done)
+        else:
+            pieces.append(cluster)
+        start = i
+    joined = "".join(pieces)
+    if joined != out:  # pragma: no cover - clusters always normalise independently
+        track.apply([(0, n, len(out))] if n else [])
+        return out
+    track.apply(changes)
+    return out
+
+
+def _casefold(text: str, track: _Track | None) -> str:
+    out = text.casefold()
+    if track is not None and len(out) != len(text):
+        changes: Changes = []
+        for i, ch in enumerate(text):
+            folded = ch.casefold()
+            if len(folded) != 1:
+                changes.append((i, i + 1, len(folded)))
+        track.apply(changes)
+    return out
+
+
+def _collapse(text: str, track: _Track | None) -> str:
+    out = " ".join(text.split())
+    if track is not None and len(out) != len(text):
+        n = len(text)
+        changes: Changes = []
+        for m in _SPACE_RE.finditer(text):
+            a, b = m.span()
+            if a == 0 or b == n:
+                changes.append((a, b, 0))
+            elif b - a > 1:
+                changes.append((a, b, 1))
+        track.apply(changes)
+    return out
+
+
+def _drop_invisible(text: str, track: _Track | None) -> str:
+    if track is not None:
+        track.apply([(m.start(), m.end(), 0) for m in _INVISIBLE_RE.finditer(text)])
+    return _INVISIBLE_RE.sub("", text)
+
+
+def _run(
+    text: str,
+    *,
+    repair: bool,
+    layout: bool,
+    translit: bool,
+    track: _Track | None,
+) -> str:
+    if text.isascii() and not layout and not translit:
+        return " ".join(text.split()).lower() if track is None else _collapse(text, track).lower()
+    t = text
+    if _SUSPECT_RE.search(t) is not None:
+        t = _drop_invisible(t, track)
+        t = _cut_marks(t, track)
+    t = _nfkc(t, track)
+    if layout:
+        from supportkit.rules._layout import fix_layout  # avoids an import loop
+
+        t = fix_layout(t)  # one character for one: the map does not change
+    if repair:
+        t = _repair(t)
+    if translit:
+        from supportkit.rules._translit import translit_with_changes
+
+        t, changes = translit_with_changes(t)
+        if track is not None:
+            track.apply(changes)
+    t = _casefold(t, track)
+    t = t.replace("ё", "е")
+    return _collapse(t, track)
+
+
+def normalize(
+    text: str, *, repair: bool = True, layout: bool = False, translit: bool = False
+) -> str:
+    """Return the clean form of ``text`` that keyword rules match on.
+
+    Steps, in order: invisible format characters removed (soft hyphen, zero-width
+    characters, bidi controls …); runs of more than :data:`MAX_MARKS` combining marks
+    cut; NFKC; optionally :func:`~supportkit.rules.fix_layout`; look-alike repair
+    inside words (:func:`repair_word`); optionally
+    :func:`~supportkit.rules.from_translit`; case folding; ``ё`` -> ``е``; whitespace
+    collapsed to single spaces and trimmed.
+
+    Args:
+        text: The message.
+        repair: Repair look-alikes of the other script inside words.
+        layout: Also convert words typed on the wrong keyboard layout.
+        translit: Also convert informal Latin transliteration of Russian.
+
+    Returns:
+        The normalised text. ``normalize(normalize(t)) == normalize(t)``.
+
+    Raises:
+        InvalidArgument: ``text`` is not a ``str``.
+
+    Example:
+        >>> normalize("  BЫПЛАТА\u00ad не пришлa!  ")
+        'выплата не пришла!'
+    """
+    if type(text) is not str:
+        text = check_text(text)
+    return _run(text, repair=repair, layout=layout, translit=translit, track=None)
+
+
+@attrs.frozen(repr=False)
+class Normalized:
+    """A normalised text with a map back to the original.
+
+    Attributes:
+        text: The normalised text.
+        original: The text as given.
+        starts: For each character of ``text``, where its source starts in ``original``.
+        ends: For each character of ``text``, where its source ends in ``original``.
+    """
+
+    text: str
+    original: str
+    starts: tuple[int, ...] = attrs.field(eq=False)
+    ends: tuple[int, ...] = attrs.field(eq=False)
+
+    def origin(self, index: int) -> tuple[int, int]:
+        """Return the half-open span of ``original`` that ``text[index]`` comes from."""
+        if not 0 <= index < len(self.text):
+            msg = (
+                f"'index' must be in 0..{len(self.text) - 1} (got {index!r}); "
+                "pass a position of the normalised text."
+            )
+            raise InvalidValue(msg, field="index", value=index)
+        return self.starts[index], self.ends[index]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the half-open span ``[start, end)`` of ``text`` to a span of ``original``.
+
+        A non-empty span maps to the original characters of its first and last
+        character, including anything removed in between (invisible characters,
+        extra spaces). An empty span maps to an empty span at the matching position.
+
+        Raises:
+            InvalidValue: ``start``/``end`` are not ``0 <= start <= end <= len(text)``.
+        """
+        n = len(self.text)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= n):
+            msg = (
+                f"span must satisfy 0 <= start <= end <= {n} (got start={start!r}, end={end!r}); "
+                "pass positions of the normalised text."
+            )
+            raise InvalidValue(msg, field="span", value=(start, end))
+        if start < end:
+            return self.starts[start], self.ends[end - 1]
+        if start < n:
+            return self.starts[start], self.starts[start]
+        at = self.ends[-1] if n else 0
+        return at, at
+
+    def to_dict(self) -> dict[str, object]:
+        """Return ``{"text", "original", "starts", "ends"}`` (JSON-serialisable)."""
+        return {
+            "text": self.text,
+            "original": self.original,
+            "starts": list(self.starts),
+            "ends": list(self.ends),
+        }
+
+    def __repr__(self) -> str:
+        return f"Normalized(text={self.text!r}, original={self.original!r})"
+
+
+def normalize_with_offsets(
+    text: str, *, repair: bool = True, layout: bool = False, translit: bool = False
+) -> Normalized:
+    """Normalise like :func:`normalize` and keep a map back to the original characters.
+
+    Args:
+        text: The message.
+        repair: Repair look-alikes of the other script inside words.
+        layout: Also convert words typed on the wrong keyboard layout.
+        translit: Also convert informal Latin transliteration of Russian.
+
+    Returns:
+        A :class:`Normalized`; ``result.span(s, e)`` is where ``result.text[s:e]`` came from.
+
+    Raises:
+        InvalidArgument: ``text`` is not a ``str``.
+
+    Example:
+        >>> n = normalize_with_offsets("Моя  вып\u00adлaта")
+        >>> n.text
+        'моя выплата'
+        >>> n.span(4, 11)
+        (5, 13)
+    """
+    if type(text) is not str:
+        text = check_text(text)
+    track = _Track(len(text))
+    out = _run(text, repair=repair, layout=layout, translit=translit, track=track)
+    return Normalized(out, text, tuple(track.starts), tuple(track.ends))
