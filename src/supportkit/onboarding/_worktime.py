@@ -9,7 +9,8 @@ Onboarding needs two things from a calendar, and this module asks for no more:
 * the funnel's **time in step** needs ``between(start, end)`` — any
   :class:`supportkit.sla.WorkCalendar` fits; :class:`OfficeClock` is a cheap one for
   bulk analytics (office hours on the production calendar's working days, O(1) per
-  call after a per-year table is built).
+  call after a per-year table is built; a shortened pre-holiday day closes an hour early
+  when the calendar has ``shortened(day)``).
 """
 
 from __future__ import annotations
@@ -128,9 +129,9 @@ class OfficeClock:
     """Office hours (``opens``-``closes`` local time) on the working days of a calendar.
 
     ``between(start, end)`` is O(1) after the first call in a year: a per-year table
-    of cumulative working seconds is built from ``calendar.is_working_day``. Shortened
-    pre-holiday days count as full days here (the funnel reports medians in hours,
-    where one hour on a few days a year does not move them).
+    of cumulative working seconds is built from ``calendar.is_working_day`` (and
+    ``calendar.shortened(day)`` when the calendar has it: such a day closes an hour
+    early, as Labour Code art. 95 has it).
 
     Args:
         calendar: A :class:`WorkingDays` object or a name (default ``"russia"``).
@@ -167,70 +168,67 @@ class OfficeClock:
                 value=closes,
             )
         self._before: dict[int, int] = {}  # ordinal -> working seconds before that day
-        self._working: dict[int, bool] = {}
+        self._span: dict[int, int] = {}  # ordinal -> working seconds on that day
         self._years: set[int] = set()
-        self._origin = 0
 
     def __repr__(self) -> str:
         hours = f"{self.opens // 3600:02d}:{self.opens // 60 % 60:02d}"
         hours += f"-{self.closes // 3600:02d}:{self.closes // 60 % 60:02d}"
         return f"OfficeClock(tz={self.tz!s}, hours={hours!r})"
 
+    def _day(self, ordinal: int) -> int:
+        day = _dt.date.fromordinal(ordinal)
+        if not self.calendar.is_working_day(day):
+            return 0
+        span = self.closes - self.opens
+        shortened = getattr(self.calendar, "shortened", None)
+        if shortened is not None and shortened(day):
+            span = max(0, span - 3600)
+        return span
+
     def _year(self, year: int) -> None:
         # Tables are cumulative from the first year asked about; extend both ways.
-        span = self.closes - self.opens
-        first = _dt.date(year, 1, 1).toordinal()
-        last = _dt.date(year, 12, 31).toordinal()
-        if not self._years:
-            total = 0
-            for ordinal in range(first, last + 2):
-                self._before[ordinal] = total
-                if ordinal <= last:
-                    working = self.calendar.is_working_day(_dt.date.fromordinal(ordinal))
-                    self._working[ordinal] = working
-                    total += span if working else 0
-            self._years.add(year)
-            return
-        lo, hi = min(self._years), max(self._years)
-        if year > hi:
-            for y in range(hi + 1, year + 1):
-                start = _dt.date(y, 1, 1).toordinal()
-                end = _dt.date(y, 12, 31).toordinal()
-                total = self._before[start]
-                for ordinal in range(start, end + 1):
-                    working = self.calendar.is_working_day(_dt.date.fromordinal(ordinal))
-                    self._working[ordinal] = working
-                    total += span if working else 0
+        years = sorted(self._years)
+        if not years:
+            self._before[_dt.date(year, 1, 1).toordinal()] = 0
+            years = [year - 1]
+            todo = [year]
+        elif year > years[-1]:
+            todo = list(range(years[-1] + 1, year + 1))
+        else:
+            todo = list(range(years[0] - 1, year - 1, -1))
+        for y in todo:
+            first = _dt.date(y, 1, 1).toordinal()
+            last = _dt.date(y, 12, 31).toordinal()
+            if y > years[-1]:
+                total = self._before[first]
+                for ordinal in range(first, last + 1):
+                    span = self._span[ordinal] = self._day(ordinal)
+                    total += span
                     self._before[ordinal + 1] = total
-                self._years.add(y)
-        elif year < lo:
-            for y in range(lo - 1, year - 1, -1):
-                start = _dt.date(y, 1, 1).toordinal()
-                end = _dt.date(y, 12, 31).toordinal()
-                total = self._before[end + 1]
-                for ordinal in range(end, start - 1, -1):
-                    working = self.calendar.is_working_day(_dt.date.fromordinal(ordinal))
-                    self._working[ordinal] = working
-                    total -= span if working else 0
+            else:
+                total = self._before[last + 1]
+                for ordinal in range(last, first - 1, -1):
+                    span = self._span[ordinal] = self._day(ordinal)
+                    total -= span
                     self._before[ordinal] = total
-                self._years.add(y)
+            self._years.add(y)
 
     def seconds(self, at: _dt.datetime) -> int:
         """Working seconds from an arbitrary origin to ``at`` (differences are what matter)."""
         local = at.astimezone(self.tz)
         ordinal = local.toordinal()
-        before = self._before.get(ordinal)
-        if before is None or ordinal not in self._working:
+        span = self._span.get(ordinal)
+        if span is None:
             self._year(local.year)
-            before = self._before[ordinal]
-        if not self._working[ordinal]:
+            span = self._span[ordinal]
+        before = self._before[ordinal]
+        if not span:
             return before
-        clock = local.hour * 3600 + local.minute * 60 + local.second
-        if clock <= self.opens:
+        clock = local.hour * 3600 + local.minute * 60 + local.second - self.opens
+        if clock <= 0:
             return before
-        if clock >= self.closes:
-            return before + self.closes - self.opens
-        return before + clock - self.opens
+        return before + (span if clock >= span else clock)
 
     def between(self, start: _dt.datetime, end: _dt.datetime) -> _dt.timedelta:
         """Return the working time in ``[start, end)`` (zero when ``end <= start``)."""
