@@ -502,7 +502,8 @@ class WorkCalendar:
             if amount == 0:
                 return moment.astimezone(self.tz)
             raise InvalidValue(
-                f"duration must not be negative (got {delta!r}).",
+                f"duration must not be negative (got {delta.total_seconds():g} seconds); "
+                "working time only runs forward.",
                 field="duration",
                 value=delta,
             )
