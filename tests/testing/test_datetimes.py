@@ -19,7 +19,7 @@ UTC = dt.timezone.utc
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
-@settings(max_examples=200)
+@settings(max_examples=80)
 @given(sk.aware_datetimes())
 def test_every_example_is_aware_real_and_in_range(value: dt.datetime) -> None:
     assert value.tzinfo is not None

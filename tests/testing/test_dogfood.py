@@ -22,7 +22,7 @@ TICKET_LISTS = st.lists(sk.tickets(), max_size=10)
 # --- metrics ---------------------------------------------------------------------------
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(TICKET_LISTS, st.integers(0, 10))
 def test_metric_accumulators_merge_to_the_one_pass_result(raws: list[Any], cut: int) -> None:
     for make in (
@@ -39,7 +39,7 @@ def test_metric_accumulators_merge_to_the_one_pass_result(raws: list[Any], cut: 
         assert left.merge(right).result() == whole.result(), make.__name__
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(TICKET_LISTS)
 def test_automation_rate_counts_tickets_answered_only_by_rules_and_bots(raws: list[Any]) -> None:
     # API.md: automated = a reply by "rule" or "bot" and none by "agent".
@@ -51,7 +51,7 @@ def test_automation_rate_counts_tickets_answered_only_by_rules_and_bots(raws: li
     assert (rate.successes, rate.count) == (sum(map(automated, raws)), len(raws))
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(TICKET_LISTS)
 def test_response_times_are_the_first_agent_reply(raws: list[Any]) -> None:
     expected = []
@@ -67,7 +67,7 @@ def test_response_times_are_the_first_agent_reply(raws: list[Any]) -> None:
         assert result.min == min(expected)
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(st.lists(sk.ratings("5", labels=True)), st.lists(sk.ratings("5", labels=True)))
 def test_csat_merges_and_is_a_proportion(first: list[Any], second: list[Any]) -> None:
     whole = metrics.csat(first + second)
@@ -104,7 +104,7 @@ SPAN = sk.aware_datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.dateti
 HOURS = st.integers(1, 60 * 60 * 40).map(lambda s: dt.timedelta(seconds=s))
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(sk.work_calendars(), SPAN, HOURS)
 def test_calendar_add_and_between_are_inverse(
     cal: Any, start: dt.datetime, work: dt.timedelta
@@ -115,7 +115,7 @@ def test_calendar_add_and_between_are_inverse(
     assert cal.between(start, deadline) == work
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(sk.work_calendars(), SPAN)
 def test_next_open_is_open_and_not_before(cal: Any, at: dt.datetime) -> None:
     opened = cal.next_open(at)
@@ -127,7 +127,7 @@ def test_next_open_is_open_and_not_before(cal: Any, at: dt.datetime) -> None:
         assert opened.timestamp() == at.timestamp()
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(sk.work_calendars(), sk.work_calendars(), SPAN, HOURS)
 def test_union_and_intersection_count_time_once(
     a: Any, b: Any, start: dt.datetime, span: dt.timedelta

@@ -29,7 +29,7 @@ def test_calendars_shrink_to_office_hours_in_utc() -> None:
     )
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(sk.policies(), sk.tickets())
 def test_policies_evaluate_every_ticket(policy: Any, raw: dict[str, Any]) -> None:
     from supportkit.sla import PolicySet
@@ -62,7 +62,7 @@ STEADY = sk.aware_datetimes(
 )
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(
     st.sampled_from(FLOWS).flatmap(lambda name: sk.journeys(getattr(flows, name)(), start=STEADY))
 )

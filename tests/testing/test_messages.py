@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import find, given
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
@@ -22,6 +22,7 @@ def test_messages_are_russian_sentences(message: str) -> None:
     assert message[-1] in ".!?"
 
 
+@settings(max_examples=50)
 @given(
     st.sampled_from(["выплата", "деньги не пришли", "BЫПЛАТА", "Мой налог"]).flatmap(
         lambda kw: st.tuples(st.just(kw), sk.russian_messages(keyword=kw))

@@ -24,6 +24,16 @@ USES_FIXTURES = """
 
     def test_fresh_records(demo_records):
         assert demo_records[0]["body"] != "changed"
+
+    def test_russia(russia_calendar):
+        import datetime
+        assert russia_calendar.is_holiday(datetime.date(2025, 1, 1))
+        assert russia_calendar.is_working_day(datetime.date(2024, 11, 2))  # a transferred Saturday
+
+    def test_rules(demo_ruleset, supportkit_ruleset, demo_tickets):
+        assert supportkit_ruleset is demo_ruleset
+        matched = [demo_ruleset.evaluate(t).matched for t in demo_tickets[:50]]
+        assert any(matched)
 """
 
 UNRELATED = """
@@ -56,8 +66,8 @@ def _outcome_lines(lines: list[str]) -> list[str]:
 
 def test_a_project_uses_the_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(textwrap.dedent(USES_FIXTURES))
-    result = pytester.runpytest("-p", "no:randomly")
-    result.assert_outcomes(passed=3)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=5)
 
 
 def test_plugin_is_registered_under_its_name(pytester: pytest.Pytester) -> None:
@@ -105,6 +115,8 @@ def test_loading_the_plugin_imports_neither_hypothesis_nor_data(pytester: pytest
             assert "supportkit.testing" not in sys.modules
             assert "supportkit.testing.strategies" not in sys.modules
             assert "supportkit._demo" not in sys.modules
+            assert "supportkit.rules" not in sys.modules
+            assert "supportkit.sla" not in sys.modules
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:hypothesispytest")
@@ -127,8 +139,8 @@ def test_pytest_runs_where_hypothesis_is_missing(
         """
         import pytest
 
-        def test_uses_demo(demo_tickets):
-            assert demo_tickets
+        def test_uses_demo(demo_tickets, russia_calendar, supportkit_ruleset):
+            assert supportkit_ruleset.evaluate(demo_tickets[0])
 
         def test_hypothesis_is_really_missing():
             with pytest.raises(ImportError):

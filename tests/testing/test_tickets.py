@@ -17,7 +17,7 @@ from supportkit.exceptions import InvalidArgument
 from supportkit.testing import strategies as sk
 
 
-@settings(max_examples=150)
+@settings(max_examples=60)
 @given(sk.tickets())
 def test_every_ticket_is_read_strictly_and_round_trips(raw: dict[str, Any]) -> None:
     ticket = as_ticket(json.loads(json.dumps(raw)))
@@ -27,7 +27,7 @@ def test_every_ticket_is_read_strictly_and_round_trips(raw: dict[str, Any]) -> N
     assert ticket.body
 
 
-@settings(max_examples=150)
+@settings(max_examples=30)
 @given(sk.tickets())
 def test_event_streams_are_consistent(raw: dict[str, Any]) -> None:
     ticket = as_ticket(raw)
@@ -92,7 +92,7 @@ def test_every_kind_of_event_appears() -> None:
         assert find(sk.tickets(), check)
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(st.lists(sk.tickets(), min_size=1, max_size=8))
 def test_metrics_accept_every_ticket(raws: list[dict[str, Any]]) -> None:
     from supportkit import metrics
