@@ -19,7 +19,13 @@ import pytest
 if TYPE_CHECKING:
     from supportkit._ticket import Ticket
 
-__all__ = ["demo_records", "demo_tickets"]
+__all__ = [
+    "demo_records",
+    "demo_ruleset",
+    "demo_tickets",
+    "russia_calendar",
+    "supportkit_ruleset",
+]
 
 
 @pytest.fixture
@@ -44,3 +50,41 @@ def demo_records() -> list[dict[str, Any]]:
     from supportkit._demo import demo_records as load
 
     return load()
+
+
+@pytest.fixture
+def russia_calendar() -> Any:
+    """The Russian production calendar, :func:`supportkit.sla.russia` (immutable, shared)."""
+    return _russia()
+
+
+@lru_cache(maxsize=1)
+def _russia() -> Any:
+    from supportkit.sla import russia
+
+    return russia()
+
+
+@pytest.fixture
+def demo_ruleset() -> Any:
+    """The shipped demo rule set (``supportkit/data/demo_rules.json``) as a ``RuleSet``."""
+    return _demo_ruleset()
+
+
+@pytest.fixture
+def supportkit_ruleset(demo_ruleset: Any) -> Any:
+    """The rule set under test: the demo one unless a project overrides this fixture.
+
+    Override it in your ``conftest.py`` to return your own ``RuleSet``.
+    """
+    return demo_ruleset
+
+
+@lru_cache(maxsize=1)
+def _demo_ruleset() -> Any:
+    from importlib import resources
+
+    from supportkit.rules._engine import RuleSet
+
+    text = resources.files("supportkit.data").joinpath("demo_rules.json").read_text("utf-8")
+    return RuleSet.from_json(text)
