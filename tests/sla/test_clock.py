@@ -395,3 +395,16 @@ def test_dst_change_in_madrid_counts_absolute_time() -> None:
         result = report["first_response"]
         assert result.due_at == dt.datetime(2024, 3, 31, 3, 30, tzinfo=madrid)
         assert result.elapsed == 45 * M
+
+
+def test_deadlines_are_computed_on_first_read_and_survive_pickling(office: Any) -> None:
+    import pickle
+
+    policy = SLAPolicy("office", {"first_response": H, "resolution": 8 * H}, office)
+    raw = ticket("2024-10-07 17:30", ("2024-10-08 09:20", "reply", "agent"))
+    report = PolicySet([policy]).evaluate(raw)
+    clone = pickle.loads(pickle.dumps(report))
+    assert clone == report
+    assert clone["first_response"].due_at == at("2024-10-08 09:30")
+    assert "due_at='2024-10-08T09:30:00+03:00'" in repr(report["first_response"])
+    assert hash(report["first_response"]) == hash(clone["first_response"])

@@ -40,7 +40,7 @@ from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import METRICS, CalendarTime, SLAPolicy, WorkingTime
-from supportkit.sla._report import MetricResult, SLAReport
+from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
 
 __all__ = ["PolicySet"]
 
@@ -482,15 +482,22 @@ def _measure(
     else:
         segments = [(start, end)]
     elapsed = _ZERO
-    due: _dt.datetime | None = None
+    reached: tuple[_dt.datetime, _dt.timedelta] | None = None
     for seg_start, seg_end in segments:
         work = clock.between(seg_start, seg_end)
-        if due is None and elapsed + work >= target:
-            due = clock.add(seg_start, target - elapsed)
+        if reached is None and elapsed + work >= target:
+            reached = (seg_start, target - elapsed)
         elapsed += work
-    if due is None:
-        due = clock.add(end, target - elapsed)
-    breached = end > due
+    # The deadline costs a calendar call: leave it for whoever reads it, unless the
+    # verdict needs it. Working time past the target means the deadline passed
+    # before the end; short of it, it did not. Exactly on target, compare instants
+    # (a deadline at closing time followed by a reply after hours is late).
+    if reached is None:
+        due: _dt.datetime | LazyDeadline = LazyDeadline(clock, end, target - elapsed)
+        breached = False
+    else:
+        due = LazyDeadline(clock, reached[0], reached[1])
+        breached = elapsed > target or end > due.resolve()
     if how == "achieved":
         state = "breached" if breached else "met"
     elif how == "stopped":
@@ -538,11 +545,11 @@ def _combine(metric: str, cycles: list[MetricResult], final: _Plan | None) -> Me
         last.target,
         state,
         last.started_at,
-        last.due_at,
+        last._due,
         last.achieved_at,
         last.stopped_at,
         first_breach is not None,
-        None if first_breach is None else first_breach.breach_at,
+        None if first_breach is None else first_breach._breach,
         last.elapsed,
         last.remaining,
         last.paused,

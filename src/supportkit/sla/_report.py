@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import attrs
 
-__all__ = ["STATES", "MetricResult", "SLAReport"]
+__all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport"]
 
 #: Possible values of :attr:`MetricResult.state`.
 STATES: Final = ("met", "breached", "running", "stopped", "idle")
@@ -18,7 +18,40 @@ def _iso(value: _dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-@attrs.frozen
+class LazyDeadline:
+    """A deadline computed on first use: ``clock.add(base, amount)``.
+
+    Batch attainment never looks at ``due_at``, so the clocks leave the calendar
+    call that finds it until someone reads it (about half the calendar work).
+    """
+
+    __slots__ = ("_amount", "_base", "_clock", "_value")
+
+    def __init__(self, clock: Any, base: _dt.datetime, amount: _dt.timedelta) -> None:
+        self._clock = clock
+        self._base = base
+        self._amount = amount
+        self._value: _dt.datetime | None = None
+
+    def resolve(self) -> _dt.datetime:
+        """Return the deadline (computed once)."""
+        if self._value is None:
+            self._value = self._clock.add(self._base, self._amount)
+        return self._value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_resolved, (self.resolve(),))
+
+
+def _resolved(value: _dt.datetime) -> _dt.datetime:
+    return value
+
+
+def _instant(value: _dt.datetime | LazyDeadline | None) -> _dt.datetime | None:
+    return value.resolve() if isinstance(value, LazyDeadline) else value
+
+
+@attrs.frozen(eq=False, repr=False)
 class MetricResult:
     """One SLA metric of one ticket (or one cycle of ``next_response``/``periodic_update``).
 
@@ -52,15 +85,60 @@ class MetricResult:
     target: _dt.timedelta
     state: str
     started_at: _dt.datetime | None
-    due_at: _dt.datetime | None
+    _due: _dt.datetime | LazyDeadline | None = attrs.field(alias="due_at")
     achieved_at: _dt.datetime | None = None
     stopped_at: _dt.datetime | None = None
     breached: bool = False
-    breach_at: _dt.datetime | None = None
+    _breach: _dt.datetime | LazyDeadline | None = attrs.field(default=None, alias="breach_at")
     elapsed: _dt.timedelta = _dt.timedelta(0)
     remaining: _dt.timedelta = _dt.timedelta(0)
     paused: bool = False
     cycles: tuple[MetricResult, ...] = ()
+
+    @property
+    def due_at(self) -> _dt.datetime | None:
+        """The deadline (see the class docstring)."""
+        return _instant(self._due)
+
+    @property
+    def breach_at(self) -> _dt.datetime | None:
+        """When the (first) breach happened; ``None`` when not breached."""
+        return _instant(self._breach)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.metric,
+            self.policy,
+            self.target,
+            self.state,
+            self.started_at,
+            self.due_at,
+            self.achieved_at,
+            self.stopped_at,
+            self.breached,
+            self.breach_at,
+            self.elapsed,
+            self.remaining,
+            self.paused,
+            self.cycles,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MetricResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        due = self.due_at
+        return (
+            f"MetricResult(metric={self.metric!r}, policy={self.policy!r}, "
+            f"state={self.state!r}, due_at={None if due is None else due.isoformat()!r}, "
+            f"elapsed={self.elapsed!r}, remaining={self.remaining!r}, "
+            f"cycles={len(self.cycles)})"
+        )
 
     @property
     def attained(self) -> bool | None:
