@@ -67,6 +67,22 @@ def test_from_type_works_without_importing_our_strategies() -> None:
     assert out.splitlines() == ["False", "Ticket True"]
 
 
+def test_from_type_draws_calendars_and_policies() -> None:
+    out = run(
+        """
+        from hypothesis import find, strategies as st
+        from supportkit.sla import SLAPolicy, WorkCalendar
+        print(find(st.from_type(WorkCalendar), lambda c: True))
+        policy = find(st.from_type(SLAPolicy), lambda p: True)
+        print(policy.name, dict(policy.targets))
+        """
+    )
+    assert out.splitlines() == [
+        "<WorkCalendar weekly UTC {'mon-fri': '09:00-17:00'}>",
+        "standard {'first_response': datetime.timedelta(seconds=3600)}",
+    ]
+
+
 def test_importing_our_strategies_first_is_not_a_circular_import() -> None:
     out = run(
         """
