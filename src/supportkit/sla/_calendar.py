@@ -20,6 +20,7 @@ Rules (documented on the *Calendars and time zones* page and tested):
 from __future__ import annotations
 
 import datetime as _dt
+import zoneinfo
 from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
@@ -63,6 +64,17 @@ _MIN_YEAR, _MAX_YEAR = 2, 9997
 _EMPTY_YEARS = 30  # give up looking for working time after this many empty years
 _DAY_US = 86_400 * 1_000_000
 _YEAR_US = 366 * _DAY_US
+
+
+_PLAIN_ZONES = (zoneinfo.ZoneInfo, _dt.timezone)
+_fromtimestamp = _dt.datetime.fromtimestamp
+
+
+def _aware(value: Any, field: str) -> _dt.datetime:
+    """:func:`to_aware` with a fast path for datetimes in zoneinfo/fixed-offset zones."""
+    if value.__class__ is _dt.datetime and value.tzinfo.__class__ in _PLAIN_ZONES:
+        return value
+    return to_aware(value, field=field)
 
 
 def _tz_name(tz: _dt.tzinfo) -> str:
@@ -167,6 +179,7 @@ class WorkCalendar:
         Raises:
             InvalidCalendar: malformed hours, an unknown day name or zone.
 
+        >>> import datetime
         >>> cal = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"})
         >>> cal.add("2024-03-04T17:00:00+03:00", datetime.timedelta(hours=1)).isoformat()
         '2024-03-04T18:00:00+03:00'
@@ -495,8 +508,12 @@ class WorkCalendar:
             CalendarDataMissing: the deadline runs into a year the production calendar
                 has no data for.
         """
-        moment = to_aware(start, field="start")
-        delta = to_timedelta(duration, field="duration")
+        moment = _aware(start, "start")
+        delta = (
+            duration
+            if duration.__class__ is _dt.timedelta
+            else to_timedelta(duration, field="duration")
+        )
         amount = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
         if amount <= 0:
             if amount == 0:
@@ -515,12 +532,13 @@ class WorkCalendar:
         while target > table.total:
             table = self._grow(table, s)
             target = table.position(s) + amount
-        return from_us(table.instant(target), self.tz)
+        end = table.instant(target)
+        return _fromtimestamp(end // 1_000_000, self.tz).replace(microsecond=end % 1_000_000)
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
         """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
-        a = to_us(to_aware(start, field="start"))
-        b = to_us(to_aware(end, field="end"))
+        a = to_us(_aware(start, "start"))
+        b = to_us(_aware(end, "end"))
         if b <= a:
             return _dt.timedelta(0)
         table = self._timeline.table

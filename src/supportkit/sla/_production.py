@@ -319,7 +319,7 @@ def add_business_days(day: _dt.date, n: int, *, calendar: ProductionCalendar) ->
 
     >>> import datetime
     >>> add_business_days(datetime.date(2024, 12, 27), 3, calendar=russia())
-    datetime.date(2025, 1, 9)
+    datetime.date(2025, 1, 10)
     """
     return calendar.add_working_days(day, n)
 
