@@ -81,12 +81,12 @@ def main() -> None:
     full.add(starts[0], H)
 
     for _ in range(2):  # warm up (CPU caches, frequency) before the first timing
-        [ours.add(s, d) for s, d in zip(starts, minutes)]
+        [ours.add(s, d) for s, d in zip(starts, minutes, strict=False)]
     print(f"calendar: Mon-Fri 09:00-18:00 Europe/Moscow with Russian holidays; n={n:,}")
-    t_min = per_call(lambda: [ours.add(s, d) for s, d in zip(starts, minutes)], n)
-    t_full = per_call(lambda: [full.add(s, d) for s, d in zip(starts, minutes)], n)
+    t_min = per_call(lambda: [ours.add(s, d) for s, d in zip(starts, minutes, strict=False)], n)
+    t_full = per_call(lambda: [full.add(s, d) for s, d in zip(starts, minutes, strict=False)], n)
     hour_td = [h * H for h in hours]
-    t_hours = per_call(lambda: [ours.add(s, d) for s, d in zip(starts, hour_td)], n)
+    t_hours = per_call(lambda: [ours.add(s, d) for s, d in zip(starts, hour_td, strict=False)], n)
     print(f"supportkit add, 1 min..40 h           {fmt(t_min)}")
     print(f"supportkit add, 1 min..40 h, russia() {fmt(t_full)}")
     print(f"supportkit add, 1..40 h               {fmt(t_hours)}")
@@ -99,13 +99,20 @@ def main() -> None:
     }
     p_starts = [pd.Timestamp(s.replace(tzinfo=None)) for s in starts[:n_pandas]]
     p_hours = hours[:n_pandas]
-    t_pandas = per_call(lambda: [s + offsets[h] for s, h in zip(p_starts, p_hours)], n_pandas)
+    t_pandas = per_call(
+        lambda: [s + offsets[h] for s, h in zip(p_starts, p_hours, strict=False)], n_pandas
+    )
     print(f"pandas CustomBusinessHour, 1..40 h    {fmt(t_pandas)}   (n={n_pandas:,})")
     print(f"ratio pandas / supportkit (add)        {t_pandas / t_hours:8.1f}x")
 
     same = closing = other = 0
     examples: list[str] = []
-    for s, h, p in zip(starts, p_hours, (s + offsets[h] for s, h in zip(p_starts, p_hours))):
+    for s, h, p in zip(
+        starts,
+        p_hours,
+        (s + offsets[h] for s, h in zip(p_starts, p_hours, strict=False)),
+        strict=False,
+    ):
         mine = ours.add(s, h * H)
         theirs = p.to_pydatetime().replace(tzinfo=MSK)
         if mine == theirs:
@@ -132,8 +139,10 @@ def main() -> None:
     t_2000h = per_call(lambda: [ours.add(s, long_td) for s in starts], n)
     ends_1h = [s + H for s in starts]
     ends_long = [s + dt.timedelta(days=500) for s in starts]
-    t_b1 = per_call(lambda: [ours.between(s, e) for s, e in zip(starts, ends_1h)], n)
-    t_b2 = per_call(lambda: [ours.between(s, e) for s, e in zip(starts, ends_long)], n)
+    t_b1 = per_call(lambda: [ours.between(s, e) for s, e in zip(starts, ends_1h, strict=False)], n)
+    t_b2 = per_call(
+        lambda: [ours.between(s, e) for s, e in zip(starts, ends_long, strict=False)], n
+    )
     print(f"supportkit add 1 h {fmt(t_1h)}, 2,000 h {fmt(t_2000h)}: ratio {t_2000h / t_1h:.2f}")
     print(f"supportkit between 1 h {fmt(t_b1)}, 500 days {fmt(t_b2)}: ratio {t_b2 / t_b1:.2f}")
 
@@ -154,7 +163,8 @@ def main() -> None:
     b_minutes = minutes[:n_btd]
     t_btd = per_call(
         lambda: [
-            s + btd.BusinessTimeDelta(rules, timedelta=d) for s, d in zip(b_starts, b_minutes)
+            s + btd.BusinessTimeDelta(rules, timedelta=d)
+            for s, d in zip(b_starts, b_minutes, strict=False)
         ],
         n_btd,
     )
@@ -162,10 +172,12 @@ def main() -> None:
         lambda: [rules.difference(s, s + dt.timedelta(days=30)) for s in b_starts], n_btd
     )
     ends_30 = [s + dt.timedelta(days=30) for s in starts]
-    t_our_between = per_call(lambda: [ours.between(s, e) for s, e in zip(starts, ends_30)], n)
+    t_our_between = per_call(
+        lambda: [ours.between(s, e) for s, e in zip(starts, ends_30, strict=False)], n
+    )
     agree = sum(
         (s + btd.BusinessTimeDelta(rules, timedelta=d)) == ours.add(s, d)
-        for s, d in zip(b_starts, b_minutes)
+        for s, d in zip(b_starts, b_minutes, strict=False)
     )
     print(f"businesstimedelta add, 1 min..40 h    {fmt(t_btd)}   (n={n_btd:,})")
     print(f"ratio businesstimedelta / supportkit   {t_btd / t_min:8.1f}x (add)")
