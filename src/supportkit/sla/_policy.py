@@ -53,6 +53,7 @@ class WorkingTime(Protocol):
 
 
 _UTC = _dt.timezone.utc
+_ZERO = _dt.timedelta(0)
 
 
 @attrs.frozen
@@ -77,8 +78,13 @@ class CalendarTime:
 
     def between(self, start: _dt.datetime, end: _dt.datetime) -> _dt.timedelta:
         """Return the absolute time from ``start`` to ``end`` (zero when not after)."""
-        span = end.astimezone(_UTC) - start.astimezone(_UTC)
-        return span if span > _dt.timedelta(0) else _dt.timedelta(0)
+        zone = start.tzinfo
+        if zone is end.tzinfo and type(zone) is not _dt.timezone:
+            # Same zone object: Python subtracts wall-clock times, wrong across DST.
+            span = end.astimezone(_UTC) - start.astimezone(_UTC)
+        else:  # fixed offsets (ISO input) or different zones: exact as it is
+            span = end - start
+        return span if span > _ZERO else _ZERO
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
