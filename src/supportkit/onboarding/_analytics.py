@@ -148,33 +148,39 @@ def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None
     path = flow.path()
     on_path = set(path)
     counts = dict.fromkeys(path, 0)
-    durations: dict[str, list[float]] = {s: [] for s in path}
+    durations: dict[str, list[float]] = {s: [] for s in path}  # working seconds
     ended: dict[str, int] = {}
     clock = clock if clock is not None else _default_clock()
     seconds = clock.seconds if isinstance(clock, OfficeClock) else None
+    if seconds is None:
+        between = clock.between
+
+        def seconds_of(at: _dt.datetime, _origin: list[_dt.datetime] = []) -> float:  # noqa: B006
+            if not _origin:
+                _origin.append(at)
+            return between(_origin[0], at).total_seconds() if at >= _origin[0] else -between(
+                at, _origin[0]
+            ).total_seconds()
+
+        measure: Any = seconds_of
+    else:
+        measure = seconds
     for j in items:
-        state = j.flow.initial
-        visited = {state}
-        entered = j.started_at
-        entered_s = seconds(entered) if seconds is not None else 0
+        visited = {j.flow.initial}
+        entered = measure(j.started_at)
         for step in j.history:
-            if step.target == step.source:
+            source = step.source
+            target = step.target
+            if target == source:
                 continue
-            at = step.at
-            if step.source in on_path:
-                if seconds is not None:
-                    now_s = seconds(at)
-                    durations[step.source].append(now_s - entered_s)
-                    entered_s = now_s
-                else:
-                    durations[step.source].append(clock.between(entered, at).total_seconds())
-            elif seconds is not None:
-                entered_s = seconds(at)
-            entered = at
-            visited.add(step.target)
+            now = measure(step.at)
+            if source in on_path:
+                durations[source].append(now - entered)
+            entered = now
+            visited.add(target)
         for state in visited & on_path:
             counts[state] += 1
-        if j.is_terminal:
+        if j.flow._states[j.state].terminal:
             ended[j.state] = ended.get(j.state, 0) + 1
     steps = []
     previous = len(items)

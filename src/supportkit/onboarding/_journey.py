@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -29,6 +30,9 @@ __all__ = ["SUPPORT_ACTORS", "Journey", "Step", "Verdict", "replay"]
 SUPPORT_ACTORS = frozenset({"support"})
 
 _ZONES: dict[str, ZoneInfo] = {}
+
+#: The data of a step that carries none: one shared read-only mapping, not a dict per step.
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -70,16 +74,20 @@ def _parse_at(value: Any, field: str) -> _dt.datetime:
     return to_aware(value, field=field)
 
 
-@attrs.frozen
-class Step:
-    """One entry of a journey's history: ``event`` at ``at`` by ``actor`` with ``data``."""
+class Step(NamedTuple):
+    """One entry of a journey's history: ``event`` at ``at`` by ``actor`` with ``data``.
+
+    Immutable. A ``NamedTuple`` rather than an attrs class on purpose: replaying
+    100,000 journeys builds ~800,000 steps, and tuple construction is about three
+    times cheaper than a frozen attrs ``__init__``.
+    """
 
     event: str
     at: _dt.datetime
     actor: str
     source: str
     target: str
-    data: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    data: Mapping[str, Any] = _NO_DATA
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -169,7 +177,7 @@ class Journey:
     subject_id: str
     state: str
     started_at: _dt.datetime
-    history: tuple[Step, ...] = attrs.field(repr=False)
+    history: tuple[Step, ...] = attrs.field(repr=False, hash=False)
     start_data: Mapping[str, Any] = attrs.field(factory=dict, hash=False, repr=False)
     data: Mapping[str, Any] = attrs.field(factory=dict, hash=False, repr=False)
     deadlines: Mapping[str, _dt.datetime] = attrs.field(factory=dict, hash=False, repr=False)
@@ -220,7 +228,8 @@ class Journey:
         """When the journey last entered ``state`` (``None`` if it never did)."""
         for step in reversed(self.history):
             if step.target == state and step.source != state:
-                return step.at
+                at: _dt.datetime = step.at
+                return at
         return self.started_at if state == self.flow.initial else None
 
     @property
@@ -344,7 +353,7 @@ class Journey:
                 field="actor",
                 value=actor,
             )
-        clean = _jsonable(data, "data") if data else {}
+        clean = _jsonable(data, "data") if data else _NO_DATA
         t = flow._index[self.state, event]
         if t.guards:
             reasons, missing = self._judge(t, when, clean)
@@ -428,6 +437,16 @@ class Journey:
         return journey
 
 
+def _as_record(item: Any, i: int) -> dict[str, Any]:
+    if isinstance(item, Step):
+        return {"event": item.event, "at": item.at, "actor": item.actor, "data": item.data}
+    if isinstance(item, Mapping):
+        return dict(item)
+    raise InvalidFlow(
+        f"history[{i}] must be a mapping (got {item!r}).", field=f"history[{i}]", value=item
+    )
+
+
 def replay(
     flow: Flow,
     subject_id: Any,
@@ -463,25 +482,25 @@ def replay(
     tracked = bool(flow.deadlines)
     if tracked:
         _track(flow, "start", start, deadlines, met)
+    fromiso = _dt.datetime.fromisoformat
+    new_step = tuple.__new__
     for i, item in enumerate(history):
-        if isinstance(item, Step):
-            event, at, actor, payload = item.event, item.at, item.actor, item.data
-        elif isinstance(item, Mapping):
-            try:
-                event, raw, actor = item["event"], item["at"], item.get("actor", "subject")
-                payload = item.get("data") or {}
-                at = _parse_at(raw, f"history[{i}].at")
-            except (KeyError, InvalidValue) as exc:
-                raise InvalidFlow(
-                    f"history[{i}] must have 'event' and an aware ISO 'at' (got {dict(item)!r}).",
-                    field=f"history[{i}]",
-                    value=item,
-                ) from exc
-        else:
+        # Fast path: plain dicts with ISO strings, as JSON and the store give them.
+        if type(item) is not dict:
+            item = _as_record(item, i)
+        try:
+            event = item["event"]
+            raw = item["at"]
+            at = fromiso(raw) if type(raw) is str else to_aware(raw)
+            if at.tzinfo is None:
+                raise InvalidValue("naive")
+        except (KeyError, ValueError, TypeError) as exc:
             raise InvalidFlow(
-                f"history[{i}] must be a mapping (got {item!r}).", field=f"history[{i}]", value=item
-            )
-        t = index.get((state, event)) if isinstance(event, str) else None
+                f"history[{i}] must have 'event' and an aware ISO 'at' (got {item!r}).",
+                field=f"history[{i}]",
+                value=item,
+            ) from exc
+        t = index.get((state, event)) if type(event) is str else None
         if t is None:
             raise InvalidFlow(
                 f"history[{i}] has event {event!r}, which flow {flow.name!r} does not allow in "
@@ -495,13 +514,15 @@ def replay(
                 field=f"history[{i}].at",
                 value=at,
             )
-        if not isinstance(actor, str) or not actor or not isinstance(payload, Mapping):
+        actor = item.get("actor", "subject")
+        payload = item.get("data")
+        if type(actor) is not str or not actor or not (payload is None or isinstance(payload, Mapping)):
             raise InvalidFlow(
                 f"history[{i}] needs a string 'actor' and a mapping 'data' (got {item!r}).",
                 field=f"history[{i}]",
                 value=item,
             )
-        if isinstance(item, Mapping) and "to" in item and item["to"] != t.target:
+        if "to" in item and item["to"] != t.target:
             raise InvalidFlow(
                 f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to {t.target!r}.",
                 field=f"history[{i}].to",
@@ -510,7 +531,9 @@ def replay(
         if payload:
             payload = _jsonable(payload, f"history[{i}].data")
             merged.update(payload)
-        steps.append(Step(event, at, actor, state, t.target, payload if payload else {}))
+        else:
+            payload = _NO_DATA
+        steps.append(new_step(Step, (event, at, actor, state, t.target, payload)))
         if tracked:
             _track(flow, event, at, deadlines, met)
         state = t.target

@@ -42,6 +42,8 @@ class WorkingTime(Protocol):
 
 
 _CALENDARS: dict[str, Callable[[], WorkingDays]] = {}
+_BUCKET = 900  # seconds: time zones change their offset on quarter hours
+_EPOCH = _dt.date(1970, 1, 1).toordinal()
 
 
 def _russia() -> WorkingDays:
@@ -170,6 +172,7 @@ class OfficeClock:
         self._before: dict[int, int] = {}  # ordinal -> working seconds before that day
         self._span: dict[int, int] = {}  # ordinal -> working seconds on that day
         self._years: set[int] = set()
+        self._offsets: dict[int, int] = {}
 
     def __repr__(self) -> str:
         hours = f"{self.opens // 3600:02d}:{self.opens // 60 % 60:02d}"
@@ -214,18 +217,33 @@ class OfficeClock:
                     self._before[ordinal] = total
             self._years.add(y)
 
+    def _offset(self, bucket: int) -> int:
+        moment = _dt.datetime.fromtimestamp(bucket * _BUCKET, self.tz)
+        offset = moment.utcoffset()
+        assert offset is not None
+        seconds = int(offset.total_seconds())
+        self._offsets[bucket] = seconds
+        return seconds
+
     def seconds(self, at: _dt.datetime) -> int:
         """Working seconds from an arbitrary origin to ``at`` (differences are what matter)."""
-        local = at.astimezone(self.tz)
-        ordinal = local.toordinal()
+        # Local time by arithmetic: the zone's offset is cached per quarter hour (zone
+        # changes happen on quarter hours), which is much cheaper than astimezone().
+        ts = int(at.timestamp())
+        bucket = ts // _BUCKET
+        offset = self._offsets.get(bucket)
+        if offset is None:
+            offset = self._offset(bucket)
+        local = ts + offset
+        ordinal = local // 86400 + _EPOCH
         span = self._span.get(ordinal)
         if span is None:
-            self._year(local.year)
+            self._year(_dt.date.fromordinal(ordinal).year)
             span = self._span[ordinal]
         before = self._before[ordinal]
         if not span:
             return before
-        clock = local.hour * 3600 + local.minute * 60 + local.second - self.opens
+        clock = local % 86400 - self.opens
         if clock <= 0:
             return before
         return before + (span if clock >= span else clock)

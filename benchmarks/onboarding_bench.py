@@ -1,0 +1,222 @@
+"""Onboarding benchmark: replay + funnel, and durable appends to SQLiteJourneyStore.
+
+Targets (issue 6): replaying 100,000 journeys of ~8 events each and computing the funnel
+in under 5 s on one core; at least 5,000 appended events/s with durability on.
+
+Peers, in the same process:
+* python-statemachine (``pip install supportkit[bench]``): one machine per journey,
+  sending the same 8 events — the state machine alone, no timestamps, history, data or
+  funnel; run on a slice and reported per journey.
+* raw ``sqlite3``: ``executemany`` of the same rows into a plain table with the same
+  pragmas and transaction sizes (the floor under any SQLite event store).
+
+Run ``python benchmarks/onboarding_bench.py`` (``--quick`` for a small run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from typing import Any
+
+from supportkit.onboarding import Journey, SQLiteJourneyStore, flows, funnel
+
+EVENTS = [
+    "register",
+    "fill_profile",
+    "choose_city",
+    "verify_passport",
+    "confirm_status",
+    "grant_permissions",
+    "watch_briefing",
+    "sign_contract",
+]
+
+
+def bench_flow() -> Any:
+    """The self-employed flow with two client steps: 8 events from invited to active."""
+    return (
+        flows.self_employed()
+        .with_step("city_chosen", after="profile_filled", event="choose_city")
+        .with_step("briefed", after="permissions_granted", event="watch_briefing")
+    )
+
+
+def records(n: int, seed: int = 6) -> list[dict[str, Any]]:
+    """Stored journeys (JSON form): most finish all 8 events, some stop early."""
+    rng = random.Random(seed)
+    base = dt.datetime(2024, 11, 11, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    out = []
+    for i in range(n):
+        at = base + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 30))
+        start = at.isoformat()
+        history = []
+        stop = 8 if rng.random() < 0.8 else rng.randrange(0, 8)
+        for event in EVENTS[:stop]:
+            at += dt.timedelta(minutes=rng.randrange(1, 60 * 30))
+            actor = "support" if rng.random() < 0.03 else "subject"
+            history.append({"event": event, "at": at.isoformat(), "actor": actor})
+        out.append({"flow": "self_employed", "subject_id": f"c{i}", "started_at": start,
+                    "history": history})  # fmt: skip
+    return out
+
+
+def cpu() -> float:
+    return time.process_time()
+
+
+def bench_replay(n: int) -> dict[str, float]:
+    flow = bench_flow()
+    data = records(n)
+    events = sum(len(r["history"]) for r in data)
+    t0, c0 = time.perf_counter(), cpu()
+    journeys = [Journey.from_dict(flow, r) for r in data]
+    t1 = time.perf_counter()
+    result = funnel(journeys, flow)
+    t2, c2 = time.perf_counter(), cpu()
+    assert result.total == n
+    return {
+        "journeys": n,
+        "events": events,
+        "replay_s": t1 - t0,
+        "funnel_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
+    }
+
+
+def bench_peer_statemachine(n: int) -> float | None:
+    """Seconds per journey for python-statemachine sending the same events."""
+    try:
+        from statemachine import State, StateMachine
+    except ImportError:
+        return None
+
+    class Onboarding(StateMachine):  # type: ignore[misc]
+        invited = State(initial=True)
+        registered = State()
+        profile_filled = State()
+        city_chosen = State()
+        passport_verified = State()
+        status_confirmed = State()
+        permissions_granted = State()
+        briefed = State()
+        active = State(final=True)
+        register = invited.to(registered)
+        fill_profile = registered.to(profile_filled)
+        choose_city = profile_filled.to(city_chosen)
+        verify_passport = city_chosen.to(passport_verified)
+        confirm_status = passport_verified.to(status_confirmed)
+        grant_permissions = status_confirmed.to(permissions_granted)
+        watch_briefing = permissions_granted.to(briefed)
+        sign_contract = briefed.to(active)
+
+    data = records(n)
+    t0 = time.perf_counter()
+    for r in data:
+        machine = Onboarding()
+        for item in r["history"]:
+            machine.send(item["event"])
+    return (time.perf_counter() - t0) / n
+
+
+def _steps(n: int) -> list[Journey]:
+    flow = flows.self_employed()
+    base = dt.datetime(2024, 11, 11, 10, 0, tzinfo=dt.timezone.utc)
+    out = []
+    for i in range(n):
+        j = flow.start(f"c{i}", at=base)
+        for event in EVENTS[:2] + EVENTS[3:6] + EVENTS[7:]:
+            j = j.fire(event, at=base)
+        out.append(j)
+    return out
+
+
+def bench_store(n_journeys: int, synchronous: str) -> dict[str, float]:
+    journeys = _steps(n_journeys)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "store.db")
+        with SQLiteJourneyStore(path, synchronous=synchronous) as store:
+            # One transaction per journey (its 6 events), as a host saving a journey.
+            t0 = time.perf_counter()
+            for j in journeys:
+                store.save(j)
+            batch = time.perf_counter() - t0
+            # One transaction per event, as events arrive one by one.
+            single_n = max(200, n_journeys // 5)
+            fresh = [j.flow.start(f"s{i}", at=j.started_at) for i, j in enumerate(journeys[:single_n])]
+            for j in fresh:
+                store.save(j)
+            t0 = time.perf_counter()
+            count = 0
+            for j, full in zip(fresh, journeys, strict=False):
+                for k, step in enumerate(full.history):
+                    store.append(j.subject_id, [step], expected_version=k)
+                    count += 1
+            single = time.perf_counter() - t0
+        events = sum(j.version for j in journeys)
+    return {"batch_eps": events / batch, "single_eps": count / single}
+
+
+def bench_raw_sqlite(n_journeys: int, synchronous: str) -> dict[str, float]:
+    journeys = _steps(n_journeys)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(os.path.join(tmp, "raw.db"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={synchronous}")
+        db.execute("CREATE TABLE e (j TEXT, seq INT, event TEXT, at TEXT, actor TEXT, "
+                   "PRIMARY KEY (j, seq)) WITHOUT ROWID")  # fmt: skip
+        t0 = time.perf_counter()
+        for j in journeys:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT INTO e VALUES (?, ?, ?, ?, ?)",
+                [(j.subject_id, k, s.event, s.at.isoformat(), s.actor)
+                 for k, s in enumerate(j.history)],  # fmt: skip
+            )
+            db.execute("COMMIT")
+        batch = time.perf_counter() - t0
+        db.close()
+    return {"batch_eps": sum(j.version for j in journeys) / batch}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10,000 journeys, small store run")
+    args = parser.parse_args()
+    n = 10_000 if args.quick else 100_000
+    stored = 300 if args.quick else 2_000
+
+    r = bench_replay(n)
+    print(
+        f"replay + funnel: {r['journeys']:,} journeys, {r['events']:,} events: "
+        f"replay {r['replay_s']:.2f} s + funnel {r['funnel_s']:.2f} s = {r['total_s']:.2f} s "
+        f"wall, {r['cpu_s']:.2f} s CPU (target < 5 s)"
+    )
+    ours = r["replay_s"] / n
+    peer = bench_peer_statemachine(min(n, 10_000))
+    if peer is None:
+        print("python-statemachine not installed (pip install supportkit[bench])")
+    else:
+        print(
+            f"per journey: supportkit replay {ours * 1e6:.1f} µs, python-statemachine "
+            f"{peer * 1e6:.1f} µs (events only); ratio {peer / ours:.2f}x"
+        )
+    for mode in ("FULL", "NORMAL"):
+        s = bench_store(stored, mode)
+        raw = bench_raw_sqlite(stored, mode)
+        print(
+            f"SQLiteJourneyStore WAL synchronous={mode}: {s['batch_eps']:,.0f} events/s "
+            f"(a journey per transaction), {s['single_eps']:,.0f} events/s (an event per "
+            f"transaction); raw sqlite3 {raw['batch_eps']:,.0f} events/s; ratio "
+            f"{s['batch_eps'] / raw['batch_eps']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
