@@ -16,7 +16,15 @@ from typing import Final
 import regex
 
 from supportkit.rules._load import Options
-from supportkit.rules._phrases import Phrase, Word, damerau, deletions, stem, tokenize
+from supportkit.rules._phrases import (
+    Phrase,
+    Word,
+    damerau,
+    deletions,
+    required_literal,
+    stem,
+    tokenize,
+)
 
 __all__ = ["Hit", "Matcher"]
 
@@ -45,11 +53,13 @@ class Matcher:
         self._fuzzy_stem: dict[str, set[int]] = {}
         self._max_typos = 0
         self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-        self.regexes: list[tuple[int, regex.Pattern[str]]] = []
+        self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._cache: dict[str, tuple[int, ...]] = {}
         for pid, phrase in enumerate(self.phrases):
             if phrase.pattern is not None:
-                self.regexes.append((pid, regex.compile(phrase.pattern)))
+                self.regexes.append(
+                    (pid, regex.compile(phrase.pattern), required_literal(phrase.pattern))
+                )
                 continue
             if not phrase.words:
                 continue
@@ -105,13 +115,20 @@ class Matcher:
             candidates: set[int] = set()
             for variant in deletions(token, self._max_typos):
                 candidates |= self._fuzzy.get(variant, set())
-            for variant in deletions(token_stem, self._max_typos):
-                candidates |= self._fuzzy_stem.get(variant, set())
+            # A typo in the ending defeats the stemmer ("волонаакх"): also try each
+            # prefix of the token that leaves an ending of up to three letters.
+            heads = {token_stem} | {
+                token[:cut] for cut in range(max(3, len(token) - 3), len(token))
+            }
+            for head in heads:
+                for variant in deletions(head, self._max_typos):
+                    candidates |= self._fuzzy_stem.get(variant, set())
             for atom in candidates:
                 word = self.atoms[atom]
-                if (
-                    damerau(token, word.text, word.typos) <= word.typos
-                    or damerau(token_stem, stem(word.text), word.typos) <= word.typos
+                budget = word.typos
+                target = stem(word.text)
+                if damerau(token, word.text, budget) <= budget or any(
+                    damerau(head, target, budget) <= budget for head in heads
                 ):
                     out.add(atom)
         return tuple(sorted(out))

@@ -239,6 +239,60 @@ def _parse_word(part: str, source: str, field: str) -> list[Word]:
     return [Word(w, "form") for w in tokenize(_normalise(part))]
 
 
+def required_literal(pattern: str) -> str:
+    """Return a substring every match of ``pattern`` must contain ("" when unsure).
+
+    A cheap prefilter: ``literal in text`` runs in C, so a regex phrase only runs on
+    texts that contain its literal. Alternation at the top level, inline flags and
+    anything unusual give "" (always run the regex).
+    """
+    if re.search(r"\(\?[^:]", pattern):
+        return ""
+    runs: list[str] = []
+    current: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        nxt = pattern[i + 1 : i + 2]
+        if char == "\\":
+            runs.append("".join(current))
+            current = []
+            i += 2
+            continue
+        if char == "[":
+            runs.append("".join(current))
+            current = []
+            end = pattern.find("]", i + 2)
+            i = len(pattern) if end < 0 else end + 1
+            continue
+        if char == "{":
+            runs.append("".join(current))
+            current = []
+            end = pattern.find("}", i + 1)
+            i = len(pattern) if end < 0 else end + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return ""
+        if depth or char in "()^$.|*+?{}" or nxt in ("?", "*", "{"):
+            runs.append("".join(current))
+            current = []
+        elif nxt == "+":
+            current.append(char)
+            runs.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    runs.append("".join(current))
+    best = max(runs, key=len)
+    return best if len(best) >= 2 else ""
+
+
 def damerau(a: str, b: str, limit: int) -> int:
     """Return the optimal-string-alignment distance of ``a`` and ``b``, capped at ``limit + 1``.
 

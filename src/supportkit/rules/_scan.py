@@ -17,6 +17,16 @@ from supportkit.rules._text import Offsets, normalised, offsets
 __all__ = ["Compiled", "Scan", "evidence", "scan_ticket"]
 
 
+class _Identity:
+    text = ""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return start, end
+
+
+_IDENTITY: Offsets = _Identity()
+
+
 @attrs.frozen
 class Compiled:
     """A rule reduced to phrase ids (internal)."""
@@ -71,7 +81,16 @@ class Scan:
             start, end = spans[first][0], spans[last][1]
         mapper = self._offsets.get(field)
         if mapper is None:
-            mapper = self._offsets[field] = offsets(self.texts[field], self.options)
+            original = self.texts[field]
+            norm = self.norms[field]
+            if len(original) == len(norm) and original.lower() == norm:
+                # Nothing but lower-casing happened: positions are the same (the common
+                # case, which saves a second, offset-tracking normalisation).
+                self._offsets[field] = _IDENTITY
+                return start, end
+            mapper = self._offsets[field] = offsets(original, self.options)
+        if mapper is _IDENTITY:
+            return start, end
         return mapper.span(start, end)
 
     def _word_spans(self, field: str) -> list[tuple[int, int]]:
@@ -94,7 +113,9 @@ def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options
         tokens, hits = matcher.scan(norm) if norm else ([], {})
         result.tokens[field] = tokens
         if norm:
-            for pid, pattern in matcher.regexes:
+            for pid, pattern, literal in matcher.regexes:
+                if literal and literal not in norm:
+                    continue
                 try:
                     match = pattern.search(norm, timeout=options.regex_timeout)
                 except TimeoutError:

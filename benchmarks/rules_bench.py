@@ -1,0 +1,393 @@
+"""Benchmark: the keyword rule engine against a naive regex loop, flashtext and pyahocorasick.
+
+Workload (all in one process, one core): N rules (default 1,000) with 1-5 phrases each
+(any-form words, exact forms, prefixes, ``~1`` words, multi-word phrases and a few
+regexes; some rules also test channel, tags and forbidden phrases), and M messages
+(default 20,000) of about 320 characters built from the real Russian seed articles,
+half of them carrying one rule's phrase in another grammatical form.
+
+Rule words are mostly Russian-shaped pseudo-words with real noun endings (so the
+Snowball stemmer treats their forms as it treats real nouns), plus real words of the
+seeds: that keeps the number of rules an average message matches realistic (about one)
+instead of matching every common word of the seeds.
+
+Prints messages/s of:
+
+- ``supportkit``: the full pipeline (normalisation with look-alike repair, stemming,
+  the phrase index, every condition, actions, evidence spans in the original text);
+- ``naive re``: a loop over rules with one precompiled ``re`` pattern per phrase on
+  lower-cased text (measured on a slice: it is slow);
+- ``flashtext``: exact keyword extraction on lower-cased text (``KeywordProcessor``);
+- ``pyahocorasick``: exact Aho-Corasick matching on lower-cased text (C);
+
+the ratios, throughput for 100 -> 10,000 rules, recall on a perturbed corpus
+(look-alikes, invisible characters, inflection, one typo for ``~1`` phrases) and the
+false positives normalisation adds on the unperturbed corpus vs plain lower-casing.
+
+Run: ``python benchmarks/rules_bench.py`` (``--quick`` for a small run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from supportkit import Ticket
+from supportkit.rules._engine import RuleSet
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+LOOKALIKES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "к": "k"}
+INVISIBLE = ("\u00ad", "\u200b", "\u200d", "\u2060")
+ENDINGS = ("а", "ы", "у", "ой", "е", "ам", "ами", "ах")
+SYLLABLES = [c + v for c in "бвгдзклмнпрстфхчшщ" for v in "аеиоуя"]
+CHANNELS = ("email", "chat", "messenger")
+NONE_WORDS = ("отписаться", "рассылка", "реклама")
+
+
+def seed_sentences(seeds: Path) -> list[str]:
+    if seeds.is_dir():
+        text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    else:  # outside the project workspace: fall back to the demo tickets
+        from supportkit._demo import demo_records
+
+        text = "\n".join(r["body"] for r in demo_records())
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        clean = " ".join(sentence.split())
+        if 40 <= len(clean) <= 220 and not any(w[:5] in clean.lower() for w in NONE_WORDS):
+            out.append(clean)
+    return out
+
+
+def pseudo_noun(rnd: random.Random, syllables: int = 0) -> str:
+    count = syllables or rnd.randint(2, 3)
+    return "".join(rnd.choice(SYLLABLES) for _ in range(count)) + "к"
+
+
+def build_rules(n: int, rnd: random.Random, real: Sequence[str]) -> list[dict[str, Any]]:
+    rules = []
+    for i in range(n):
+        phrases = []
+        for _ in range(rnd.randint(1, 5)):
+            kind = rnd.random()
+            if real and rnd.random() < 0.05 and kind < 0.40:  # a real word of the seeds
+                phrases.append(rnd.choice(real))
+                continue
+            stem = pseudo_noun(rnd)
+            word = stem + "а"
+            if kind < 0.40:
+                phrases.append(word)
+            elif kind < 0.50:
+                phrases.append(f'"{word}"')
+            elif kind < 0.65:
+                phrases.append(pseudo_noun(rnd, 3)[:-1] + "*")
+            elif kind < 0.80:
+                phrases.append(pseudo_noun(rnd, 3) + "а~1")
+            elif kind < 0.998:
+                phrases.append(f"{word} {pseudo_noun(rnd)}ов")
+            else:
+                phrases.append(f"/{stem[:3]}(а|о){stem[4:6]}\\w*/")
+        when: dict[str, Any] = {"any": phrases}
+        if rnd.random() < 0.3:
+            when["channel"] = rnd.sample(CHANNELS, 2)
+        if rnd.random() < 0.2:
+            when["tags"] = {"none": ["vip"]}
+        if rnd.random() < 0.2:
+            when["none"] = [rnd.choice(NONE_WORDS)]
+        then: dict[str, Any] = {"tags": [f"topic{i % 40}"]}
+        if i % 3 == 0:
+            then["reply"] = f"t{i % 5}"
+        if i % 7 == 0:
+            then["priority"] = "high"
+        rules.append({"id": f"r{i}", "when": when, "then": then})
+    return rules
+
+
+TEMPLATES = {
+    f"t{i}": "Здравствуйте, {fields.customer_name|клиент}! Обращение {id}." for i in range(5)
+}
+
+
+def inflect(word: str, rnd: random.Random) -> str:
+    if word.endswith("ка"):
+        return word[:-1] + rnd.choice(ENDINGS)
+    return word
+
+
+def surface(phrase: str, rnd: random.Random, *, perturb: bool) -> str | None:
+    """A text form of a phrase: inflected, and (when perturbing) disguised."""
+    if phrase.startswith("/"):
+        return None
+    if phrase.startswith('"'):
+        words = [phrase.strip('"')]
+    elif phrase.endswith("*"):
+        words = [phrase[:-1] + "ами"]
+    else:
+        words = [inflect(w, rnd) for w in phrase.replace("~1", "").split()]
+    if perturb:
+        if phrase.endswith("~1"):
+            w = words[0]
+            i = rnd.randrange(1, len(w) - 1)
+            op = rnd.randrange(3)
+            w = (
+                w[:i] + w[i + 1 :]
+                if op == 0
+                else w[:i] + rnd.choice("абвгд") + w[i:]
+                if op == 1
+                else w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :]
+            )
+            words[0] = w
+        out = []
+        for word in words:
+            chars = list(word)
+            spots = [k for k, c in enumerate(chars) if c in LOOKALIKES]
+            for k in rnd.sample(spots, min(len(spots), rnd.randint(1, 2))):
+                chars[k] = LOOKALIKES[chars[k]]
+            if rnd.random() < 0.5:
+                chars.insert(rnd.randrange(1, len(chars)), rnd.choice(INVISIBLE))
+            disguised = "".join(chars)
+            out.append(disguised.upper() if rnd.random() < 0.2 else disguised)
+        words = out
+    return " ".join(words)
+
+
+def message(rnd: random.Random, sentences: Sequence[str], insert: str | None) -> str:
+    parts: list[str] = []
+    while sum(map(len, parts)) < 300:
+        parts.append(rnd.choice(sentences))
+    text = " ".join(parts)[:320]
+    text = text[: text.rfind(" ")]
+    if insert is not None:
+        words = text.split(" ")
+        words.insert(rnd.randrange(len(words)), insert)
+        text = " ".join(words)
+    return text
+
+
+def build_corpus(
+    rules: list[dict[str, Any]], m: int, rnd: random.Random, sentences: Sequence[str]
+) -> list[Ticket]:
+    out = []
+    for i in range(m):
+        insert = None
+        if i % 2 == 0:
+            rule = rnd.choice(rules)
+            insert = surface(rnd.choice(rule["when"]["any"]), rnd, perturb=False)
+        out.append(
+            Ticket(
+                id=f"M{i}",
+                channel=CHANNELS[i % 3],
+                body=message(rnd, sentences, insert),
+                fields={"customer_name": "Анна"},
+            )
+        )
+    return out
+
+
+def rate(func: Callable[[Ticket], object], tickets: Sequence[Ticket]) -> float:
+    start = time.perf_counter()
+    for ticket in tickets:
+        func(ticket)
+    return len(tickets) / (time.perf_counter() - start)
+
+
+def naive(rules: list[dict[str, Any]]) -> Callable[[Ticket], list[str]]:
+    from supportkit.rules._phrases import stem
+
+    compiled = []
+    for rule in rules:
+        patterns = []
+        for phrase in rule["when"]["any"]:
+            if phrase.startswith("/"):
+                body = phrase[1:-1]
+            elif phrase.startswith('"'):
+                body = r"\b" + re.escape(phrase.strip('"')) + r"\b"
+            elif phrase.endswith("*"):
+                body = r"\b" + re.escape(phrase[:-1]) + r"\w*"
+            else:
+                body = r"\s+".join(
+                    r"\b" + re.escape(stem(w)) + r"\w*" for w in phrase.replace("~1", "").split()
+                )
+            patterns.append(re.compile(body))
+        nones = [re.compile(r"\b" + re.escape(w)) for w in rule["when"].get("none", ())]
+        compiled.append((rule["id"], rule["when"].get("channel"), patterns, nones))
+
+    def run(ticket: Ticket) -> list[str]:
+        text = ticket.body.lower()
+        out = []
+        for rule_id, channels, patterns, nones in compiled:
+            if channels is not None and ticket.channel not in channels:
+                continue
+            if any(p.search(text) for p in patterns) and not any(p.search(text) for p in nones):
+                out.append(rule_id)
+        return out
+
+    return run
+
+
+def keywords(rules: list[dict[str, Any]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for rule in rules:
+        for phrase in rule["when"]["any"]:
+            if phrase.startswith("/"):
+                continue
+            key = phrase.strip('"').rstrip("*").replace("~1", "")
+            out.setdefault(key, set()).add(rule["id"])
+    return out
+
+
+def flashtext_runner(rules: list[dict[str, Any]]) -> Callable[[Ticket], set[str]]:
+    from flashtext import KeywordProcessor
+
+    table = keywords(rules)
+    processor = KeywordProcessor()
+    for key in table:
+        processor.add_keyword(key)
+
+    def run(ticket: Ticket) -> set[str]:
+        found: set[str] = set()
+        for key in processor.extract_keywords(ticket.body.lower()):
+            found |= table[key]
+        return found
+
+    return run
+
+
+def aho_runner(rules: list[dict[str, Any]]) -> Callable[[Ticket], set[str]]:
+    import ahocorasick
+
+    table = keywords(rules)
+    automaton = ahocorasick.Automaton()
+    for key, ids in table.items():
+        automaton.add_word(key, ids)
+    automaton.make_automaton()
+
+    def run(ticket: Ticket) -> set[str]:
+        found: set[str] = set()
+        for _, ids in automaton.iter(ticket.body.lower()):
+            found |= ids
+        return found
+
+    return run
+
+
+def recall(
+    ruleset: RuleSet,
+    rules: list[dict[str, Any]],
+    n: int,
+    rnd: random.Random,
+    sentences: Sequence[str],
+) -> tuple[float, list[str]]:
+    hits = total = 0
+    misses = []
+    for i in range(n):
+        rule = rnd.choice(rules)
+        words = [p for p in rule["when"]["any"] if not p.startswith("/")]
+        if not words:
+            continue
+        text = surface(rnd.choice(words), rnd, perturb=True)
+        channel = (rule["when"].get("channel") or CHANNELS)[0]
+        ticket = Ticket(id=f"R{i}", channel=channel, body=message(rnd, sentences, text))
+        total += 1
+        if rule["id"] in ruleset.evaluate(ticket).matched:
+            hits += 1
+        elif len(misses) < 5:
+            misses.append(f"{rule['id']} {rule['when']['any']} <- {text!r}")
+    return hits / max(total, 1), misses
+
+
+def added_false_positives(ruleset: RuleSet, tickets: Sequence[Ticket]) -> tuple[int, list[str]]:
+    """Rules that fire only because of normalisation, on unperturbed text."""
+    from supportkit.rules import _scan
+
+    ours = [set(ruleset.evaluate(t).matched) for t in tickets]
+    real = _scan.normalised
+    _scan.normalised = lambda text, options: text.lower()  # type: ignore[assignment]
+    try:
+        plain = [set(ruleset.evaluate(t).matched) for t in tickets]
+    finally:
+        _scan.normalised = real
+    extra = [
+        f"{ticket.id}: {rule_id}"
+        for ticket, a, b in zip(tickets, ours, plain, strict=True)
+        for rule_id in sorted(a - b)
+    ]
+    return len(extra), extra[:5]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a small run (seconds)")
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=20000)
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    args = parser.parse_args(argv)
+    n_rules, n_msgs = (300, 2000) if args.quick else (args.rules, args.messages)
+    rnd = random.Random(20241007)
+    sentences = seed_sentences(args.seeds)
+    counts = Counter(w for s in sentences for w in re.findall(r"[а-я]{8,}", s.lower()))
+    real = sorted(w for w, n in counts.items() if n == 1)  # rare real words
+    rules = build_rules(n_rules, rnd, real)
+    ruleset = RuleSet.from_dicts(rules, templates=TEMPLATES)
+    tickets = build_corpus(rules, n_msgs, rnd, sentences)
+    print(
+        f"{n_rules} rules, {sum(len(r['when']['any']) for r in rules)} phrases, "
+        f"{n_msgs} messages of {sum(len(t.body) for t in tickets) // n_msgs} chars on average"
+    )
+    for ticket in tickets[:200]:  # warm the word caches as a long-running service would
+        ruleset.evaluate(ticket)
+    matched = sum(len(ruleset.evaluate(t).matched) for t in tickets[:2000]) / min(n_msgs, 2000)
+    ours = rate(ruleset.evaluate, tickets)
+    naive_rate = rate(naive(rules), tickets[: max(50, n_msgs // 100)])
+    flash = rate(flashtext_runner(rules), tickets)
+    aho = rate(aho_runner(rules), tickets)
+    print(f"rules matched per message: {matched:.2f}")
+    print(f"{'supportkit (full pipeline)':32} {ours:10,.0f} msgs/s")
+    print(
+        f"{'naive re loop (per phrase)':32} {naive_rate:10,.0f} msgs/s   ours/naive = {ours / naive_rate:.1f}x"
+    )
+    print(
+        f"{'flashtext (exact, lower-cased)':32} {flash:10,.0f} msgs/s   ours/flashtext = {ours / flash:.2f}"
+    )
+    print(
+        f"{'pyahocorasick (exact, C)':32} {aho:10,.0f} msgs/s   ours/pyahocorasick = {ours / aho:.2f}"
+    )
+    sizes = (100, 1000, 3000) if args.quick else (100, 1000, 10000)
+    sample = tickets[: 2000 if args.quick else 5000]
+    speeds: dict[int, float] = {}
+    per: dict[int, float] = {}
+    for size in sizes:
+        # Pseudo-words only, so every size matches about as many rules per message and
+        # the figure shows the cost of the index, not of the extra matches.
+        scaled = RuleSet.from_dicts(build_rules(size, random.Random(size), ()), templates=TEMPLATES)
+        for ticket in sample[:200]:
+            scaled.evaluate(ticket)
+        speeds[size] = rate(scaled.evaluate, sample)
+        per[size] = sum(len(scaled.evaluate(t).matched) for t in sample[:500]) / 500
+    line = ", ".join(f"{s:,} rules {v:,.0f}/s ({per[s]:.2f} matched)" for s, v in speeds.items())
+    print(
+        f"scaling: {line}; {sizes[0]:,} -> {sizes[-1]:,} costs {speeds[sizes[0]] / speeds[sizes[-1]]:.2f}x"
+    )
+    share, misses = recall(ruleset, rules, 1000 if args.quick else 5000, rnd, sentences)
+    print(
+        f"recall on perturbed corpus (look-alikes, invisible chars, inflection, typos): {share:.2%}"
+    )
+    for miss in misses:
+        print(f"  missed: {miss}")
+    extra, examples = added_false_positives(ruleset, tickets[:2000])
+    print(f"false positives added by normalisation vs plain lower-casing: {extra}")
+    for example in examples:
+        print(f"  {example}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
