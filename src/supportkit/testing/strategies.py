@@ -9,7 +9,8 @@ Domain values:
 :func:`tickets` (JSON-export mappings with consistent event streams),
 :func:`aware_datetimes` and :func:`zones` (UTC first, DST edges included),
 :func:`ratings`, :func:`work_calendars`, :func:`policies` (SLA) and
-:func:`journeys` (onboarding).
+:func:`journeys` (onboarding), and :func:`from_ruleset` (tickets written to make
+a given rule fire).
 
 The API follows Hypothesis's style guide: plural names, options keyword-only with
 defaults, ``min_*``/``max_*`` bounds, :class:`supportkit.exceptions.InvalidArgument`
@@ -22,6 +23,7 @@ from __future__ import annotations
 from supportkit.testing._datetimes import DEFAULT_ZONES, aware_datetimes, offset_changes, zones
 from supportkit.testing._domain import CALENDAR_KINDS, journeys, policies, work_calendars
 from supportkit.testing._messages import TOPICS, russian_messages
+from supportkit.testing._rules import from_ruleset
 from supportkit.testing._text import (
     caps,
     homoglyph_variants,
@@ -38,6 +40,7 @@ __all__ = [
     "TOPICS",
     "aware_datetimes",
     "caps",
+    "from_ruleset",
     "homoglyph_variants",
     "invisible_noise",
     "journeys",
