@@ -78,6 +78,9 @@ def test_typos_can_insert_delete_and_swap() -> None:
 def test_caps_only_change_case(pair: tuple[str, str]) -> None:
     text, shouted = pair
     assert shouted.casefold() == text.casefold()
+    from supportkit.rules import normalize
+
+    assert normalize(shouted) == normalize(text)
 
 
 def test_caps_shrinks_to_first_word_and_can_shout_everything() -> None:
@@ -117,6 +120,9 @@ def test_invisible_noise_removes_to_the_original(pair: tuple[str, str]) -> None:
     text, noisy = pair
     assert noisy != text
     assert "".join(c for c in noisy if c not in INVISIBLE_CHARS) == text
+    from supportkit.rules import normalize
+
+    assert normalize(noisy) == normalize(text)
     assert 1 <= len(noisy) - len(text) <= 3
 
 
