@@ -89,6 +89,8 @@ _MARKS_RUN_RE: Final = re.compile(
 # Runs of Latin letters and digits; words that mix scripts always contain one.
 _LATIN_DIGITS_RE: Final = re.compile(f"[{_LAT}0-9]+")
 _WORD_TAIL_RE: Final = re.compile(r"\w*")
+# A run of look-alike digits with Cyrillic letters on both sides (``пр0блема``, ``к00рдинально``).
+_DIGITS_RE: Final = re.compile(f"(?<=[{_CYR}])[{''.join(DIGIT_LOOKALIKES)}]+(?=[{_CYR}])")
 _SPACE_RE: Final = re.compile(r"\s+")
 _LATIN_LETTERS: Final = frozenset(
     chr(c)
@@ -159,19 +161,17 @@ def repair_word(word: str) -> str:
         return word
     if script == "latin":
         return "".join([CYRILLIC_TO_LATIN.get(ch, ch) for ch in word])
-    chars = [LATIN_TO_CYRILLIC.get(ch, ch) for ch in word]
-    last = len(chars) - 1
-    for i in range(1, last):
-        letter = DIGIT_LOOKALIKES.get(chars[i])
-        if (
-            letter is not None
-            and chars[i - 1] in CYRILLIC_LETTERS
-            and chars[i + 1] in CYRILLIC_LETTERS
-        ):
-            chars[i] = (
-                letter.upper() if chars[i - 1].isupper() and chars[i + 1].isupper() else letter
-            )
-    return "".join(chars)
+    fixed = "".join([LATIN_TO_CYRILLIC.get(ch, ch) for ch in word])
+    if any(d in fixed for d in DIGIT_LOOKALIKES):
+        fixed = _DIGITS_RE.sub(_digits_to_letters, fixed)
+    return fixed
+
+
+def _digits_to_letters(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    upper = text[start - 1].isupper() and text[end].isupper()
+    letters = "".join(DIGIT_LOOKALIKES[d] for d in m.group())
+    return letters.upper() if upper else letters
 
 
 def _repair_cached(word: str) -> str:
@@ -208,21 +208,28 @@ def candidate_words(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _repair(text: str) -> str:
-    """Repair every word that mixes scripts; same length as ``text``."""
+def _repair(text: str) -> tuple[str, bool]:
+    """Repair every word that mixes scripts; same length as ``text``.
+
+    Also tells whether a word was left undecided (both scripts have letters without a
+    twin): case folding can make such a word decidable (``İ`` folds to ``i``).
+    """
     parts: list[str] = []
     last = 0
+    undecided = False
     for start, end in candidate_words(text):
         word = text[start:end]
+        if not undecided and _word_script(word) is None:
+            undecided = True
         fixed = _repair_cached(word) if len(word) < 64 else repair_word(word)
         if fixed != word:
             parts.append(text[last:start])
             parts.append(fixed)
             last = end
     if not parts:
-        return text
+        return text, undecided
     parts.append(text[last:])
-    return "".join(parts)
+    return "".join(parts), undecided
 
 
 # --------------------------------------------------------------------------- offsets
@@ -374,8 +381,9 @@ def _run(
         from supportkit.rules._layout import fix_layout  # avoids an import loop
 
         t = fix_layout(t)  # one character for one: the map does not change
+    undecided = False
     if repair:
-        t = _repair(t)
+        t, undecided = _repair(t)
     if translit:
         from supportkit.rules._translit import translit_with_changes
 
@@ -383,6 +391,8 @@ def _run(
         if track is not None:
             track.apply(changes)
     t = _casefold(t, track)
+    if undecided:
+        t = _repair(t)[0]
     t = t.replace("ё", "е")
     return _collapse(t, track)
 
