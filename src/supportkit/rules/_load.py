@@ -357,7 +357,7 @@ def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
         )
     if "then" not in data:
         raise _fail(
-            f"{where} ({rule_id!r}) has no 'then'; add actions such as "
+            f"{where}.then is missing in rule {rule_id!r}; add actions such as "
             '{"tags": ["payouts"]} (the engine only proposes actions).',
             f"{where}.then",
             None,

@@ -16,6 +16,7 @@ from typing import Final
 import regex
 
 from supportkit.rules._load import Options
+from supportkit.rules._text import key_of
 from supportkit.rules._phrases import (
     Phrase,
     Word,
@@ -77,18 +78,22 @@ class Matcher:
         atom = len(self.atoms)
         self._atom_ids[ident] = atom
         self.atoms.append(word)
-        if word.mode == "form":
-            self._form.setdefault(stem(word.text), []).append(atom)
-        elif word.mode == "exact":
-            self._exact.setdefault(word.text, []).append(atom)
-        elif word.mode == "prefix":
-            self._prefix.setdefault(word.text, []).append(atom)
-        else:
-            self._max_typos = max(self._max_typos, word.typos)
-            for variant in deletions(word.text, word.typos):
-                self._fuzzy.setdefault(variant, set()).add(atom)
-            for variant in deletions(stem(word.text), word.typos):
-                self._fuzzy_stem.setdefault(variant, set()).add(atom)
+        texts = {word.text}
+        if self.options.keys:
+            texts.add(key_of(word.text))
+        for text in texts:
+            if word.mode == "form":
+                self._form.setdefault(stem(text), []).append(atom)
+            elif word.mode == "exact":
+                self._exact.setdefault(text, []).append(atom)
+            elif word.mode == "prefix":
+                self._prefix.setdefault(text, []).append(atom)
+            else:
+                self._max_typos = max(self._max_typos, word.typos)
+                for variant in deletions(text, word.typos):
+                    self._fuzzy.setdefault(variant, set()).add(atom)
+                for variant in deletions(stem(text), word.typos):
+                    self._fuzzy_stem.setdefault(variant, set()).add(atom)
         return atom
 
     def atoms_of(self, token: str) -> tuple[int, ...]:
@@ -99,6 +104,10 @@ class Matcher:
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         result = self._compute(token)
+        if self.options.keys:
+            key = key_of(token)
+            if key != token:
+                result = tuple(sorted({*result, *self._compute(key)}))
         self._cache[token] = result
         return result
 

@@ -10,7 +10,15 @@ from typing import Any, Protocol
 
 from supportkit.rules._load import Options
 
-__all__ = ["Offsets", "layout_fixed", "mixed_words", "normalised", "offsets", "tone_of"]
+__all__ = [
+    "Offsets",
+    "key_of",
+    "layout_fixed",
+    "mixed_words",
+    "normalised",
+    "offsets",
+    "tone_of",
+]
 
 
 class Offsets(Protocol):
@@ -49,20 +57,27 @@ def offsets(text: str, options: Options) -> Offsets:
 
 def tone_of(text: str) -> Any:
     """Return the tone signals (``.is_shouting``, ``.has_insult``) of ``text``."""
-    from supportkit.rules._normalise import tone
+    from supportkit.rules._tone import tone
 
     return tone(text)
 
 
 def mixed_words(text: str) -> list[Any]:
     """Return the words of ``text`` that mix scripts (``.word .start .end .scripts .fixed``)."""
-    from supportkit.rules._normalise import mixed_script_words
+    from supportkit.rules._mixed import mixed_script_words
 
     return list(mixed_script_words(text))
 
 
 def layout_fixed(text: str) -> str:
     """Return ``text`` with words typed on the wrong keyboard layout converted."""
-    from supportkit.rules._normalise import fix_layout
+    from supportkit.rules._layout import fix_layout
 
     return str(fix_layout(text))
+
+
+def key_of(word: str) -> str:
+    """Return the script-neutral match key of a normalised word (``peka`` -> ``река``)."""
+    from supportkit.rules._mixed import match_key
+
+    return str(match_key(word))
