@@ -35,10 +35,6 @@ from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step
 from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
 
 __all__ = [
-    "GUARDS",
-    "NPD_INCOME_LIMIT",
-    "SCHEMA_VERSION",
-    "SUPPORT_ACTORS",
     "Cohort",
     "CohortComparison",
     "DeadlineRule",
@@ -46,11 +42,15 @@ __all__ = [
     "FlowDiff",
     "Funnel",
     "FunnelStep",
+    "GUARDS",
     "Guard",
     "GuardContext",
     "Journey",
+    "NPD_INCOME_LIMIT",
     "OfficeClock",
+    "SCHEMA_VERSION",
     "SQLiteJourneyStore",
+    "SUPPORT_ACTORS",
     "SelfService",
     "State",
     "Step",
