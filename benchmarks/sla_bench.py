@@ -126,13 +126,15 @@ def main() -> None:
         pass
     end_to_end = n / (time.perf_counter() - start)
     plain = policies(calendars=False)
-    start = time.perf_counter()
-    for _report in plain.evaluate_many(tickets):
-        pass
-    engine = n / (time.perf_counter() - start)
+    engine = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for _report in plain.evaluate_many(tickets):
+            pass
+        engine = max(engine, n / (time.perf_counter() - start))
     print(f"SLA clocks: {n:,} tickets, {events:.1f} events each, 3 metrics")
     print(f"  evaluate (Ticket objects): {max(rates):,.0f} tickets/s (best of 3; target 20,000)")
-    print(f"  same, all 24/7 (no office-hours calendar): {engine:,.0f} tickets/s")
+    print(f"  same, all 24/7 (no office-hours calendar): {engine:,.0f} tickets/s (best of 3)")
     print(f"  evaluate from dicts      : {end_to_end:,.0f} tickets/s")
     print(f"  (as_ticket alone: {n / read_s:,.0f} tickets/s)")
     for item in summary.result():
