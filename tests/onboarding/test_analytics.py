@@ -85,6 +85,7 @@ def test_funnel_counts_conversion_times_and_drop_off() -> None:
     assert str(f).splitlines()[1].split() == ["invited", "4", "100%", "2.0", "h", "17.0", "h", "1"]
     with pytest.raises(KeyError):
         f["nowhere"]
+
     # Any clock with between() works; 24/7 here.
     class Always:
         def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:

@@ -44,7 +44,9 @@ def walk(flow: Flow, *, data: bool, start: dt.datetime = T0) -> Journey:
     journey = flow.start("c1", at=start)
     at = start
     for source, target in zip(flow.path(), flow.path()[1:], strict=False):
-        event = next(e for e in flow.events_from(source) if flow.transition(source, e).target == target)  # type: ignore[union-attr]
+        event = next(
+            e for e in flow.events_from(source) if flow.transition(source, e).target == target
+        )  # type: ignore[union-attr]
         at += dt.timedelta(hours=1)
         journey = journey.fire(event, at=at, **(GOOD.get(event, {}) if data else {}))
     return journey
@@ -112,8 +114,7 @@ def test_passport_guard() -> None:
 def test_tax_ids_guard() -> None:
     j = _at(flows.individual(), "passport_verified")
     assert _reasons(j, "confirm_tax_ids", inn="500100732258", snils="112-233-445 96") == [
-        "inn '500100732258' has a wrong check digit; check the number against the tax "
-        "certificate.",
+        "inn '500100732258' has a wrong check digit; check the number against the tax certificate.",
         "snils '112-233-445 96' has a wrong checksum; copy it from the SNILS card again.",
     ]
 
@@ -150,10 +151,14 @@ def test_npd_status_guard_every_reason() -> None:
 def test_partner_permissions_guard() -> None:
     j = _at(flows.self_employed(), "status_confirmed")
     assert _reasons(j, "grant_permissions", permissions=["income_view"]) == [
-        "«Мой налог» partner permission 'income_registration' (регистрация дохода "
-        "(формирование чеков)) is not granted.",
-        "«Мой налог» partner permission 'profile_view' (получение информации о "
-        "налогоплательщике) is not granted.",
+        (
+            "«Мой налог» partner permission 'income_registration' (регистрация дохода "
+            "(формирование чеков)) is not granted."
+        ),
+        (
+            "«Мой налог» partner permission 'profile_view' (получение информации о "
+            "налогоплательщике) is not granted."
+        ),
     ]
     assert _reasons(j, "grant_permissions", permissions="all") == [
         "permissions must be a list of permission codes (got 'all')."
@@ -178,8 +183,10 @@ def test_ogrnip_and_bank_guards() -> None:
         "account must be 20 digits (got '4081').",
     ]
     assert _reasons(j, "add_bank_details", bik="044525225", account="40817810800000000001") == [
-        "account '40817810800000000001' does not match bik '044525225' (control key); check "
-        "both against the bank's details."
+        (
+            "account '40817810800000000001' does not match bik '044525225' (control key); check "
+            "both against the bank's details."
+        )
     ]
 
 
@@ -188,8 +195,10 @@ def test_foreign_documents_guard() -> None:
     assert _reasons(
         j, "verify_documents", residence_status="eaeu", citizenship="UZ", documents=["passport"]
     ) == [
-        "residence_status 'eaeu' needs EAEU citizenship ['AM', 'BY', 'KG', 'KZ'] "
-        "(got citizenship 'UZ').",
+        (
+            "residence_status 'eaeu' needs EAEU citizenship ['AM', 'BY', 'KG', 'KZ'] "
+            "(got citizenship 'UZ')."
+        ),
         "documents for status 'eaeu' are missing ['migration_registration'].",
     ]
     assert _reasons(j, "verify_documents", residence_status="tourist")[0] == (
@@ -212,8 +221,10 @@ def test_missing_data_is_named_in_reasons() -> None:
     assert verdict  # lenient: walkable with fire(event, at=...) alone
     assert verdict.missing == ("inn", "npd_registered")
     assert verdict.reasons == (
-        "confirm_status not checked, needs inn, npd_registered: "
-        "fire('confirm_status', at=..., inn=..., npd_registered=...).",
+        (
+            "confirm_status not checked, needs inn, npd_registered: "
+            "fire('confirm_status', at=..., inn=..., npd_registered=...)."
+        ),
     )
     strict = Flow.from_dict({**flows.self_employed().to_dict(), "strict": True})
     j = _at(strict, "passport_verified")
@@ -339,16 +350,22 @@ def test_agent_guards() -> None:
     on_email = _agent("on_email")
     early = dt.datetime(2025, 2, 20, 9, 0, tzinfo=MSK)
     assert on_email.can("add_chat", at=early).reasons == (
-        "chat is added a month after e-mail: no earlier than 2025-03-04T09:00:00+03:00 "
-        "(got 2025-02-20T09:00:00+03:00).",
+        (
+            "chat is added a month after e-mail: no earlier than 2025-03-04T09:00:00+03:00 "
+            "(got 2025-02-20T09:00:00+03:00)."
+        ),
     )
     on_chat = _agent("on_chat")
     assert not on_chat.can("add_phone", at=dt.datetime(2025, 3, 10, 9, 0, tzinfo=MSK))
     on_phone = _agent("on_phone")
     early_test = dt.datetime(2025, 4, 1, 9, 0, tzinfo=MSK)
-    assert on_phone.can("pass_test", at=early_test).reasons[0].startswith(
-        "the probation test is taken in the last week of the three months: no earlier than "
-        "2025-04-26T09:00:00+03:00"
+    assert (
+        on_phone.can("pass_test", at=early_test)
+        .reasons[0]
+        .startswith(
+            "the probation test is taken in the last week of the three months: no earlier than "
+            "2025-04-26T09:00:00+03:00"
+        )
     )
     late = dt.datetime(2025, 4, 30, 9, 0, tzinfo=MSK)
     assert _reasons(on_phone.fire("extend_probation", at=late), "pass_test", score=50) == [

@@ -91,7 +91,9 @@ def test_variant_round_trip_and_walk(variant: Flow) -> None:
     journey = variant.start("c1", at=T0)
     for source, target in zip(variant.path(), variant.path()[1:], strict=False):
         event = next(
-            e for e in variant.events_from(source) if variant.transition(source, e).target == target  # type: ignore[union-attr]
+            e
+            for e in variant.events_from(source)
+            if variant.transition(source, e).target == target  # type: ignore[union-attr]
         )
         journey = journey.fire(event, at=T0)
     assert journey.outcome == "success"

@@ -80,7 +80,7 @@ def test_optimistic_concurrency_writes_nothing_on_conflict(store: SQLiteJourneyS
 def test_bad_input(store: SQLiteJourneyStore) -> None:
     with pytest.raises(InvalidValue, match="journey 'ghost' is not in the store; save it first"):
         store.append("ghost", [], expected_version=0)
-    with pytest.raises(InvalidValue, match="journey 'ghost' is not in the store."):
+    with pytest.raises(InvalidValue, match=r"journey 'ghost' is not in the store\."):
         store.load("ghost", flows.self_employed())
     with pytest.raises(InvalidArgument, match="journey must be a Journey"):
         store.save({"subject_id": "x"})  # type: ignore[arg-type]
@@ -147,7 +147,7 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
                             break
                         except ConcurrencyError:
                             continue
-        except BaseException as exc:  # pragma: no cover - reported below
+        except Exception as exc:  # noqa: BLE001 - collected and asserted empty below
             errors.append(exc)
 
     errors: list[BaseException] = []
@@ -212,3 +212,20 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path: Path) -> None:
             assert store.load(journey_id, flow).version == 3
         assert len(ids) >= len(acked)
         assert len(ids) <= len(acked) + 1  # at most the one committed but not yet printed
+
+
+def test_save_many_is_all_or_nothing(store: SQLiteJourneyStore) -> None:
+    a, b = journey(2, "a"), journey(3, "b")
+    assert store.save_many([a, b]) == [2, 3]
+    a4 = journey(4, "a")
+    c = journey(1, "c")
+    with pytest.raises(ConcurrencyError, match="journey 'b' is at version 3, not 1"):
+        store.save_many([a4, c, journey(4, "b")], expected_versions=[2, None, 1])
+    assert store.version("a") == 2
+    assert store.version("c") is None
+    assert store.save_many([a4, c], expected_versions=[2, None]) == [4, 1]
+    assert store.load("a", flows.self_employed()) == a4
+    with pytest.raises(InvalidValue, match="expected_versions must have one entry per journey"):
+        store.save_many([a4], expected_versions=[])
+    with pytest.raises(ConcurrencyError, match="journey 'zzz' is at version None, not 0"):
+        store.save_many([journey(1, "zzz")], expected_versions=[0])

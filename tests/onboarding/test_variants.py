@@ -46,8 +46,10 @@ def test_status_first_invitation_second() -> None:
             "+ invited --confirm_status--> status_confirmed [npd_status]",
             "+ passport_verified --grant_permissions--> permissions_granted [partner_permissions]",
             "+ status_confirmed --register--> registered",
-            "  path: invited → status_confirmed → registered → profile_filled → "
-            "passport_verified → permissions_granted → active",
+            (
+                "  path: invited → status_confirmed → registered → profile_filled → "
+                "passport_verified → permissions_granted → active"
+            ),
         ]
     )
 

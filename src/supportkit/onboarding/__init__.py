@@ -34,7 +34,8 @@ from supportkit.onboarding._store import SCHEMA_VERSION, SQLiteJourneyStore
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
 from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
 
-__all__ = [
+# Plain sorted() order, as the API contract test checks (not ruff's isort-style order).
+__all__ = [  # noqa: RUF022
     "Cohort",
     "CohortComparison",
     "DeadlineRule",

@@ -158,9 +158,11 @@ def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None
         def seconds_of(at: _dt.datetime, _origin: list[_dt.datetime] = []) -> float:  # noqa: B006
             if not _origin:
                 _origin.append(at)
-            return between(_origin[0], at).total_seconds() if at >= _origin[0] else -between(
-                at, _origin[0]
-            ).total_seconds()
+            return (
+                between(_origin[0], at).total_seconds()
+                if at >= _origin[0]
+                else -between(at, _origin[0]).total_seconds()
+            )
 
         measure: Any = seconds_of
     else:

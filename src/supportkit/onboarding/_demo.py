@@ -48,8 +48,10 @@ def section(tickets: Any = None) -> str:
         str(funnel(journeys, flow)),
         "",
         f"active within a day: {day} of {len(journeys)}; active by now: {share.succeeded}",
-        f"self-service: {share.share:.0%} ({share.self_served} of {share.succeeded} active "
-        "without support)",
+        (
+            f"self-service: {share.share:.0%} ({share.self_served} of {share.succeeded} active "
+            "without support)"
+        ),
         f"call list at {NOW:%a %d %b %H:%M}: {len(calls)} idle 4 h+, closest to done first:",
     ]
     for j in calls[:5]:

@@ -486,19 +486,18 @@ def replay(
     new_step = tuple.__new__
     for i, item in enumerate(history):
         # Fast path: plain dicts with ISO strings, as JSON and the store give them.
-        if type(item) is not dict:
-            item = _as_record(item, i)
+        record = item if type(item) is dict else _as_record(item, i)
         try:
-            event = item["event"]
-            raw = item["at"]
+            event = record["event"]
+            raw = record["at"]
             at = fromiso(raw) if type(raw) is str else to_aware(raw)
             if at.tzinfo is None:
                 raise InvalidValue("naive")
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidFlow(
-                f"history[{i}] must have 'event' and an aware ISO 'at' (got {item!r}).",
+                f"history[{i}] must have 'event' and an aware ISO 'at' (got {record!r}).",
                 field=f"history[{i}]",
-                value=item,
+                value=record,
             ) from exc
         t = index.get((state, event)) if type(event) is str else None
         if t is None:
@@ -514,19 +513,24 @@ def replay(
                 field=f"history[{i}].at",
                 value=at,
             )
-        actor = item.get("actor", "subject")
-        payload = item.get("data")
-        if type(actor) is not str or not actor or not (payload is None or isinstance(payload, Mapping)):
+        actor = record.get("actor", "subject")
+        payload = record.get("data")
+        if (
+            type(actor) is not str
+            or not actor
+            or not (payload is None or isinstance(payload, Mapping))
+        ):
             raise InvalidFlow(
-                f"history[{i}] needs a string 'actor' and a mapping 'data' (got {item!r}).",
+                f"history[{i}] needs a string 'actor' and a mapping 'data' (got {record!r}).",
                 field=f"history[{i}]",
-                value=item,
+                value=record,
             )
-        if "to" in item and item["to"] != t.target:
+        if "to" in record and record["to"] != t.target:
             raise InvalidFlow(
-                f"history[{i}] says it led to {item['to']!r}, but {event!r} leads to {t.target!r}.",
+                f"history[{i}] says it led to {record['to']!r}, but {event!r} leads to "
+                f"{t.target!r}.",
                 field=f"history[{i}].to",
-                value=item["to"],
+                value=record["to"],
             )
         if payload:
             payload = _jsonable(payload, f"history[{i}].data")
