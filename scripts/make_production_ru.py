@@ -51,7 +51,8 @@ CONSULTANT = {
 }
 
 # Working days shortened by one hour before a public holiday (Labour Code art. 95),
-# as published in the production calendars for each year.
+# as published in the production calendars for each year (cross-checked against the
+# xmlcalendar data set, github.com/xmlcalendar/data, type 2 days).
 SHORTENED = {
     2019: ["02-22", "03-07", "04-30", "05-08", "06-11", "12-31"],
     2020: ["06-11", "11-03", "12-31"],
