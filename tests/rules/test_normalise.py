@@ -180,6 +180,15 @@ _ALPHABET = st.sampled_from(
         *("\u0301", "\u0308", "\u0316", "\u00ad", "\u200b", "\u202e", "\ufe0f", "½", "Ǆ"),
     ]
 )
+_TWINS = str.maketrans(
+    {**{k.casefold(): v.casefold() for k, v in LATIN_TO_CYRILLIC.items()}, **DIGIT_LOOKALIKES}
+)
+
+
+def _skeleton(text: str) -> str:
+    return text.translate(_TWINS).replace("ё", "е")
+
+
 texts = st.one_of(st.text(_ALPHABET, max_size=40), st.text(max_size=40))
 
 
@@ -204,7 +213,8 @@ def test_offsets_point_at_the_original(text: str) -> None:
         previous = a
     for word in re.finditer(r"\w+", n.text):
         a, b = n.span(*word.span())
-        assert word.group() in normalize(text[a:b])
+        # Repair depends on the whole word, which a slice may not hold: compare skeletons.
+        assert _skeleton(word.group()) in _skeleton(normalize(text[a:b], repair=False))
 
 
 @given(

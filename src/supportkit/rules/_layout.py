@@ -31,7 +31,7 @@ MIN_JUDGED: Final = 3
 
 _EN_PUNCT: Final = "".join(sorted(c for c in LAYOUT_EN_TO_RU if not c.isalpha()))
 _EN_TOKEN_RE: Final = re.compile(f"[A-Za-z{re.escape(_EN_PUNCT)}]+")
-_RU_TOKEN_RE: Final = re.compile("[А-Яа-яЁё]+[.,]?")
+_RU_TOKEN_RE: Final = re.compile("[А-Яа-яЁё]+")
 _EN_TR: Final = str.maketrans(dict(LAYOUT_EN_TO_RU))
 _RU_TR: Final = str.maketrans(dict(LAYOUT_RU_TO_EN))
 _RU_ALPHABET: Final = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
@@ -159,11 +159,11 @@ def fix_layout(text: str) -> str:
     for m in _RU_TOKEN_RE.finditer(text):
         token = m.group()
         converted = token.translate(_RU_TR)
-        core = converted.rstrip("/?")
-        if not core.replace("'", "").isalpha() or any(c in '[]{}`~;:"<>,.' for c in core):
+        core = converted.rstrip(".,;:<>")  # "руддщю" is "hello." typed on ЙЦУКЕН
+        if not core.replace("'", "").isalpha():
             continue
         long = len(_letters(core)) >= MIN_JUDGED
-        typed = ru.score(token.rstrip(".,"))
+        typed = ru.score(token)
         after = en.score(_letters(core))
         tokens.append(
             (m.start(), m.end(), converted, long, long and _judge(typed, after, PLAUSIBLE_EN))

@@ -390,10 +390,13 @@ def _run(
         t, changes = translit_with_changes(t)
         if track is not None:
             track.apply(changes)
-    t = _casefold(t, track)
+    t = _casefold(t, track).replace("ё", "е")
+    if not unicodedata.is_normalized("NFKC", t):
+        # Case folding can undo NFKC ("ß" + U+0301 -> "ss" + U+0301, which composes):
+        # one more round reaches the fixed point, so normalize stays idempotent.
+        t = _casefold(_nfkc(t, track), track).replace("ё", "е")
     if undecided:
         t = _repair(t)[0]
-    t = t.replace("ё", "е")
     return _collapse(t, track)
 
 
