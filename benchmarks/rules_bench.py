@@ -351,35 +351,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     aho = rate(aho_runner(rules), tickets)
     print(f"rules matched per message: {matched:.2f}")
     print(f"{'supportkit (full pipeline)':32} {ours:10,.0f} msgs/s")
-    print(
-        f"{'naive re loop (per phrase)':32} {naive_rate:10,.0f} msgs/s   ours/naive = {ours / naive_rate:.1f}x"
-    )
-    print(
-        f"{'flashtext (exact, lower-cased)':32} {flash:10,.0f} msgs/s   ours/flashtext = {ours / flash:.2f}"
-    )
-    print(
-        f"{'pyahocorasick (exact, C)':32} {aho:10,.0f} msgs/s   ours/pyahocorasick = {ours / aho:.2f}"
-    )
+    for name, value in (
+        ("naive re loop (per phrase)", naive_rate),
+        ("flashtext (exact, lower-cased)", flash),
+        ("pyahocorasick (exact, C)", aho),
+    ):
+        print(f"{name:32} {value:10,.0f} msgs/s   ours/{name.split()[0]} = {ours / value:.2f}")
     sizes = (100, 1000, 3000) if args.quick else (100, 1000, 10000)
-    sample = tickets[: 2000 if args.quick else 5000]
+    count = 2000 if args.quick else 5000
     speeds: dict[int, float] = {}
     per: dict[int, float] = {}
+    built = {}
     for size in sizes:
-        # Pseudo-words only, so every size matches about as many rules per message and
-        # the figure shows the cost of the index, not of the extra matches.
-        scaled = RuleSet.from_dicts(build_rules(size, random.Random(size), ()), templates=TEMPLATES)
+        # Pseudo-words only and a corpus carrying this set's phrases, so every size
+        # matches about as many rules per message: the figure is the cost of the index.
+        scaled_rules = build_rules(size, random.Random(size), ())
+        scaled = RuleSet.from_dicts(scaled_rules, templates=TEMPLATES)
+        sample = build_corpus(scaled_rules, count, random.Random(7), sentences)
         for ticket in sample[:200]:
             scaled.evaluate(ticket)
-        speeds[size] = rate(scaled.evaluate, sample)
+        built[size] = (scaled, sample)
         per[size] = sum(len(scaled.evaluate(t).matched) for t in sample[:500]) / 500
+    for _ in range(2):  # alternate the sizes twice and keep the best: the machine is shared
+        for size, (scaled, sample) in built.items():
+            speeds[size] = max(speeds.get(size, 0.0), rate(scaled.evaluate, sample))
     line = ", ".join(f"{s:,} rules {v:,.0f}/s ({per[s]:.2f} matched)" for s, v in speeds.items())
-    print(
-        f"scaling: {line}; {sizes[0]:,} -> {sizes[-1]:,} costs {speeds[sizes[0]] / speeds[sizes[-1]]:.2f}x"
-    )
+    cost = speeds[sizes[0]] / speeds[sizes[-1]]
+    print(f"scaling: {line}; {sizes[0]:,} -> {sizes[-1]:,} rules costs {cost:.2f}x")
     share, misses = recall(ruleset, rules, 1000 if args.quick else 5000, rnd, sentences)
-    print(
-        f"recall on perturbed corpus (look-alikes, invisible chars, inflection, typos): {share:.2%}"
-    )
+    print(f"recall on perturbed corpus (look-alikes, invisible, inflection, typos): {share:.2%}")
     for miss in misses:
         print(f"  missed: {miss}")
     extra, examples = added_false_positives(ruleset, tickets[:2000])

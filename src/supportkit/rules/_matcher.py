@@ -11,6 +11,7 @@ following their atoms through the next words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 import regex
@@ -27,13 +28,19 @@ from supportkit.rules._phrases import (
     tokenize,
 )
 
-__all__ = ["Hit", "Matcher"]
+__all__ = ["ENDINGS", "Hit", "Matcher"]
 
 #: A phrase occurrence: (first token, last token) for words, or (-1 - start, end) in
 #: characters of the normalised text for a regex match.
 Hit = tuple[int, int]
 
 _CACHE_LIMIT: Final = 300_000
+#: Inflection endings a typo-tolerant word may carry after a stem with a typo in it.
+ENDINGS: Final = frozenset(
+    "а я о е ы и у ю ь й ой ей ою ею ом ем ам ям ах ях ами ями ов ев ий ый ая яя ое ее ые ие "
+    "ого его ому ему ую юю ых их ым им ыми ими ть ет ит ут ют ат ят ете ите ли ла ло ешь ишь "
+    "ся сь".split()
+)
 _EMPTY: Final[tuple[int, ...]] = ()
 
 
@@ -121,26 +128,51 @@ class Matcher:
                 break
             out.update(self._prefix.get(token[:length], _EMPTY))
         if self._max_typos and len(token) >= 3:
-            candidates: set[int] = set()
-            for variant in deletions(token, self._max_typos):
-                candidates |= self._fuzzy.get(variant, set())
-            # A typo in the ending defeats the stemmer ("волонаакх"): also try each
-            # prefix of the token that leaves an ending of up to three letters.
-            heads = {token_stem} | {
-                token[:cut] for cut in range(max(3, len(token) - 3), len(token))
-            }
-            for head in heads:
-                for variant in deletions(head, self._max_typos):
-                    candidates |= self._fuzzy_stem.get(variant, set())
-            for atom in candidates:
-                word = self.atoms[atom]
-                budget = word.typos
-                target = stem(word.text)
-                if damerau(token, word.text, budget) <= budget or any(
-                    damerau(head, target, budget) <= budget for head in heads
-                ):
-                    out.add(atom)
+            out.update(self._typo_atoms(token, token_stem))
         return tuple(sorted(out))
+
+    def _typo_atoms(self, token: str, token_stem: str) -> set[int]:
+        """Typo-tolerant words within budget of ``token``.
+
+        Edits are counted over the whole word, the stem and the ending: the stemmer
+        cannot strip an ending that holds a typo (``дулолакмаи``), so the token is also
+        cut into a head and a tail, the tail costing 0 when it is an inflection ending
+        and 1 when it is one edit away from one.
+        """
+        limit = self._max_typos
+        heads: dict[str, int] = {token_stem: 0}
+        for cut in range(max(3, len(token) - 4), len(token) + 1):
+            tail = token[cut:]
+            cost = 0 if not tail or tail in ENDINGS else 1 if tail in _near_endings() else 9
+            if cost <= limit:
+                head = token[:cut]
+                heads[head] = min(cost, heads.get(head, cost))
+        candidates: set[int] = set()
+        for variant in deletions(token, limit):
+            candidates |= self._fuzzy.get(variant, set())
+        for head in heads:
+            for variant in deletions(head, limit):
+                candidates |= self._fuzzy_stem.get(variant, set())
+        found: set[int] = set()
+        for atom in candidates:
+            word = self.atoms[atom]
+            budget = word.typos
+            target = stem(word.text)
+            if (
+                damerau(token, word.text, budget) <= budget
+                or any(
+                    cost + damerau(head, target, budget) <= budget
+                    for head, cost in heads.items()
+                    if cost <= budget
+                )
+                or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
+                    damerau(token, target + ending, budget) <= budget
+                    for ending in ENDINGS
+                    if abs(len(target) + len(ending) - len(token)) <= budget
+                )
+            ):
+                found.add(atom)
+        return found
 
     def scan(self, text: str) -> tuple[list[str], dict[int, list[Hit]]]:
         """Find every word phrase in normalised ``text``.
@@ -178,6 +210,22 @@ class Matcher:
                     else:
                         bucket.append((i, end))
         return tokens, hits
+
+
+@lru_cache(maxsize=1)
+def _near_endings() -> frozenset[str]:
+    """Every string one edit (insert, delete, replace, swap) away from an ending."""
+    letters = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+    out: set[str] = set()
+    for ending in ENDINGS:
+        for i in range(len(ending) + 1):
+            out.update(ending[:i] + c + ending[i:] for c in letters)
+            if i < len(ending):
+                out.add(ending[:i] + ending[i + 1 :])
+                out.update(ending[:i] + c + ending[i + 1 :] for c in letters)
+            if i + 1 < len(ending):
+                out.add(ending[:i] + ending[i + 1] + ending[i] + ending[i + 2 :])
+    return frozenset(out)
 
 
 def _follow(seq: tuple[int, ...], start: int, found: dict[int, tuple[int, ...]], gap: int) -> int:
