@@ -84,7 +84,7 @@ def supportkit_ruleset(demo_ruleset: Any) -> Any:
 def _demo_ruleset() -> Any:
     from importlib import resources
 
-    from supportkit.rules._engine import RuleSet
+    from supportkit.rules import RuleSet
 
     text = resources.files("supportkit.data").joinpath("demo_rules.json").read_text("utf-8")
     return RuleSet.from_json(text)

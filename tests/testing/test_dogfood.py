@@ -136,3 +136,64 @@ def test_union_and_intersection_count_time_once(
     both, either = (a & b).between(start, end), (a | b).between(start, end)
     assert either == a.between(start, end) + b.between(start, end) - both
     assert (a - b).between(start, end) == a.between(start, end) - both
+
+
+# --- rules -------------------------------------------------------------------------------
+
+PAYOUT_RULES = [
+    {
+        "id": "payout",
+        "when": {"any": ["выплата", "деньги не пришли"]},
+        "then": {"tags": ["payouts"]},
+    }
+]
+
+
+@settings(max_examples=40)
+@given(
+    st.sampled_from(["выплата", "деньги не пришли"])
+    .flatmap(lambda kw: sk.russian_messages(keyword=kw))
+    .flatmap(lambda m: sk.homoglyph_variants(m) | sk.invisible_noise(m) | sk.caps(m))
+)
+def test_rules_survive_what_customers_type(text: str) -> None:
+    from supportkit.rules import RuleSet
+
+    evaluation = RuleSet.from_dicts(PAYOUT_RULES).evaluate(text)
+    assert evaluation.matched == ("payout",) or list(evaluation.matched) == ["payout"]
+    assert "payouts" in evaluation.tags
+
+
+@settings(max_examples=40)
+@given(sk.russian_messages() | sk.russian_messages().flatmap(sk.homoglyph_variants))
+def test_normalize_is_idempotent_on_customer_text(text: str) -> None:
+    from supportkit.rules import normalize
+
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=30)
+@given(st.lists(sk.tickets(), min_size=1, max_size=5))
+def test_the_demo_rules_evaluate_every_generated_ticket(raws: list[Any]) -> None:
+    from supportkit._pytest_plugin import _demo_ruleset
+
+    ruleset = _demo_ruleset()
+    evaluations = list(ruleset.evaluate_many(raws))
+    assert len(evaluations) == len(raws)
+    for raw, evaluation in zip(raws, evaluations, strict=True):
+        assert evaluation.to_dict() == ruleset.evaluate(as_ticket(raw)).to_dict()
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_every_demo_rule_fires_on_the_ticket_written_for_it(data: st.DataObject) -> None:
+    from supportkit._pytest_plugin import _demo_ruleset
+
+    ruleset = _demo_ruleset()
+    rule_id, ticket = data.draw(sk.from_ruleset(ruleset))
+    field = "subject" if ticket["subject"] else "body"
+    if data.draw(st.booleans()):  # and still when the customer types look-alikes
+        ticket[field] = data.draw(sk.homoglyph_variants(ticket[field], min_changes=0))
+    matched = list(ruleset.evaluate(ticket).matched)
+    stops = {r.id for r in ruleset.rules if r.stop}
+    assert rule_id in matched or (matched and matched[-1] in stops), (rule_id, ticket, matched)

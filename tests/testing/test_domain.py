@@ -88,3 +88,28 @@ def test_journeys_shrink_to_the_start() -> None:
     journey = find(sk.journeys(flows.individual()), lambda j: True)
     assert journey.state == "invited"
     assert journey.history == ()
+
+
+def test_from_ruleset_targets_each_usable_rule_and_checks_its_options() -> None:
+    from supportkit.rules import RuleSet
+
+    ruleset = RuleSet.from_dicts(
+        [
+            {"id": "regex-only", "when": {"any": ["/выплат[аы]/"]}, "then": {"tags": ["a"]}},
+            {
+                "id": "chat-payout",
+                "when": {"any": ["выплата"], "channel": ["chat"]},
+                "then": {"tags": ["payouts"]},
+            },
+        ]
+    )
+    rule_id, ticket = find(sk.from_ruleset(ruleset), lambda pair: True)
+    assert rule_id == "chat-payout"
+    assert ticket["channel"] == "chat"
+    assert "выплата" in ticket["subject"] + ticket["body"]
+    with pytest.raises(InvalidArgument, match="'nope', which is not a rule"):
+        sk.from_ruleset(ruleset, rule_ids=["nope"])
+    with pytest.raises(InvalidArgument, match="no rule of this rule set can be targeted"):
+        sk.from_ruleset(ruleset, rule_ids=["regex-only"])
+    with pytest.raises(InvalidArgument, match=r"must be a supportkit\.rules\.RuleSet"):
+        sk.from_ruleset({"rules": []})

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
 from supportkit.testing._messages import russian_messages
+from supportkit.testing._tickets import tickets
 
 __all__ = ["from_ruleset"]
 
@@ -112,14 +113,17 @@ def from_ruleset(
         words = normalize(text).replace(".", " ").replace(":", " ").split()
         assume(not any(w.startswith(n.split()[0]) for n in nones for w in words))
         field = when.fields[0] if when.fields else "body"
-        ticket: dict[str, Any] = {"subject": "", "body": "", "fields": {}}
+        # A realistic ticket (id, time, customer fields for reply templates), whose
+        # texts are replaced by the one written for the rule.
+        ticket = draw(tickets(max_events=3))
+        ticket.update(subject="", body="")
         if field in ("subject", "body"):
             ticket[field] = text
         else:
             ticket["fields"][field.removeprefix("fields.")] = text
         if when.channel:
             ticket["channel"] = draw(st.sampled_from(when.channel))
-        tags = list(when.tags_all)
+        tags = [*ticket["tags"], *when.tags_all]
         if when.tags_any:
             tags.append(draw(st.sampled_from(when.tags_any)))
         ticket["tags"] = [t for t in dict.fromkeys(tags) if t not in when.tags_none]
