@@ -379,7 +379,7 @@ def test_combining_rule_sets() -> None:
     both = a | b
     assert [r.id for r in both] == ["payout", "angry", "auto-again"]
     assert set(both.templates) == {"eta", "sorry"}
-    with pytest.raises(InvalidRule, match="rules\\[1\\].id 'payout' is already used"):
+    with pytest.raises(InvalidRule, match=r"rules\[1\]\.id 'payout' is already used"):
         a | a
     with pytest.raises(InvalidRule, match="different options"):
         a | RuleSet.from_dicts(RULES[1:2], options={"layout": True})

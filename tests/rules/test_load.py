@@ -75,7 +75,10 @@ none = ["спасибо"]
 
 def test_round_trip_through_to_dict() -> None:
     ruleset = RuleSet.from_dicts(
-        [RULE, {"id": "b", "when": {"equals": {"country": ["KZ", "UZ"]}}, "then": {"set": {"x": 1}}}],
+        [
+            RULE,
+            {"id": "b", "when": {"equals": {"country": ["KZ", "UZ"]}}, "then": {"set": {"x": 1}}},
+        ],
         templates=TEMPLATES,
         options={"gap": 1},
         fields=["customer_name", "country"],
@@ -117,7 +120,11 @@ def rule(**parts: Any) -> dict[str, Any]:
         ([rule(then={"priority": "asap"})], "rules[0].then.priority", "known priorities"),
         ([rule(when={"outside": "office"})], "rules[0].when.outside", "calendar 'office'"),
         ([rule(when={"tone": {"angry": True}})], "rules[0].when.tone.angry", "known keys"),
-        ([rule(when={"tone": {"shouting": "yes"}})], "rules[0].when.tone.shouting", "true or false"),
+        (
+            [rule(when={"tone": {"shouting": "yes"}})],
+            "rules[0].when.tone.shouting",
+            "true or false",
+        ),
         ([rule(when={"fields": ["subjekt"]})], "rules[0].when.fields[0]", "'subject', 'body'"),
         ([rule(then={"reply": ""})], "rules[0].then.reply", "non-empty string"),
         ([rule(then={"escalate": False})], "rules[0].then.escalate", "true or whom"),

@@ -17,7 +17,6 @@ from typing import Final
 import regex
 
 from supportkit.rules._load import Options
-from supportkit.rules._text import key_of
 from supportkit.rules._phrases import (
     Phrase,
     Word,
@@ -27,6 +26,7 @@ from supportkit.rules._phrases import (
     stem,
     tokenize,
 )
+from supportkit.rules._text import key_of
 
 __all__ = ["ENDINGS", "Hit", "Matcher"]
 
@@ -37,9 +37,68 @@ Hit = tuple[int, int]
 _CACHE_LIMIT: Final = 300_000
 #: Inflection endings a typo-tolerant word may carry after a stem with a typo in it.
 ENDINGS: Final = frozenset(
-    "а я о е ы и у ю ь й ой ей ою ею ом ем ам ям ах ях ами ями ов ев ий ый ая яя ое ее ые ие "
-    "ого его ому ему ую юю ых их ым им ыми ими ть ет ит ут ют ат ят ете ите ли ла ло ешь ишь "
-    "ся сь".split()
+    [
+        "а",
+        "я",
+        "о",
+        "е",
+        "ы",
+        "и",
+        "у",
+        "ю",
+        "ь",
+        "й",
+        "ой",
+        "ей",
+        "ою",
+        "ею",
+        "ом",
+        "ем",
+        "ам",
+        "ям",
+        "ах",
+        "ях",
+        "ами",
+        "ями",
+        "ов",
+        "ев",
+        "ий",
+        "ый",
+        "ая",
+        "яя",
+        "ое",
+        "ее",
+        "ые",
+        "ие",
+        "ого",
+        "его",
+        "ому",
+        "ему",
+        "ую",
+        "юю",
+        "ых",
+        "их",
+        "ым",
+        "им",
+        "ыми",
+        "ими",
+        "ть",
+        "ет",
+        "ит",
+        "ут",
+        "ют",
+        "ат",
+        "ят",
+        "ете",
+        "ите",
+        "ли",
+        "ла",
+        "ло",
+        "ешь",
+        "ишь",
+        "ся",
+        "сь",
+    ]
 )
 _EMPTY: Final[tuple[int, ...]] = ()
 
