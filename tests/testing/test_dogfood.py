@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportkit import as_ticket, metrics
+from supportkit.onboarding import flows, funnel
 from supportkit.testing import strategies as sk
 
 TICKET_LISTS = st.lists(sk.tickets(), max_size=10)
@@ -197,3 +198,23 @@ def test_every_demo_rule_fires_on_the_ticket_written_for_it(data: st.DataObject)
     matched = list(ruleset.evaluate(ticket).matched)
     stops = {r.id for r in ruleset.rules if r.stop}
     assert rule_id in matched or (matched and matched[-1] in stops), (rule_id, ticket, matched)
+
+
+# --- onboarding --------------------------------------------------------------------------
+
+# Zones without clock changes: see the note on STEADY in test_domain.py.
+STEADY = sk.aware_datetimes(
+    timezones=sk.zones(names=("UTC", "Europe/Moscow", "Asia/Vladivostok", "+03:00"))
+)
+
+
+@settings(max_examples=25)
+@given(st.lists(sk.journeys(flows.self_employed(), start=STEADY), min_size=1, max_size=8))
+def test_the_funnel_counts_every_journey_once(journeys: list[Any]) -> None:
+    flow = flows.self_employed()
+    result = funnel(journeys, flow)
+    assert result.total == len(journeys)
+    counts = [step.reached for step in result.steps]
+    assert counts[0] == len(journeys)  # everybody starts invited
+    assert counts == sorted(counts, reverse=True)  # a funnel only narrows
+    assert counts[-1] == sum(j.state == "active" for j in journeys)
