@@ -17,6 +17,7 @@ import attrs
 from supportkit._ticket import Ticket, as_ticket
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Matcher
+from supportkit.rules._normalise import normalize
 from supportkit.rules._phrases import Phrase, damerau, stem
 from supportkit.rules._results import Explanation
 from supportkit.rules._scan import Scan, scan_ticket
@@ -70,11 +71,12 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
     target = phrase.words[0].text if len(phrase.words) == 1 else None
     if target is None:
         return None
+    limit = 1 if len(target) < 5 else 2 if len(target) < 9 else 3
     best: tuple[int, str, int] | None = None
     for field in fields:
         for i, token in enumerate(scan.tokens.get(field, ())):
-            distance = damerau(token, target, 3)
-            if distance <= 3 and (best is None or distance < best[0]):
+            distance = damerau(token, target, limit)
+            if distance <= limit and (best is None or distance < best[0]):
                 best = (distance, field, i)
     if best is None:
         return None
@@ -84,7 +86,8 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
     token = scan.tokens[field][i]
     where = f"{field} {start}-{end}"
     odd = _foreign_letters(original)
-    if odd and distance == 0:
+    repaired = normalize(original)
+    if odd and (repaired == target or stem(repaired) == stem(target)):
         return (
             f"nearest word `{original}` ({where}) contains {odd} — it matches only with "
             "look-alike repair on"
@@ -127,17 +130,20 @@ def _phrase_report(
         found_in = [f for f in others if _found(phrase, ticket, (f,), ruleset.options)]
         parts.append(f"it occurs in {', '.join(found_in)}, which the rule does not read")
     options = ruleset.options
+    near = _nearest(phrase, scan, fields)
+    alternative = None
     for name, value, label in _ALTERNATIVES:
         if getattr(options, name) == value:
             continue
         changed = attrs.evolve(options, **{name: value})
         if _found(phrase, ticket, fields, changed):
-            parts.append(f"it would match with {label}")
+            alternative = f"it would match with {label}"
             break
-    near = _nearest(phrase, scan, fields)
+    if alternative is not None and not (near and "look-alike repair" in near):
+        parts.append(alternative)
     if near is not None:
         parts.append(near)
-    elif len(phrase.words) > 1:
+    elif len(phrase.words) > 1 and alternative is None:
         missing = [
             w.text
             for w in phrase.words

@@ -104,26 +104,26 @@ def lint(ruleset: RuleSet, *, fields: Sequence[str] | None = None) -> list[LintI
             )
         if rule.enabled and rule.stop and rule.when.is_unconditional and blocker is None:
             blocker = rule.id
-        seen: dict[tuple[object, ...], str] = {}
+        seen: dict[tuple[str, tuple[object, ...]], str] = {}
         wanted: dict[tuple[object, ...], str] = {}
         for group in ("any", "all", "none"):
             for i, phrase in enumerate(getattr(rule.when, group)):
                 path = f"{where}.when.{group}[{i}]"
                 out.extend(_phrase_issues(rule.id, phrase, path))
                 key = _key(phrase)
-                if key in seen:
+                if (group, key) in seen:
                     out.append(
                         LintIssue(
                             "duplicate-phrase",
                             rule.id,
-                            f"{phrase.source!r} repeats {seen[key]} (same words after "
+                            f"{phrase.source!r} repeats {seen[group, key]} (same words after "
                             "normalisation); drop one.",
                             "warning",
                             path,
                         )
                     )
                 else:
-                    seen[key] = f"{group}[{i}]"
+                    seen[group, key] = f"{group}[{i}]"
                 if group != "none":
                     wanted.setdefault(key, f"{group}[{i}]")
                 elif key in wanted:
