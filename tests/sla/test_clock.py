@@ -408,3 +408,27 @@ def test_deadlines_are_computed_on_first_read_and_survive_pickling(office: Any) 
     assert clone["first_response"].due_at == at("2024-10-08 09:30")
     assert "due_at='2024-10-08T09:30:00+03:00'" in repr(report["first_response"])
     assert hash(report["first_response"]) == hash(clone["first_response"])
+
+
+def test_next_response_from_latest_restarts_on_each_customer_reply() -> None:
+    events = (
+        ("2024-10-07 10:01", "reply", "agent"),
+        ("2024-10-07 10:05", "reply", "customer"),
+        ("2024-10-07 10:12", "reply", "customer"),  # restarts the clock under "latest"
+        ("2024-10-07 10:20", "reply", "agent"),
+    )
+    oldest = SLAPolicy("chat", {"next_response": 10 * M}, None)
+    latest = SLAPolicy("chat", {"next_response": 10 * M}, None, next_response_from="latest")
+    raw = ticket("2024-10-07 10:00", *events)
+    strict = PolicySet([oldest]).evaluate(raw)["next_response"]
+    assert (strict.started_at, strict.elapsed, strict.state) == (
+        at("2024-10-07 10:05"),
+        15 * M,
+        "breached",
+    )
+    lenient = PolicySet([latest]).evaluate(raw)["next_response"]
+    assert (lenient.started_at, lenient.elapsed, lenient.state) == (
+        at("2024-10-07 10:12"),
+        8 * M,
+        "met",
+    )

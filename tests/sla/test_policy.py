@@ -168,3 +168,10 @@ def test_policy_set_pickles_for_workers() -> None:
         ticket, now="2024-10-07T12:00:00+03:00"
     )
     assert policies.metrics == ("first_response", "resolution")
+
+
+def test_next_response_from_is_checked_and_stored() -> None:
+    with pytest.raises(InvalidPolicy, match="next_response_from must be 'oldest'"):
+        SLAPolicy("p", {"next_response": H}, None, next_response_from="newest")
+    policy = SLAPolicy("p", {"next_response": H}, None, next_response_from="latest")
+    assert SLAPolicy.from_dict(policy.to_dict()) == policy

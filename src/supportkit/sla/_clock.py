@@ -62,13 +62,23 @@ def _fast(clock: WorkingTime) -> WorkingTime:
 class _Plan:
     """A policy pre-digested for the hot loop: plain dicts and sets, no lookups."""
 
-    __slots__ = ("applies_to", "clocks", "excluded", "name", "order", "responders", "targets")
+    __slots__ = (
+        "applies_to",
+        "clocks",
+        "excluded",
+        "name",
+        "order",
+        "responders",
+        "restart",
+        "targets",
+    )
 
     def __init__(self, policy: SLAPolicy) -> None:
         self.name = policy.name
         self.applies_to = policy.applies_to
         self.targets = dict(policy.targets)
         self.order = tuple(self.targets)  # METRICS order
+        self.restart = policy.next_response_from == "latest"
         self.clocks = {m: _fast(policy.clock(m)) for m in self.targets}
         self.responders = frozenset(policy.responders)
         pause = frozenset(policy.pause_statuses)
@@ -323,7 +333,7 @@ def _evaluate(
                     status = "open"
                     solved = False
                     statuses.append((at, status))
-                if responded and next_start is None:
+                if responded and (next_start is None or (current is not None and current.restart)):
                     next_start = at
                 continue
             if current is None or by not in current.responders:

@@ -433,6 +433,18 @@ def _metrics(value: Any) -> tuple[str, ...]:
     return items
 
 
+def _from(value: Any) -> str:
+    if value not in ("oldest", "latest"):
+        raise InvalidPolicy(
+            f"next_response_from must be 'oldest' (the clock runs from the oldest "
+            f"unanswered customer reply) or 'latest' (each customer reply restarts it) "
+            f"(got {value!r}).",
+            field="next_response_from",
+            value=value,
+        )
+    return str(value)
+
+
 def _applies(value: Any) -> AppliesTo:
     return AppliesTo.from_dict(value)
 
@@ -467,6 +479,10 @@ class SLAPolicy:
             ``"bot"`` and/or ``"rule"`` to count automated answers.
         calendars: Per-metric calendars overriding ``calendar`` (e.g. first response
             24/7, resolution in office hours).
+        next_response_from: ``"oldest"`` (default, as Zendesk): a ``next_response``
+            cycle runs from the oldest unanswered customer reply, and more customer
+            replies before the answer do not move it; ``"latest"``: each customer reply
+            restarts the cycle's clock.
 
     Raises:
         InvalidPolicy: an unknown metric, a non-positive target, an unknown status
@@ -489,6 +505,7 @@ class SLAPolicy:
     calendars: Mapping[str, WorkingTime] = attrs.field(
         default=None, kw_only=True, converter=_calendars
     )
+    next_response_from: str = attrs.field(default="oldest", kw_only=True, converter=_from)
 
     def clock(self, metric: str) -> WorkingTime:
         """Return the calendar ``metric`` is measured on."""
@@ -513,6 +530,7 @@ class SLAPolicy:
         out["pause_statuses"] = list(self.pause_statuses)
         out["paused_metrics"] = list(self.paused_metrics)
         out["responders"] = list(self.responders)
+        out["next_response_from"] = self.next_response_from
         return out
 
     @classmethod
@@ -533,6 +551,7 @@ class SLAPolicy:
             "pause_statuses",
             "paused_metrics",
             "responders",
+            "next_response_from",
         )
         for key in data:
             if key not in known:
