@@ -113,3 +113,16 @@ def test_hypothesis_no_plugins_switches_the_entry_point_off() -> None:
         HYPOTHESIS_NO_PLUGINS="1",
     )
     assert (with_plugins, without) == ("True", "False")
+
+
+def test_the_strategies_do_not_import_pytest() -> None:
+    out = run(
+        """
+        import sys
+        sys.modules["pytest"] = None  # as if it were not installed
+        from supportkit.testing import strategies
+        strategies.tickets().example()
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("_pytest",)))
+        """
+    )
+    assert out == "[]"
