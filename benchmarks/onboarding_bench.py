@@ -75,7 +75,7 @@ def bench_replay(n: int) -> dict[str, float]:
     data = records(n)
     events = sum(len(r["history"]) for r in data)
     t0, c0 = time.perf_counter(), cpu()
-    journeys = [Journey.from_dict(flow, r) for r in data]
+    journeys = flow.replay_many(data)
     t1 = time.perf_counter()
     result = funnel(journeys, flow)
     t2, c2 = time.perf_counter(), cpu()

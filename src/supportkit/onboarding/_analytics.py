@@ -153,22 +153,24 @@ def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None
     clock = clock if clock is not None else _default_clock()
     seconds = clock.seconds if isinstance(clock, OfficeClock) else None
     if seconds is None:
+        # Any WorkingTime: measure every instant as working time since a fixed origin.
         between = clock.between
+        origin = min((j.started_at for j in items), default=None)
 
-        def seconds_of(at: _dt.datetime, _origin: list[_dt.datetime] = []) -> float:  # noqa: B006
-            if not _origin:
-                _origin.append(at)
-            return (
-                between(_origin[0], at).total_seconds()
-                if at >= _origin[0]
-                else -between(at, _origin[0]).total_seconds()
-            )
+        def measure(at: _dt.datetime) -> float:
+            assert origin is not None
+            return between(origin, at).total_seconds()
 
-        measure: Any = seconds_of
     else:
         measure = seconds
-    for j in items:
-        visited = {j.flow.initial}
+    # seen[state] = index of the last journey counted there (no set per journey: at
+    # 100,000 journeys the garbage collector's work matters).
+    seen = dict.fromkeys(path, -1)
+    for n, j in enumerate(items):
+        initial = j.flow.initial
+        if initial in seen:
+            seen[initial] = n
+            counts[initial] += 1
         entered = measure(j.started_at)
         for step in j.history:
             source = step.source
@@ -179,9 +181,9 @@ def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None
             if source in on_path:
                 durations[source].append(now - entered)
             entered = now
-            visited.add(target)
-        for state in visited & on_path:
-            counts[state] += 1
+            if target in seen and seen[target] != n:
+                seen[target] = n
+                counts[target] += 1
         if j.flow._states[j.state].terminal:
             ended[j.state] = ended.get(j.state, 0) + 1
     steps = []

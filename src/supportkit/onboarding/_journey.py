@@ -241,9 +241,9 @@ class Journey:
         return self.last_at + timeout.after
 
     def overdue(self, now: Any) -> list[str]:
-        """Names of deadlines not met by ``now`` whose due time has passed.
+        """Names of missed deadlines at ``now``: met late, or still open after their due time.
 
-        A deadline met exactly at its due time is met, not overdue.
+        A deadline met exactly at its due time is met on time.
         """
         when = to_aware(now, field="now")
         late = []
