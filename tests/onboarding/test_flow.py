@@ -302,3 +302,26 @@ def test_replay_equals_fire_by_fire() -> None:
     assert again == j
     assert again.deadlines == j.deadlines
     assert flow.replay("f", T0.isoformat(), [s.to_dict() for s in j.history]) == j
+
+
+def test_replay_many_restores_the_garbage_collector() -> None:
+    import gc
+
+    import supportkit
+
+    flow = tiny()
+    one = flow.start("s1", at=T0).fire("go", at=T0)
+    two = flow.start("s2", at=T0)
+    assert gc.isenabled()
+    assert flow.replay_many([one.to_dict(), two.to_dict()]) == [one, two]
+    assert gc.isenabled()
+    with pytest.raises(InvalidFlow, match="journey is missing key 'history'"):
+        flow.replay_many([{"subject_id": "x", "started_at": T0.isoformat()}])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        flow.replay_many([one.to_dict()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert supportkit.TransitionError is TransitionError

@@ -42,8 +42,11 @@ def _zone(name: str) -> ZoneInfo:
     return zone
 
 
+_ATOMS = frozenset({str, bool, int, float, type(None)})
+
+
 def _jsonable(value: Any, field: str) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if type(value) in _ATOMS or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v, f"{field}[{i}]") for i, v in enumerate(value)]
@@ -404,7 +407,7 @@ class Journey:
         Raises:
             InvalidFlow: malformed data (the message names the key or ``history[i]``).
         """
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidFlow(
                 f"a journey must be a mapping (got {type(data).__name__}).",
                 field="journey",
@@ -424,7 +427,7 @@ class Journey:
                 value=data["flow"],
             )
         start = data.get("data") or {}
-        if not isinstance(start, Mapping):
+        if type(start) is not dict and not isinstance(start, Mapping):
             raise InvalidFlow(f"journey data must be a mapping (got {start!r}).", field="data")
         journey = replay(flow, data["subject_id"], data["started_at"], data["history"], start)
         if "state" in data and data["state"] != journey.state:
@@ -475,7 +478,7 @@ def replay(
     state = flow.initial
     last = start
     steps: list[Step] = []
-    start_data = _jsonable(dict(data), "data")
+    start_data = _jsonable(dict(data), "data") if data else {}
     merged = dict(start_data)
     deadlines: dict[str, _dt.datetime] = {}
     met: dict[str, _dt.datetime] = {}
