@@ -58,6 +58,15 @@ def _fix_pytz(value: _dt.datetime) -> _dt.datetime:
     return base.normalize(base.localize(naive, is_dst=False))
 
 
+def _parse_iso(text: str) -> _dt.datetime:
+    # The standard library's parser is ~50x faster; on Python 3.10 it lacks "Z" and
+    # some ISO forms, which dateutil's strict ISO parser then reads.
+    try:
+        return _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return isoparse(text)
+
+
 def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
     """Return ``value`` as a timezone-aware :class:`datetime.datetime`.
 
@@ -82,7 +91,7 @@ def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
     if isinstance(value, str):
         text = value.strip()
         try:
-            parsed = isoparse(text)
+            parsed = _parse_iso(text)
         except (ValueError, OverflowError) as exc:
             raise InvalidValue(
                 f"{field} must be an ISO-8601 date-time with an offset, such as "
