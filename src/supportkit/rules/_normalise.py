@@ -86,12 +86,14 @@ _MARKS_RUN_RE: Final = re.compile(
     + "])"
     f"{{{MAX_MARKS + 1},}}"
 )
-# Runs of Latin letters and digits; words that mix scripts always contain one.
-_LATIN_DIGITS_RE: Final = re.compile(f"[{_LAT}0-9]+")
-_WORD_TAIL_RE: Final = re.compile(r"\w*")
+# A Cyrillic letter (or "_") next to a Latin letter or a digit: where mixed words are.
+# (It starts with the rare class, so the scan skips ahead fast; the neighbours are checked
+# only at Latin letters and digits.) The match runs on to the end of the word.
+_TOUCH_RE: Final = re.compile(f"[{_LAT}0-9](?:(?<=[{_CYR}_][{_LAT}0-9])|(?=[{_CYR}_]))\\w*")
 # A run of look-alike digits with Cyrillic letters on both sides (``пр0блема``, ``к00рдинально``).
 _DIGITS_RE: Final = re.compile(f"(?<=[{_CYR}])[{''.join(DIGIT_LOOKALIKES)}]+(?=[{_CYR}])")
-_SPACE_RE: Final = re.compile(r"\s+")
+# Whitespace that collapsing changes in length: runs, and any at the ends.
+_SPACE_CHANGE_RE: Final = re.compile(r"^\s+|\s+$|\s{2,}")
 _LATIN_LETTERS: Final = frozenset(
     chr(c)
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
@@ -114,18 +116,25 @@ def check_text(text: object, name: str = "text") -> str:
     raise InvalidArgument(msg, field=name, value=text)
 
 
+def _signature_table() -> dict[int, str]:
+    table = {}
+    for ch in _LATIN_LETTERS:
+        table[ord(ch)] = "l" if ch in LATIN_TO_CYRILLIC else "L"
+    for ch in CYRILLIC_LETTERS:
+        table[ord(ch)] = "c" if ch in CYRILLIC_TO_LATIN else "C"
+    return table
+
+
+# Letter -> its class: "C"/"L" a Cyrillic/Latin letter without a twin, "c"/"l" with one.
+_SIGNATURE: Final = _signature_table()
+_TO_LATIN: Final = str.maketrans(dict(CYRILLIC_TO_LATIN))
+_TO_CYRILLIC: Final = str.maketrans(dict(LATIN_TO_CYRILLIC))
+
+
 def _script_counts(word: str) -> tuple[int, int, int, int]:
-    cyr = lat = cyr_own = lat_own = 0
-    for ch in word:
-        if ch in CYRILLIC_LETTERS:
-            cyr += 1
-            if ch not in CYRILLIC_TO_LATIN:
-                cyr_own += 1
-        elif ch in _LATIN_LETTERS:
-            lat += 1
-            if ch not in LATIN_TO_CYRILLIC:
-                lat_own += 1
-    return cyr, lat, cyr_own, lat_own
+    sig = word.translate(_SIGNATURE)
+    cyr_own, lat_own = sig.count("C"), sig.count("L")
+    return cyr_own + sig.count("c"), lat_own + sig.count("l"), cyr_own, lat_own
 
 
 def _word_script(word: str) -> str | None:
@@ -156,15 +165,20 @@ def repair_word(word: str) -> str:
     scripts both have letters without a twin (``"smsкод"``) is returned unchanged.
     The result has the same length as ``word``.
     """
+    return _repair_word(word)[0]
+
+
+def _repair_word(word: str) -> tuple[str, bool]:
+    """:func:`repair_word`, and whether the word was left undecided."""
     script = _word_script(word)
     if script is None:
-        return word
+        return word, True
     if script == "latin":
-        return "".join([CYRILLIC_TO_LATIN.get(ch, ch) for ch in word])
-    fixed = "".join([LATIN_TO_CYRILLIC.get(ch, ch) for ch in word])
-    if any(d in fixed for d in DIGIT_LOOKALIKES):
+        return word.translate(_TO_LATIN), False
+    fixed = word.translate(_TO_CYRILLIC)
+    if "0" in fixed or "3" in fixed or "6" in fixed:
         fixed = _DIGITS_RE.sub(_digits_to_letters, fixed)
-    return fixed
+    return fixed, False
 
 
 def _digits_to_letters(m: re.Match[str]) -> str:
@@ -174,38 +188,22 @@ def _digits_to_letters(m: re.Match[str]) -> str:
     return letters.upper() if upper else letters
 
 
-def _repair_cached(word: str) -> str:
-    fixed = _WORD_CACHE.get(word)
-    if fixed is None:
-        if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
-            _WORD_CACHE.clear()
-        fixed = _WORD_CACHE[word] = repair_word(word)
-    return fixed
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 def candidate_words(text: str) -> Iterator[tuple[int, int]]:
-    """Yield ``(start, end)`` of every word (``\\w+``) that holds a Latin letter or a
-    digit next to another word character: the only words that can mix scripts."""
-    covered = 0
-    n = len(text)
-    for m in _LATIN_DIGITS_RE.finditer(text):
-        a, b = m.span()
-        if a < covered:
-            continue
-        before = a > 0 and _is_word_char(text[a - 1])
-        if not before and not (b < n and _is_word_char(text[b])):
-            continue
-        start = a
-        if before:
-            while start > covered and _is_word_char(text[start - 1]):
-                start -= 1
-        end = _WORD_TAIL_RE.match(text, b).end()  # type: ignore[union-attr]
-        covered = end
-        yield start, end
+    """Yield ``(start, end)`` of every word (``\\w+``) where a Cyrillic letter (or ``_``)
+    touches a Latin letter or a digit: the words that can mix scripts.
+
+    One scan for such a pair of neighbours (most messages have none), then the word
+    around it; every character is looked at a bounded number of times, so the work is
+    linear even for a single word of a million letters.
+    """
+    pos = 0
+    search = _TOUCH_RE.search
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        while start > pos and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        pos = m.end()
+        yield start, pos
 
 
 def _repair(text: str) -> tuple[str, bool]:
@@ -213,19 +211,33 @@ def _repair(text: str) -> tuple[str, bool]:
 
     Also tells whether a word was left undecided (both scripts have letters without a
     twin): case folding can make such a word decidable (``İ`` folds to ``i``).
+    (:func:`candidate_words`, inlined: this is the hot loop.)
     """
     parts: list[str] = []
-    last = 0
+    last = pos = 0
     undecided = False
-    for start, end in candidate_words(text):
-        word = text[start:end]
-        if not undecided and _word_script(word) is None:
+    search = _TOUCH_RE.search
+    cache = _WORD_CACHE
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        while start > pos and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        pos = m.end()
+        word = text[start:pos]
+        found = cache.get(word)
+        if found is None:
+            found = _repair_word(word)
+            if len(word) < 64:
+                if len(cache) >= _WORD_CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = found
+        fixed, unsure = found
+        if unsure:
             undecided = True
-        fixed = _repair_cached(word) if len(word) < 64 else repair_word(word)
         if fixed != word:
             parts.append(text[last:start])
             parts.append(fixed)
-            last = end
+            last = pos
     if not parts:
         return text, undecided
     parts.append(text[last:])
@@ -259,15 +271,33 @@ def _compose(starts: list[int], ends: list[int], changes: Changes) -> tuple[list
 class _Track:
     """The per-character map of the text being normalised back to the original."""
 
-    __slots__ = ("ends", "starts")
+    __slots__ = ("_ends", "_starts", "n")
 
     def __init__(self, n: int) -> None:
-        self.starts: list[int] = list(range(n))
-        self.ends: list[int] = list(range(1, n + 1))
+        self.n = n
+        self._starts: list[int] | None = None  # None: still the identity
+        self._ends: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = list(range(self.n))
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = list(range(1, self.n + 1))
+        return self._ends
 
     def apply(self, changes: Changes) -> None:
         if changes:
-            self.starts, self.ends = _compose(self.starts, self.ends, changes)
+            self._starts, self._ends = _compose(self.starts, self.ends, changes)
+
+    def freeze(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if self._starts is None or self._ends is None:
+            return tuple(range(self.n)), tuple(range(1, self.n + 1))
+        return tuple(self._starts), tuple(self._ends)
 
 
 def _cut_marks(text: str, track: _Track | None) -> str:
@@ -294,11 +324,21 @@ def _nfkc(text: str, track: _Track | None) -> str:
     out = unicodedata.normalize("NFKC", text)
     if track is None:
         return out
-    composes = COMPOSES_WITH_PREVIOUS
-    # Cut the text into clusters that normalise independently: a new cluster starts at
-    # a starter that nothing before it can compose with.
     changes: Changes = []
-    pieces: list[str] = []
+    offset = 0
+    for chunk in text.split(" "):  # a space never composes: chunks normalise independently
+        if not unicodedata.is_normalized("NFKC", chunk):
+            changes.extend(_nfkc_changes(chunk, offset))
+        offset += len(chunk) + 1
+    track.apply(changes)
+    return out
+
+
+def _nfkc_changes(text: str, offset: int) -> Changes:
+    """The length changes NFKC makes to ``text``, cluster by cluster."""
+    composes = COMPOSES_WITH_PREVIOUS
+    # A new cluster starts at a starter that nothing before it can compose with.
+    changes: Changes = []
     start = 0
     n = len(text)
     for i in range(1, n + 1):
@@ -306,27 +346,12 @@ def _nfkc(text: str, track: _Track | None) -> str:
             ch = text[i]
             if unicodedata.combining(ch) or ch in composes:
                 continue
-        cluster = text[start:i]
-        done = (
-            unicodedata.normalize("NFKC", cluster)
-            if len(cluster) > 1 or ord(cluster) > 0x7F
-            else cluster
-        )
-        if done != cluster:
-            if len(done) == len(cluster):
-                pieces.append(done)
-            else:
-                changes.append((start, i, len(done)))
-                pieces.append(done)
-        else:
-            pieces.append(cluster)
+        if i - start > 1 or ord(text[start]) > 0x7F:
+            done = unicodedata.normalize("NFKC", text[start:i])
+            if len(done) != i - start:
+                changes.append((offset + start, offset + i, len(done)))
         start = i
-    joined = "".join(pieces)
-    if joined != out:  # pragma: no cover - clusters always normalise independently
-        track.apply([(0, n, len(out))] if n else [])
-        return out
-    track.apply(changes)
-    return out
+    return changes
 
 
 def _casefold(text: str, track: _Track | None) -> str:
@@ -346,12 +371,9 @@ def _collapse(text: str, track: _Track | None) -> str:
     if track is not None and len(out) != len(text):
         n = len(text)
         changes: Changes = []
-        for m in _SPACE_RE.finditer(text):
+        for m in _SPACE_CHANGE_RE.finditer(text):
             a, b = m.span()
-            if a == 0 or b == n:
-                changes.append((a, b, 0))
-            elif b - a > 1:
-                changes.append((a, b, 1))
+            changes.append((a, b, 0 if a == 0 or b == n else 1))
         track.apply(changes)
     return out
 
@@ -395,6 +417,7 @@ def _run(
         # Case folding can undo NFKC ("ß" + U+0301 -> "ss" + U+0301, which composes):
         # one more round reaches the fixed point, so normalize stays idempotent.
         t = _casefold(_nfkc(t, track), track).replace("ё", "е")
+        undecided = repair  # composing can join words ("е" + U+0308 + "a"): repair again
     if undecided:
         t = _repair(t)[0]
     return _collapse(t, track)
@@ -524,4 +547,5 @@ def normalize_with_offsets(
         text = check_text(text)
     track = _Track(len(text))
     out = _run(text, repair=repair, layout=layout, translit=translit, track=track)
-    return Normalized(out, text, tuple(track.starts), tuple(track.ends))
+    starts, ends = track.freeze()
+    return Normalized(out, text, starts, ends)

@@ -1,0 +1,138 @@
+"""Benchmark supportkit.rules.normalize against confusable_homoglyphs' detection.
+
+Builds N real-sized messages (200-400 characters) from the seed sentences
+(``tests/rules/data/seed_sentences.txt``, extracted from the Russian support articles),
+a third of them with random Cyrillic -> Latin look-alike substitutions, then times in
+the same process:
+
+- ``normalize`` (ours) and ``normalize_with_offsets`` (ours, with the offset map);
+- ``confusable_homoglyphs.confusables.is_confusable(message, preferred_aliases=["cyrillic"])``
+  (the peer's detection of look-alikes, first hit only: its fastest mode).
+
+It also checks the look-alike corpus (every seed sentence mutated: the share that
+normalises back to the original's normal form must be 100%) and times a 1 MB message
+and 100,000 combining marks. Run::
+
+    python benchmarks/normalise_bench.py          # 20,000 messages
+    python benchmarks/normalise_bench.py --quick  # 2,000 messages
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from supportkit.rules import normalize, normalize_with_offsets
+from supportkit.rules._tables import CYRILLIC_TO_LATIN, DIGIT_LOOKALIKES
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCES = (ROOT / "tests/rules/data/seed_sentences.txt").read_text("utf-8").splitlines()
+_CYR_WORD = re.compile(r"[А-Яа-яЁё]+")
+_DIGIT_OF = {letter: digit for digit, letter in DIGIT_LOOKALIKES.items()}
+
+
+def mutate(sentence: str, rng: random.Random) -> str:
+    """Swap fewer than half of the letters of each Cyrillic word for look-alikes."""
+
+    def one(m: re.Match[str]) -> str:
+        word = list(m.group())
+        slots = [i for i, c in enumerate(word) if c in CYRILLIC_TO_LATIN]
+        budget = (len(word) - 1) // 2
+        for i in rng.sample(slots, min(budget, len(slots), rng.randint(0, budget))):
+            if 0 < i < len(word) - 1 and word[i] in _DIGIT_OF and rng.random() < 0.3:
+                word[i] = _DIGIT_OF[word[i]]
+            else:
+                word[i] = CYRILLIC_TO_LATIN[word[i]]
+        return "".join(word)
+
+    return _CYR_WORD.sub(one, sentence)
+
+
+def messages(n: int, seed: int = 7) -> list[str]:
+    """``n`` messages of 200-400 characters, a third with look-alikes."""
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        parts: list[str] = []
+        target = rng.randint(200, 400)
+        while sum(len(p) + 1 for p in parts) < target:
+            parts.append(rng.choice(SENTENCES))
+        text = " ".join(parts)[:target]
+        out.append(mutate(text, rng) if rng.random() < 1 / 3 else text)
+    return out
+
+
+def timed(func: Callable[[str], object], data: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds for ``func`` over ``data``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text in data:
+        func(text)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def best_of(rounds: int, func: Callable[[str], object], data: list[str]) -> list[float]:
+    """CPU seconds of each of ``rounds`` passes over ``data``."""
+    return [timed(func, data)[1] for _ in range(rounds)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2,000 messages instead of 20,000")
+    args = parser.parse_args(argv)
+    from confusable_homoglyphs import confusables
+
+    n = 2_000 if args.quick else 20_000
+    data = messages(n)
+    # The first pass of ours is "cold": every mixed word is new to the word cache.
+    mean = sum(map(len, data)) / n
+    print(f"{n:,} messages, {mean:.0f} characters on average")
+
+    def peer(text: str) -> object:
+        return confusables.is_confusable(text, preferred_aliases=["cyrillic"])
+
+    rows = [
+        ("supportkit normalize", normalize),
+        ("supportkit normalize_with_offsets", normalize_with_offsets),
+        ("confusable_homoglyphs is_confusable", peer),
+    ]
+    results = {}
+    for name, func in rows:
+        cpus = best_of(3, func, data)
+        results[name] = min(cpus)
+        print(
+            f"  {name:<38} {n / min(cpus):>9,.0f} msgs/s (best of 3, CPU time)"
+            f"  first pass {n / cpus[0]:>9,.0f} msgs/s"
+        )
+    ours = results["supportkit normalize"]
+    peer_cpu = results["confusable_homoglyphs is_confusable"]
+    print(f"  ratio: normalize is {peer_cpu / ours:.1f}x faster than the peer's detection")
+    offsets = results["supportkit normalize_with_offsets"]
+    print(f"  ratio: normalize_with_offsets is {peer_cpu / offsets:.1f}x faster than the peer")
+
+    rng = random.Random(20241101)
+    mutated = [(s, mutate(s, rng)) for s in SENTENCES]
+    changed = sum(m != s for s, m in mutated)
+    back = sum(normalize(m) == normalize(s) for s, m in mutated)
+    print(
+        f"look-alike corpus: {len(mutated)} seed sentences, {changed} mutated, "
+        f"{back / len(mutated):.1%} normalise to the original's normal form"
+    )
+
+    big = ("Выплaта не пришла, пр0блема\u00ad с картой!  " * 25_000)[:1_000_000]
+    _, cpu = timed(normalize, [big])
+    print(f"1 MB message: normalize {cpu:.3f} s CPU", end="")
+    _, cpu = timed(normalize_with_offsets, [big])
+    print(f", normalize_with_offsets {cpu:.3f} s CPU")
+    marks = "a" + "\u0301\u0316" * 50_000
+    _, cpu = timed(normalize_with_offsets, [marks])
+    print(f"100,000 combining marks (out of canonical order): {cpu:.3f} s CPU")
+    return 0 if back == len(mutated) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
