@@ -99,7 +99,7 @@ _LATIN_LETTERS: Final = frozenset(
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
     for c in range(lo, hi + 1)
 ) - {"\u00d7", "\u00f7"}
-_WORD_CACHE: dict[str, str] = {}
+_WORD_CACHE: dict[str, tuple[str, bool]] = {}
 _WORD_CACHE_LIMIT: Final = 100_000
 
 Changes = list[tuple[int, int, int]]
