@@ -464,7 +464,9 @@ def replay(
             field="subject_id",
             value=subject_id,
         )
-    if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Sequence):
+    if type(history) is not list and (
+        isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Sequence)
+    ):
         raise InvalidFlow(
             f"history must be a list of events (got {type(history).__name__}).",
             field="history",
