@@ -72,7 +72,9 @@ def pseudo_noun(rnd: random.Random, syllables: int = 0) -> str:
     return "".join(rnd.choice(SYLLABLES) for _ in range(count)) + "к"
 
 
-def build_rules(n: int, rnd: random.Random, real: Sequence[str]) -> list[dict[str, Any]]:
+def build_rules(
+    n: int, rnd: random.Random, real: Sequence[str], *, regexes: bool = True
+) -> list[dict[str, Any]]:
     rules = []
     for i in range(n):
         phrases = []
@@ -91,7 +93,7 @@ def build_rules(n: int, rnd: random.Random, real: Sequence[str]) -> list[dict[st
                 phrases.append(pseudo_noun(rnd, 3)[:-1] + "*")
             elif kind < 0.80:
                 phrases.append(pseudo_noun(rnd, 3) + "а~1")
-            elif kind < 0.998:
+            elif kind < 0.998 or not regexes:
                 phrases.append(f"{word} {pseudo_noun(rnd)}ов")
             else:
                 phrases.append(f"/{stem[:3]}(а|о){stem[4:6]}\\w*/")
@@ -365,7 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sizes:
         # Pseudo-words only and a corpus carrying this set's phrases, so every size
         # matches about as many rules per message: the figure is the cost of the index.
-        scaled_rules = build_rules(size, random.Random(size), ())
+        # No regex phrases here: each regex is checked on its own (see the docs).
+        scaled_rules = build_rules(size, random.Random(size), (), regexes=False)
         scaled = RuleSet.from_dicts(scaled_rules, templates=TEMPLATES)
         sample = build_corpus(scaled_rules, count, random.Random(7), sentences)
         for ticket in sample[:200]:

@@ -30,7 +30,8 @@ def explain(text: str, rule_id: str = "payout", **options: object) -> Explanatio
 
 def test_fired() -> None:
     result = explain("Где моя выплата?")
-    assert result.fired and result.matched
+    assert result.fired
+    assert result.matched
     text = str(result)
     assert text.splitlines()[0] == "Rule 'payout' fired for ticket 'T-1'."
     assert "held: channel 'chat' in ['email', 'chat']" in text
@@ -59,8 +60,12 @@ def test_exact_form_nearest_miss() -> None:
 def test_other_field_and_gap_and_layout() -> None:
     ruleset = RuleSet.from_dicts(RULES)
     text = str(ruleset.explain({"channel": "chat", "subject": "Задержка", "body": "?"}, "payout"))
-    assert "`задержка` not found in body; it occurs in subject, which the rule does not read" in text
-    assert "other words allowed in between (options.gap = 3)" in str(explain("деньги так и не пришли"))
+    assert (
+        "`задержка` not found in body; it occurs in subject, which the rule does not read" in text
+    )
+    assert "other words allowed in between (options.gap = 3)" in str(
+        explain("деньги так и не пришли")
+    )
     assert "keyboard-layout fixing on (options.layout = true)" in str(explain("dsgkfnf"))
 
 

@@ -42,7 +42,12 @@ def test_phrase_in_any_and_none() -> None:
 
 
 def test_unreachable_behind_unconditional_stop() -> None:
-    rules = [r("a"), {"id": "all", "when": {}, "then": {"tags": ["x"]}, "stop": True}, r("b"), r("c")]
+    rules = [
+        r("a"),
+        {"id": "all", "when": {}, "then": {"tags": ["x"]}, "stop": True},
+        r("b"),
+        r("c"),
+    ]
     assert codes(rules) == [
         ("unreachable", "b", "rules[2]"),
         ("unreachable", "c", "rules[3]"),
@@ -82,7 +87,9 @@ def test_lint_against_fields_given_at_call_time() -> None:
 
 
 def test_regex_findings() -> None:
-    assert codes([r("a", {"any": ["/(а+)+б/"]})]) == [("catastrophic-regex", "a", "rules[0].when.any[0]")]
+    assert codes([r("a", {"any": ["/(а+)+б/"]})]) == [
+        ("catastrophic-regex", "a", "rules[0].when.any[0]")
+    ]
     assert codes([r("a", {"any": ["/Выплата/"]})]) == [("regex-case", "a", "rules[0].when.any[0]")]
     assert codes([r("a", {"any": [r"/\Bвыплат\w*/"]})]) == []
 

@@ -72,7 +72,9 @@ def test_apply(rule_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
 
 
-def test_apply_csv_and_bad_rows(rule_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_apply_csv_and_bad_rows(
+    rule_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tickets = tmp_path / "t.csv"
     tickets.write_text("id,body,created_at\n1,выплата,\n2,акт,yesterday\n", encoding="utf-8")
     assert main(["rules", "apply", str(rule_file), str(tickets)]) == 1

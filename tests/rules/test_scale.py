@@ -61,3 +61,17 @@ def test_dask_bag_recipe() -> None:
     bag = db.from_sequence(records, npartitions=4).map(ruleset.evaluate).map(Evaluation.to_dict)
     rows = bag.compute(scheduler="processes", num_workers=2)
     assert rows == [ruleset.evaluate(r).to_dict() for r in records]
+
+
+def test_threads_share_a_rule_set_safely() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ruleset = demo_ruleset()
+    records = demo_records()[:200]
+    expected = [ruleset.evaluate(r) for r in records]
+    from supportkit.rules import _phrases
+
+    _phrases._STEMS.clear()  # cold caches: the stemmer runs in every thread at once
+    fresh = demo_ruleset()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(fresh.evaluate, records)) == expected

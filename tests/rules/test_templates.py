@@ -20,7 +20,9 @@ TICKET = as_ticket(
 
 
 def test_placeholders_and_literal_text() -> None:
-    template = parse_template("t", "{fields.customer_name}, по {id} ({channel}, {priority}): {subject}")
+    template = parse_template(
+        "t", "{fields.customer_name}, по {id} ({channel}, {priority}): {subject}"
+    )
     assert template.render(TICKET) == "Анна, по T-7 (chat, high): Выплата"
     assert template.placeholders[0] == Placeholder("fields.customer_name")
     assert template.placeholders[0].field == "customer_name"
@@ -61,7 +63,9 @@ def test_no_code_no_attributes_no_indexing(source: str) -> None:
         parse_template("t", source)
 
 
-@pytest.mark.parametrize(("source", "needle"), [("{id", "unclosed"), ("id}", "stray"), (3, "string")])
+@pytest.mark.parametrize(
+    ("source", "needle"), [("{id", "unclosed"), ("id}", "stray"), (3, "string")]
+)
 def test_malformed(source: object, needle: str) -> None:
     with pytest.raises(TemplateError, match=needle) as info:
         parse_template("t", source)

@@ -234,7 +234,8 @@ def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
         for word in mixed_words(phrase.source)
     )
     for word in phrase.words:
-        if word.mode in ("form", "typo") and len(word.key) <= 2 < len(word.text):
+        single = len(phrase.words) == 1  # in a phrase of several words, context limits it
+        if single and word.mode in ("form", "typo") and len(word.key) <= 2 < len(word.text):
             out.append(
                 LintIssue(
                     "short-stem",

@@ -9,6 +9,7 @@ and checked when a rule set is loaded, so a bad phrase never surfaces at evaluat
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -32,6 +33,7 @@ _CYRILLIC: Final = frozenset("абвгдеёжзийклмнопрстуфхцч
 _RU = snowballstemmer.stemmer("russian")
 _EN = snowballstemmer.stemmer("english")
 _STEMS: dict[str, str] = {}
+_STEM_LOCK = threading.Lock()
 _STEM_CACHE_LIMIT: Final = 400_000
 
 Mode = Literal["form", "exact", "prefix", "typo"]
@@ -49,9 +51,11 @@ def stem(word: str) -> str:
     if len(_STEMS) >= _STEM_CACHE_LIMIT:
         _STEMS.clear()
     if any(c in _CYRILLIC for c in word):
-        out = str(_RU.stemWord(word))
+        with _STEM_LOCK:  # Snowball stemmer objects keep state: not thread-safe
+            out = str(_RU.stemWord(word))
     elif word.isascii() and word.isalpha():
-        out = str(_EN.stemWord(word))
+        with _STEM_LOCK:
+            out = str(_EN.stemWord(word))
     else:
         out = word
     _STEMS[word] = out
