@@ -167,10 +167,10 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
 WRITER = r"""
 import datetime as dt, sys
 from supportkit.onboarding import SQLiteJourneyStore, flows
-path = sys.argv[1]
+path, mode = sys.argv[1], sys.argv[2]
 flow = flows.self_employed()
 t0 = dt.datetime(2024, 11, 11, 10, 0, tzinfo=dt.timezone.utc)
-with SQLiteJourneyStore(path) as store:
+with SQLiteJourneyStore(path, synchronous=mode) as store:
     n = 0
     while True:
         j = flow.start(f"c{n}", at=t0)
@@ -183,11 +183,12 @@ with SQLiteJourneyStore(path) as store:
 
 
 @pytest.mark.slow
-def test_sigkill_loses_nothing_acknowledged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["FULL", "NORMAL"])
+def test_sigkill_loses_nothing_acknowledged(tmp_path: Path, mode: str) -> None:
     path = tmp_path / "kill.db"
     SQLiteJourneyStore(path).close()
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path)],
+        [sys.executable, "-c", WRITER, str(path), mode],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
