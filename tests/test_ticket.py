@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+import zoneinfo
 
 import pytest
 from hypothesis import given
@@ -205,3 +206,20 @@ def test_events_come_out_sorted_and_complete(events: list[dict[str, object]]) ->
     times = [e.at for e in ticket.events]
     assert times == sorted(times)
     assert as_ticket(ticket.to_dict()) == ticket
+
+
+def test_the_repeated_autumn_hour_is_ordered_by_instant() -> None:
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    first = dt.datetime(2024, 10, 27, 0, 59, 59, tzinfo=dt.timezone.utc).astimezone(berlin)
+    later = (first.astimezone(dt.timezone.utc) + dt.timedelta(seconds=1)).astimezone(berlin)
+    assert later.replace(tzinfo=None) < first.replace(tzinfo=None)  # wall clock goes back
+    ticket = as_ticket(
+        {
+            "created_at": first,
+            "events": [
+                {"at": later, "type": "status", "status": "solved"},
+                {"at": first, "type": "reply", "by": "agent"},
+            ],
+        }
+    )
+    assert [e.type for e in ticket.events] == ["reply", "status"]

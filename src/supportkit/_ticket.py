@@ -391,7 +391,9 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
         where = f"{field}.events[{i}]"
         try:
             event = _event(raw, where)
-            if created is not None and event.at < created:
+            # Compare instants: two datetimes sharing a ZoneInfo compare by wall clock,
+            # which misorders the repeated hour of an autumn DST change (PEP 495).
+            if created is not None and event.at.timestamp() < created.timestamp():
                 raise InvalidTicket(
                     f"{where}.at {event.at.isoformat()} is before {field}.created_at "
                     f"{created.isoformat()}; fix the export or read with strict=False.",
@@ -404,7 +406,7 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
             problems.append(f"{where}: dropped: {exc}")
             continue
         events.append(event)
-    events.sort(key=lambda e: e.at)
+    events.sort(key=lambda e: e.at.timestamp())
     ident = value.get("id")
     return Ticket(
         id=None if ident is None or ident == "" else str(ident),
