@@ -325,3 +325,12 @@ def test_replay_many_restores_the_garbage_collector() -> None:
     finally:
         gc.enable()
     assert supportkit.TransitionError is TransitionError
+
+
+def test_flows_and_journeys_pickle_for_workers() -> None:
+    flow = flows.foreign_citizen()
+    journey = flow.start("f", at=T0).fire("register", at=T0, note="x")
+    again = pickle.loads(pickle.dumps(journey))
+    assert again == journey
+    assert again.flow == flow
+    assert pickle.loads(pickle.dumps(flows.support_agent())) == flows.support_agent()

@@ -197,6 +197,7 @@ class Transition:
 class DeadlineRule:
     """A deadline that starts when ``start_on`` fires and is met when ``stop_on`` fires.
 
+    ``start_on="start"`` starts it when the journey starts (the agent's probation).
     Exactly one of ``working_days`` (counted on the flow's production calendar,
     starting the day after the event, due at the end of the last day in ``tz``),
     ``days`` or ``months`` (calendar time from the event) is set.
