@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import zoneinfo
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -528,11 +528,22 @@ class WorkCalendar:
         table = self._timeline.table
         if table is None or not table.lo <= s < table.hi:
             table = self._table(s, s + 1)
-        target = table.position(s) + amount
-        while target > table.total:
-            table = self._grow(table, s)
-            target = table.position(s) + amount
-        end = table.instant(target)
+        # Table.position and Table.instant, inlined: this is the hot path.
+        starts, cum, cend = table.starts, table.cum, table.cend
+        i = bisect_right(starts, s) - 1
+        if i < 0:
+            target = amount
+        elif s >= table.ends[i]:
+            target = cend[i] + amount
+        else:
+            target = cum[i] + s - starts[i] + amount
+        if not cend or target > cend[-1]:
+            while target > table.total:
+                table = self._grow(table, s)
+                target = table.position(s) + amount
+            starts, cum, cend = table.starts, table.cum, table.cend
+        j = bisect_left(cend, target)
+        end = starts[j] + target - cum[j]
         return _fromtimestamp(end // 1_000_000, self.tz).replace(microsecond=end % 1_000_000)
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
