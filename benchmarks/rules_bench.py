@@ -11,7 +11,7 @@ Snowball stemmer treats their forms as it treats real nouns), plus real words of
 seeds: that keeps the number of rules an average message matches realistic (about one)
 instead of matching every common word of the seeds.
 
-Prints messages/s of:
+Prints messages per CPU-second (of this process) of:
 
 - ``supportkit``: the full pipeline (normalisation with look-alike repair, stemming,
   the phrase index, every condition, actions, evidence spans in the original text);
@@ -195,10 +195,12 @@ def build_corpus(
 
 
 def rate(func: Callable[[Ticket], object], tickets: Sequence[Ticket]) -> float:
-    start = time.perf_counter()
+    # CPU time of this process: on a shared machine wall-clock time mostly measures
+    # the other processes. Every contender is measured the same way.
+    start = time.process_time()
     for ticket in tickets:
         func(ticket)
-    return len(tickets) / (time.perf_counter() - start)
+    return len(tickets) / (time.process_time() - start)
 
 
 def naive(rules: list[dict[str, Any]]) -> Callable[[Ticket], list[str]]:

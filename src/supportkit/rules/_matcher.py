@@ -240,15 +240,12 @@ class Matcher:
             The tokens, and phrase id -> list of ``(first token, last token)``.
         """
         tokens = tokenize(text)
-        cache = self._cache
-        get = cache.get
-        found: dict[int, tuple[int, ...]] = {}
-        for i, token in enumerate(tokens):
-            atoms = get(token)
-            if atoms is None:
-                atoms = self.atoms_of(token)
-            if atoms:
-                found[i] = atoms
+        per_token: list[tuple[int, ...] | None] = list(map(self._cache.get, tokens))
+        if None in per_token:
+            for i, atoms in enumerate(per_token):
+                if atoms is None:
+                    per_token[i] = self.atoms_of(tokens[i])
+        found: dict[int, tuple[int, ...]] = {i: a for i, a in enumerate(per_token) if a}
         hits: dict[int, list[Hit]] = {}
         if not found:
             return tokens, hits

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
@@ -45,6 +46,7 @@ class Scan:
     __slots__ = (
         "_offsets",
         "_positions",
+        "_words",
         "hits",
         "norms",
         "options",
@@ -62,6 +64,7 @@ class Scan:
         self.timeouts: list[RegexTimeout] = []
         self._offsets: dict[str, Offsets] = {}
         self._positions: dict[str, list[tuple[int, int]]] = {}
+        self._words: dict[str, Iterator[re.Match[str]]] = {}
 
     def has(self, pid: int, fields: tuple[str, ...]) -> bool:
         """Whether phrase ``pid`` occurs in any of ``fields``."""
@@ -77,7 +80,7 @@ class Scan:
                 if s < end and e > start:
                     start, end = min(start, s), max(end, e)
         else:
-            spans = self._word_spans(field)
+            spans = self._word_spans(field, last)
             start, end = spans[first][0], spans[last][1]
         mapper = self._offsets.get(field)
         if mapper is None:
@@ -93,10 +96,18 @@ class Scan:
             return start, end
         return mapper.span(start, end)
 
-    def _word_spans(self, field: str) -> list[tuple[int, int]]:
+    def _word_spans(self, field: str, upto: int | None = None) -> list[tuple[int, int]]:
+        # Word positions are found lazily, only as far as a hit needs them.
         found = self._positions.get(field)
         if found is None:
-            found = self._positions[field] = [m.span() for m in WORD_RE.finditer(self.norms[field])]
+            found = self._positions[field] = []
+            self._words[field] = WORD_RE.finditer(self.norms[field])
+        if upto is None or upto >= len(found):
+            words = self._words[field]
+            for match in words:
+                found.append(match.span())
+                if upto is not None and len(found) > upto:
+                    break
         return found
 
 
