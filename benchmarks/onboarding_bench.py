@@ -202,15 +202,18 @@ def bench_raw_sqlite(n_journeys: int, synchronous: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="10,000 journeys, small store run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of replay + funnel (best)")
     args = parser.parse_args()
     n = 10_000 if args.quick else 100_000
     stored = 300 if args.quick else 2_000
 
-    r = bench_replay(n)
+    runs = [bench_replay(n) for _ in range(max(1, args.repeat))]
+    r = min(runs, key=lambda x: x["cpu_s"])
     print(
-        f"replay + funnel: {r['journeys']:,} journeys, {r['events']:,} events: "
-        f"replay {r['replay_s']:.2f} s + funnel {r['funnel_s']:.2f} s = {r['total_s']:.2f} s "
-        f"wall, {r['cpu_s']:.2f} s CPU (target < 5 s)"
+        f"replay + funnel: {r['journeys']:,} journeys, {r['events']:,} events, best of "
+        f"{len(runs)}: replay {r['replay_s']:.2f} s + funnel {r['funnel_s']:.2f} s = "
+        f"{r['total_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU (target < 5 s); all runs CPU "
+        + ", ".join(f"{x['cpu_s']:.2f}" for x in runs)
     )
     ours = r["replay_s"] / n
     peer = bench_peer_statemachine(min(n, 10_000))
