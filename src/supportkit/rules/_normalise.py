@@ -32,7 +32,7 @@ from supportkit.rules._tables import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "MAX_MARKS",
@@ -92,8 +92,8 @@ _MARKS_RUN_RE: Final = re.compile(
 _TOUCH_RE: Final = re.compile(f"[{_LAT}0-9](?:(?<=[{_CYR}_][{_LAT}0-9])|(?=[{_CYR}_]))\\w*")
 # A run of look-alike digits with Cyrillic letters on both sides (``пр0блема``, ``к00рдинально``).
 _DIGITS_RE: Final = re.compile(f"(?<=[{_CYR}])[{''.join(DIGIT_LOOKALIKES)}]+(?=[{_CYR}])")
-# Whitespace that collapsing changes in length: runs, and any at the ends.
-_SPACE_CHANGE_RE: Final = re.compile(r"^\s+|\s+$|\s{2,}")
+# Runs of whitespace that collapsing shortens (the ends are trimmed separately).
+_SPACE_RUN_RE: Final = re.compile(r"\s\s+")
 _LATIN_LETTERS: Final = frozenset(
     chr(c)
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
@@ -247,7 +247,9 @@ def _repair(text: str) -> tuple[str, bool]:
 # --------------------------------------------------------------------------- offsets
 
 
-def _compose(starts: list[int], ends: list[int], changes: Changes) -> tuple[list[int], list[int]]:
+def _compose(
+    starts: Sequence[int], ends: Sequence[int], changes: Changes
+) -> tuple[list[int], list[int]]:
     """Map a stage's output back through ``starts``/``ends`` (per input character).
 
     ``changes`` are sorted, non-overlapping ``(a, b, k)``: input ``[a, b)`` became ``k``
@@ -269,35 +271,26 @@ def _compose(starts: list[int], ends: list[int], changes: Changes) -> tuple[list
 
 
 class _Track:
-    """The per-character map of the text being normalised back to the original."""
+    """The per-character map of the text being normalised back to the original.
 
-    __slots__ = ("_ends", "_starts", "n")
+    It starts as the identity, kept as ``range`` objects (no integers are created
+    until a step changes lengths).
+    """
+
+    __slots__ = ("ends", "starts")
 
     def __init__(self, n: int) -> None:
-        self.n = n
-        self._starts: list[int] | None = None  # None: still the identity
-        self._ends: list[int] | None = None
-
-    @property
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts = list(range(self.n))
-        return self._starts
-
-    @property
-    def ends(self) -> list[int]:
-        if self._ends is None:
-            self._ends = list(range(1, self.n + 1))
-        return self._ends
+        self.starts: Sequence[int] = range(n)
+        self.ends: Sequence[int] = range(1, n + 1)
 
     def apply(self, changes: Changes) -> None:
         if changes:
-            self._starts, self._ends = _compose(self.starts, self.ends, changes)
+            self.starts, self.ends = _compose(self.starts, self.ends, changes)
 
-    def freeze(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        if self._starts is None or self._ends is None:
-            return tuple(range(self.n)), tuple(range(1, self.n + 1))
-        return tuple(self._starts), tuple(self._ends)
+    def freeze(self) -> tuple[Sequence[int], Sequence[int]]:
+        if isinstance(self.starts, range):
+            return self.starts, self.ends
+        return tuple(self.starts), tuple(self.ends)
 
 
 def _cut_marks(text: str, track: _Track | None) -> str:
@@ -371,9 +364,13 @@ def _collapse(text: str, track: _Track | None) -> str:
     if track is not None and len(out) != len(text):
         n = len(text)
         changes: Changes = []
-        for m in _SPACE_CHANGE_RE.finditer(text):
-            a, b = m.span()
-            changes.append((a, b, 0 if a == 0 or b == n else 1))
+        lead = n - len(text.lstrip())
+        trail = len(text.rstrip())
+        if lead:
+            changes.append((0, lead, 0))
+        changes.extend((m.start(), m.end(), 1) for m in _SPACE_RUN_RE.finditer(text, lead, trail))
+        if trail < n and trail >= lead:
+            changes.append((trail, n, 0))
         track.apply(changes)
     return out
 
@@ -463,14 +460,15 @@ class Normalized:
     Attributes:
         text: The normalised text.
         original: The text as given.
-        starts: For each character of ``text``, where its source starts in ``original``.
+        starts: For each character of ``text``, where its source starts in ``original``
+            (an immutable sequence: a ``range`` while nothing changed lengths, else a tuple).
         ends: For each character of ``text``, where its source ends in ``original``.
     """
 
     text: str
     original: str
-    starts: tuple[int, ...] = attrs.field(eq=False)
-    ends: tuple[int, ...] = attrs.field(eq=False)
+    starts: Sequence[int] = attrs.field(eq=False)
+    ends: Sequence[int] = attrs.field(eq=False)
 
     def origin(self, index: int) -> tuple[int, int]:
         """Return the half-open span of ``original`` that ``text[index]`` comes from."""
