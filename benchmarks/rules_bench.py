@@ -349,12 +349,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for ticket in tickets[:200]:  # warm the word caches as a long-running service would
         ruleset.evaluate(ticket)
     matched = sum(len(ruleset.evaluate(t).matched) for t in tickets[:2000]) / min(n_msgs, 2000)
-    ours = rate(ruleset.evaluate, tickets)
+    cold = rate(ruleset.evaluate, tickets)  # first pass: most words not yet cached
+    ours = rate(ruleset.evaluate, tickets)  # second pass: what a long-running service sees
     naive_rate = rate(naive(rules), tickets[: max(50, n_msgs // 100)])
     flash = rate(flashtext_runner(rules), tickets)
     aho = rate(aho_runner(rules), tickets)
     print(f"rules matched per message: {matched:.2f}")
-    print(f"{'supportkit (full pipeline)':32} {ours:10,.0f} msgs/s")
+    label = "supportkit (first pass, cold)"
+    print(f"{label:32} {cold:10,.0f} msgs/s   cold/flashtext = {cold / flash:.2f}")
+    print(f"{'supportkit (full pipeline, warm)':32} {ours:10,.0f} msgs/s")
     for name, value in (
         ("naive re loop (per phrase)", naive_rate),
         ("flashtext (exact, lower-cased)", flash),

@@ -7,6 +7,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from supportkit._ticket import Ticket
+from supportkit.rules._results import Evidence
 
 if TYPE_CHECKING:
     from supportkit.rules._engine import RuleSet
@@ -50,10 +51,12 @@ def section(tickets: list[Ticket]) -> str:
         ("typo tolerance (~1)", "typos"),
     ):
         plain = ruleset.with_options(**{option: False})
+        # Evaluate again with the option off, but only where it can have mattered: a
+        # matched word that is not plain lower-case Cyrillic, or a typo-tolerant phrase.
         saved = sum(
             set(full.matched) != set(plain.evaluate(t).matched)
-            for t, full in zip(tickets, results, strict=False)
-            if full.matched
+            for t, full in zip(tickets, results, strict=True)
+            if any(_suspect(item, option) for items in full.evidence.values() for item in items)
         )
         lines.append(f"  {label}: {saved}")
     sample = next(
@@ -78,3 +81,9 @@ def section(tickets: list[Ticket]) -> str:
 def _mixed(text: str) -> bool:
     latin = any("a" <= c.lower() <= "z" for c in text)
     return latin and any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def _suspect(item: Evidence, option: str) -> bool:
+    if option == "typos":
+        return "~" in item.phrase
+    return not all("а" <= c <= "я" or c in "ё -" for c in item.text.lower())

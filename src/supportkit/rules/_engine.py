@@ -363,7 +363,14 @@ class RuleSet:
                 return False
             if when.inside is not None and not self.calendars[when.inside].is_open(at):
                 return False
-        if when.tone:
+        fields = item.fields
+        if item.any and not any(scan.has(p, fields) for p in item.any):
+            return False
+        if item.all and not all(scan.has(p, fields) for p in item.all):
+            return False
+        if item.none and any(scan.has(p, fields) for p in item.none):
+            return False
+        if when.tone:  # last: the tone signals are the costliest condition
             signals = tones.get(item.fields)
             if signals is None:
                 signals = tones[item.fields] = tone_of(
@@ -373,12 +380,7 @@ class RuleSet:
                 value = signals.is_shouting if name == "shouting" else signals.has_insult
                 if bool(value) != wanted:
                     return False
-        fields = item.fields
-        if item.any and not any(scan.has(p, fields) for p in item.any):
-            return False
-        if item.all and not all(scan.has(p, fields) for p in item.all):
-            return False
-        return not (item.none and any(scan.has(p, fields) for p in item.none))
+        return True
 
     def _matching(
         self, ticket: Ticket, scan: Scan, at: dt.datetime | None

@@ -6,6 +6,7 @@ explainer stay independent of its details.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Protocol
 
 from supportkit.rules._load import Options
@@ -55,8 +56,10 @@ def offsets(text: str, options: Options) -> Offsets:
     return result
 
 
+@lru_cache(maxsize=4096)
 def tone_of(text: str) -> Any:
-    """Return the tone signals (``.is_shouting``, ``.has_insult``) of ``text``."""
+    """Return the tone signals (``.is_shouting``, ``.has_insult``) of ``text`` (cached:
+    the insult lexicon's obfuscation-proof search is the slowest step of evaluation)."""
     from supportkit.rules._tone import tone
 
     return tone(text)
