@@ -14,17 +14,8 @@ from typing import Final
 
 import attrs
 
-from supportkit.rules._normalise import (
-    _SUSPECT_RE,
-    _cut_marks,
-    _drop_invisible,
-    _nfkc,
-    _Track,
-    candidate_words,
-    check_text,
-    normalize,
-    repair_word,
-)
+from supportkit.rules._normalise import candidate_words, check_text, normalize, repair_word
+from supportkit.rules._steps import SUSPECT_RE, Track, cut_marks, drop_invisible, nfkc
 from supportkit.rules._tables import CYRILLIC_LETTERS, KEY_LATIN_TO_CYRILLIC
 
 __all__ = ["MixedWord", "match_key", "mixed_script_words"]
@@ -84,12 +75,12 @@ def mixed_script_words(text: str) -> list[MixedWord]:
     text = check_text(text)
     if text.isascii():
         return []
-    track = _Track(len(text))
+    track = Track(len(text))
     t = text
-    if _SUSPECT_RE.search(t) is not None:
-        t = _drop_invisible(t, track)
-        t = _cut_marks(t, track)
-    t = _nfkc(t, track)
+    if SUSPECT_RE.search(t) is not None:
+        t = drop_invisible(t, track)
+        t = cut_marks(t, track)
+    t = nfkc(t, track)
     found: list[MixedWord] = []
     for start, end in candidate_words(t):
         word = t[start:end]

@@ -21,18 +21,25 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.rules._steps import (
+    MAX_MARKS,
+    SUSPECT_RE,
+    Track,
+    casefold,
+    collapse,
+    cut_marks,
+    drop_invisible,
+    nfkc,
+)
 from supportkit.rules._tables import (
-    COMBINING_MARK_RANGES,
-    COMPOSES_WITH_PREVIOUS,
     CYRILLIC_LETTERS,
     CYRILLIC_TO_LATIN,
     DIGIT_LOOKALIKES,
-    INVISIBLE_CHARS,
     LATIN_TO_CYRILLIC,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
 __all__ = [
     "MAX_MARKS",
@@ -43,57 +50,16 @@ __all__ = [
     "repair_word",
 ]
 
-#: Combining marks kept after one base character (UAX #15's stream-safe limit);
-#: longer runs ("Zalgo" text) are cut, which keeps normalisation linear in time.
-MAX_MARKS: Final = 30
-
 _CYR: Final = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
 _LAT: Final = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 
 
-def _class(codes: Iterable[int]) -> str:
-    """A regex character class body for ``codes``, as ranges."""
-    ranges: list[list[int]] = []
-    for code in sorted(set(codes)):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
-
-
-_MARK_CODES: Final = [c for lo, hi in COMBINING_MARK_RANGES for c in range(lo, hi + 1)]
-_INVISIBLE_CODES: Final = [ord(c) for c in INVISIBLE_CHARS]
-# Anything that needs the slow path: invisible characters and combining marks of the
-# BMP, and every astral character (tags, variation selectors, marks live there too).
-_SUSPECT_RE: Final = re.compile(
-    "["
-    + _class(c for c in _INVISIBLE_CODES + _MARK_CODES if c < 0x10000)
-    + "]|[\U00010000-\U0010ffff]"
-)
-_INVISIBLE_RE: Final = re.compile(
-    "["
-    + _class(c for c in _INVISIBLE_CODES if c < 0x10000)
-    + "]+|["
-    + _class(c for c in _INVISIBLE_CODES if c >= 0x10000)
-    + "]+"
-)
-_MARKS_RUN_RE: Final = re.compile(
-    "(?:["
-    + _class(c for c in _MARK_CODES if c < 0x10000)
-    + "]|["
-    + _class(c for c in _MARK_CODES if c >= 0x10000)
-    + "])"
-    f"{{{MAX_MARKS + 1},}}"
-)
 # A Cyrillic letter (or "_") next to a Latin letter or a digit: where mixed words are.
 # (It starts with the rare class, so the scan skips ahead fast; the neighbours are checked
 # only at Latin letters and digits.) The match runs on to the end of the word.
 _TOUCH_RE: Final = re.compile(f"[{_LAT}0-9](?:(?<=[{_CYR}_][{_LAT}0-9])|(?=[{_CYR}_]))\\w*")
 # A run of look-alike digits with Cyrillic letters on both sides (``пр0блема``, ``к00рдинально``).
 _DIGITS_RE: Final = re.compile(f"(?<=[{_CYR}])[{''.join(DIGIT_LOOKALIKES)}]+(?=[{_CYR}])")
-# Runs of whitespace that collapsing shortens (the ends are trimmed separately).
-_SPACE_RUN_RE: Final = re.compile(r"\s\s+")
 _LATIN_LETTERS: Final = frozenset(
     chr(c)
     for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
@@ -101,8 +67,6 @@ _LATIN_LETTERS: Final = frozenset(
 ) - {"\u00d7", "\u00f7"}
 _WORD_CACHE: dict[str, tuple[str, bool]] = {}
 _WORD_CACHE_LIMIT: Final = 100_000
-
-Changes = list[tuple[int, int, int]]
 
 
 def check_text(text: object, name: str = "text") -> str:
@@ -244,158 +208,21 @@ def _repair(text: str) -> tuple[str, bool]:
     return "".join(parts), undecided
 
 
-# --------------------------------------------------------------------------- offsets
-
-
-def _compose(
-    starts: Sequence[int], ends: Sequence[int], changes: Changes
-) -> tuple[list[int], list[int]]:
-    """Map a stage's output back through ``starts``/``ends`` (per input character).
-
-    ``changes`` are sorted, non-overlapping ``(a, b, k)``: input ``[a, b)`` became ``k``
-    output characters, each of which stands for the whole of ``[a, b)``.
-    """
-    new_starts: list[int] = []
-    new_ends: list[int] = []
-    prev = 0
-    for a, b, k in changes:
-        new_starts += starts[prev:a]
-        new_ends += ends[prev:a]
-        if k:
-            new_starts += [starts[a]] * k
-            new_ends += [ends[b - 1]] * k
-        prev = b
-    new_starts += starts[prev:]
-    new_ends += ends[prev:]
-    return new_starts, new_ends
-
-
-class _Track:
-    """The per-character map of the text being normalised back to the original.
-
-    It starts as the identity, kept as ``range`` objects (no integers are created
-    until a step changes lengths).
-    """
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self, n: int) -> None:
-        self.starts: Sequence[int] = range(n)
-        self.ends: Sequence[int] = range(1, n + 1)
-
-    def apply(self, changes: Changes) -> None:
-        if changes:
-            self.starts, self.ends = _compose(self.starts, self.ends, changes)
-
-    def freeze(self) -> tuple[Sequence[int], Sequence[int]]:
-        if isinstance(self.starts, range):
-            return self.starts, self.ends
-        return tuple(self.starts), tuple(self.ends)
-
-
-def _cut_marks(text: str, track: _Track | None) -> str:
-    """Drop combining marks beyond :data:`MAX_MARKS` in a row (keeps NFKC linear)."""
-    changes: Changes = []
-    parts: list[str] = []
-    last = 0
-    for m in _MARKS_RUN_RE.finditer(text):
-        cut = m.start() + MAX_MARKS
-        parts.append(text[last:cut])
-        changes.append((cut, m.end(), 0))
-        last = m.end()
-    if not changes:
-        return text
-    parts.append(text[last:])
-    if track is not None:
-        track.apply(changes)
-    return "".join(parts)
-
-
-def _nfkc(text: str, track: _Track | None) -> str:
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    out = unicodedata.normalize("NFKC", text)
-    if track is None:
-        return out
-    changes: Changes = []
-    offset = 0
-    for chunk in text.split(" "):  # a space never composes: chunks normalise independently
-        if not unicodedata.is_normalized("NFKC", chunk):
-            changes.extend(_nfkc_changes(chunk, offset))
-        offset += len(chunk) + 1
-    track.apply(changes)
-    return out
-
-
-def _nfkc_changes(text: str, offset: int) -> Changes:
-    """The length changes NFKC makes to ``text``, cluster by cluster."""
-    composes = COMPOSES_WITH_PREVIOUS
-    # A new cluster starts at a starter that nothing before it can compose with.
-    changes: Changes = []
-    start = 0
-    n = len(text)
-    for i in range(1, n + 1):
-        if i < n:
-            ch = text[i]
-            if unicodedata.combining(ch) or ch in composes:
-                continue
-        if i - start > 1 or ord(text[start]) > 0x7F:
-            done = unicodedata.normalize("NFKC", text[start:i])
-            if len(done) != i - start:
-                changes.append((offset + start, offset + i, len(done)))
-        start = i
-    return changes
-
-
-def _casefold(text: str, track: _Track | None) -> str:
-    out = text.casefold()
-    if track is not None and len(out) != len(text):
-        changes: Changes = []
-        for i, ch in enumerate(text):
-            folded = ch.casefold()
-            if len(folded) != 1:
-                changes.append((i, i + 1, len(folded)))
-        track.apply(changes)
-    return out
-
-
-def _collapse(text: str, track: _Track | None) -> str:
-    out = " ".join(text.split())
-    if track is not None and len(out) != len(text):
-        n = len(text)
-        changes: Changes = []
-        lead = n - len(text.lstrip())
-        trail = len(text.rstrip())
-        if lead:
-            changes.append((0, lead, 0))
-        changes.extend((m.start(), m.end(), 1) for m in _SPACE_RUN_RE.finditer(text, lead, trail))
-        if trail < n and trail >= lead:
-            changes.append((trail, n, 0))
-        track.apply(changes)
-    return out
-
-
-def _drop_invisible(text: str, track: _Track | None) -> str:
-    if track is not None:
-        track.apply([(m.start(), m.end(), 0) for m in _INVISIBLE_RE.finditer(text)])
-    return _INVISIBLE_RE.sub("", text)
-
-
 def _run(
     text: str,
     *,
     repair: bool,
     layout: bool,
     translit: bool,
-    track: _Track | None,
+    track: Track | None,
 ) -> str:
     if text.isascii() and not layout and not translit:
-        return " ".join(text.split()).lower() if track is None else _collapse(text, track).lower()
+        return " ".join(text.split()).lower() if track is None else collapse(text, track).lower()
     t = text
-    if _SUSPECT_RE.search(t) is not None:
-        t = _drop_invisible(t, track)
-        t = _cut_marks(t, track)
-    t = _nfkc(t, track)
+    if SUSPECT_RE.search(t) is not None:
+        t = drop_invisible(t, track)
+        t = cut_marks(t, track)
+    t = nfkc(t, track)
     if layout:
         from supportkit.rules._layout import fix_layout  # avoids an import loop
 
@@ -409,15 +236,15 @@ def _run(
         t, changes = translit_with_changes(t)
         if track is not None:
             track.apply(changes)
-    t = _casefold(t, track).replace("ё", "е")
+    t = casefold(t, track).replace("ё", "е")
     if not unicodedata.is_normalized("NFKC", t):
         # Case folding can undo NFKC ("ß" + U+0301 -> "ss" + U+0301, which composes):
         # one more round reaches the fixed point, so normalize stays idempotent.
-        t = _casefold(_nfkc(t, track), track).replace("ё", "е")
+        t = casefold(nfkc(t, track), track).replace("ё", "е")
         undecided = repair  # composing can join words ("е" + U+0308 + "a"): repair again
     if undecided:
         t = _repair(t)[0]
-    return _collapse(t, track)
+    return collapse(t, track)
 
 
 def normalize(
@@ -543,7 +370,7 @@ def normalize_with_offsets(
     """
     if type(text) is not str:
         text = check_text(text)
-    track = _Track(len(text))
+    track = Track(len(text))
     out = _run(text, repair=repair, layout=layout, translit=translit, track=track)
     starts, ends = track.freeze()
     return Normalized(out, text, starts, ends)
