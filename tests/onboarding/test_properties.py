@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from supportkit.exceptions import ConcurrencyError
 from supportkit.onboarding import Flow, Journey, SQLiteJourneyStore, Step, flows
+from supportkit.testing import strategies
 
 ALL = [
     flows.individual(),
@@ -137,3 +138,10 @@ def test_concurrent_appends_never_interleave(batches: list[int]) -> None:
         tag = actors[i]
         assert actors[i : i + sizes[tag]] == [tag] * sizes[tag]
         i += sizes[tag]
+
+
+@given(st.sampled_from(ALL).flatmap(lambda flow: strategies.journeys(flow, max_steps=10)))
+def test_public_strategy_journeys_replay(journey: Journey) -> None:
+    """Dogfood: the public ``supportkit.testing.strategies.journeys`` draws valid journeys."""
+    check_valid(journey)
+    assert Journey.from_dict(journey.flow, journey.to_dict()) == journey

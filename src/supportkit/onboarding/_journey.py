@@ -66,15 +66,30 @@ def _jsonable(value: Any, field: str) -> Any:
     )
 
 
+def _instant(value: Any, field: str) -> _dt.datetime:
+    """An aware datetime with a fixed UTC offset (as ``to_dict`` writes it).
+
+    Named zones are replaced by the offset in force at that instant, so a journey equals
+    its JSON round trip: Python compares datetimes of different zones as never equal in
+    a repeated (``fold=1``) hour, which a named zone would otherwise bring in.
+    """
+    at = to_aware(value, field=field)
+    if type(at.tzinfo) is _dt.timezone:
+        return at
+    offset = at.utcoffset()
+    assert offset is not None
+    return at.astimezone(_dt.timezone(offset))
+
+
 def _parse_at(value: Any, field: str) -> _dt.datetime:
     if isinstance(value, str):
         try:
             parsed = _dt.datetime.fromisoformat(value)
         except ValueError:
-            return to_aware(value, field=field)
-        if parsed.tzinfo is not None:
+            return _instant(value, field)
+        if type(parsed.tzinfo) is _dt.timezone:
             return parsed
-    return to_aware(value, field=field)
+    return _instant(value, field)
 
 
 class Step(NamedTuple):
@@ -195,7 +210,7 @@ class Journey:
                 field="subject_id",
                 value=subject_id,
             )
-        when = to_aware(at, field="at")
+        when = _instant(at, "at")
         start = _jsonable(dict(data), "data")
         deadlines: dict[str, _dt.datetime] = {}
         _track(flow, "start", when, deadlines, {})
@@ -341,7 +356,7 @@ class Journey:
             raise TransitionError(
                 refusal, state=self.state, event=event, allowed=flow._allowed[self.state]
             )
-        when = to_aware(at, field="at")
+        when = _instant(at, "at")
         last = self.last_at
         if when < last:
             raise InvalidValue(
@@ -495,9 +510,9 @@ def replay(
         try:
             event = record["event"]
             raw = record["at"]
-            at = fromiso(raw) if type(raw) is str else to_aware(raw)
-            if at.tzinfo is None:
-                raise InvalidValue("naive")
+            at = fromiso(raw) if type(raw) is str else _instant(raw, f"history[{i}].at")
+            if type(at.tzinfo) is not _dt.timezone:
+                at = _instant(at, f"history[{i}].at")
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidFlow(
                 f"history[{i}] must have 'event' and an aware ISO 'at' (got {record!r}).",
