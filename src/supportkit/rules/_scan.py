@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -11,7 +10,7 @@ from supportkit._ticket import Ticket
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
-from supportkit.rules._phrases import WORD_RE, Phrase
+from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -46,7 +45,6 @@ class Scan:
     __slots__ = (
         "_offsets",
         "_positions",
-        "_words",
         "hits",
         "norms",
         "options",
@@ -64,7 +62,6 @@ class Scan:
         self.timeouts: list[RegexTimeout] = []
         self._offsets: dict[str, Offsets] = {}
         self._positions: dict[str, list[tuple[int, int]]] = {}
-        self._words: dict[str, Iterator[re.Match[str]]] = {}
 
     def has(self, pid: int, fields: tuple[str, ...]) -> bool:
         """Whether phrase ``pid`` occurs in any of ``fields``."""
@@ -97,17 +94,22 @@ class Scan:
         return mapper.span(start, end)
 
     def _word_spans(self, field: str, upto: int | None = None) -> list[tuple[int, int]]:
-        # Word positions are found lazily, only as far as a hit needs them.
+        # Word positions, found lazily and only as far as a hit needs them. Between two
+        # words there are only non-word characters, so the next occurrence of the next
+        # token after the previous word is that word (str.find runs in C).
         found = self._positions.get(field)
         if found is None:
             found = self._positions[field] = []
-            self._words[field] = WORD_RE.finditer(self.norms[field])
-        if upto is None or upto >= len(found):
-            words = self._words[field]
-            for match in words:
-                found.append(match.span())
-                if upto is not None and len(found) > upto:
-                    break
+        tokens = self.tokens[field]
+        last = len(tokens) - 1 if upto is None else min(upto, len(tokens) - 1)
+        if last >= len(found):
+            norm = self.norms[field]
+            position = found[-1][1] if found else 0
+            find = norm.find
+            for token in tokens[len(found) : last + 1]:
+                start = find(token, position)
+                position = start + len(token)
+                found.append((start, position))
         return found
 
 
