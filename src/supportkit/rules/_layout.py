@@ -115,6 +115,34 @@ def _judge(typed: float, after: float, plausible: int) -> bool:
     return typed < IMPLAUSIBLE and after >= plausible and after - typed >= MARGIN
 
 
+@lru_cache(maxsize=65536)
+def _en_verdict(token: str) -> tuple[str, bool, bool] | None:
+    """(Russian replacement, long enough to judge, judged typed on the wrong layout)."""
+    if not any(c.isalpha() for c in token):
+        return None
+    ru, en = layout_model()
+    best = _best_en_to_ru(token, ru, en)
+    if best is None:
+        return None
+    replacement, typed, after = best
+    long = sum(c.isalpha() for c in replacement) >= MIN_JUDGED
+    return replacement, long, long and _judge(typed, after, PLAUSIBLE_RU)
+
+
+@lru_cache(maxsize=65536)
+def _ru_verdict(token: str) -> tuple[str, bool, bool] | None:
+    """(English replacement, long enough to judge, judged typed on the wrong layout)."""
+    ru, en = layout_model()
+    converted = token.translate(_RU_TR)
+    core = converted.rstrip(".,;:<>")  # "руддщю" is "hello." typed on ЙЦУКЕН
+    if not core.replace("'", "").isalpha():
+        return None
+    long = len(_letters(core)) >= MIN_JUDGED
+    typed = ru.score(token)
+    after = en.score(_letters(core))
+    return converted, long, long and _judge(typed, after, PLAUSIBLE_EN)
+
+
 def fix_layout(text: str) -> str:
     """Convert the words of ``text`` that were typed on the wrong keyboard layout.
 
@@ -144,30 +172,13 @@ def fix_layout(text: str) -> str:
     # (start, end, replacement, is_long, converted)
     tokens: list[tuple[int, int, str, bool, bool]] = []
     for m in _EN_TOKEN_RE.finditer(text):
-        token = m.group()
-        letters = sum(c.isalpha() for c in token)
-        if not letters:
-            continue
-        best = _best_en_to_ru(token, ru, en)
-        if best is None:
-            continue
-        replacement, typed, after = best
-        long = sum(c.isalpha() for c in replacement) >= MIN_JUDGED
-        tokens.append(
-            (m.start(), m.end(), replacement, long, long and _judge(typed, after, PLAUSIBLE_RU))
-        )
+        verdict = _en_verdict(m.group())
+        if verdict is not None:
+            tokens.append((m.start(), m.end(), *verdict))
     for m in _RU_TOKEN_RE.finditer(text):
-        token = m.group()
-        converted = token.translate(_RU_TR)
-        core = converted.rstrip(".,;:<>")  # "руддщю" is "hello." typed on ЙЦУКЕН
-        if not core.replace("'", "").isalpha():
-            continue
-        long = len(_letters(core)) >= MIN_JUDGED
-        typed = ru.score(token)
-        after = en.score(_letters(core))
-        tokens.append(
-            (m.start(), m.end(), converted, long, long and _judge(typed, after, PLAUSIBLE_EN))
-        )
+        verdict = _ru_verdict(m.group())
+        if verdict is not None:
+            tokens.append((m.start(), m.end(), *verdict))
     if not tokens:
         return text
     tokens.sort()

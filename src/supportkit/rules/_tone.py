@@ -25,13 +25,15 @@ __all__ = ["SHOUTING_THRESHOLD", "Tone", "find_insults", "tone"]
 SHOUTING_THRESHOLD: Final = 0.5
 #: ... counted over at least this many letters (``OK`` or ``СМС`` alone is not shouting).
 MIN_SHOUTING_LETTERS: Final = 8
-_MIN_WORD: Final = 3
 
-_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+# Words of three or more letters (shouting is measured on them).
+_WORD_RE: Final = re.compile(r"[^\W\d_]{3,}")
 _MARKS_RE: Final = re.compile(r"[!?]{2,}")
 # Words with masking characters inside, and letters split by spaces, dots, dashes.
 _TOKEN_RE: Final = re.compile(r"[\w*#%@$]+")
-_SPLIT_RE: Final = re.compile(r"(?<![\w*])(?:[\w*][\s.\-_]+){2,}[\w*](?![\w*])|\w+(?:[.\-_]+\w+)+")
+_SPLIT_RE: Final = re.compile(
+    r"(?<![\w*])(?:[\w*][\s.\-_]+){2,}[\w*](?![\w*])|(?<![\w.\-])\w+(?:[.\-_]+\w+)+"
+)
 _SEPARATORS_RE: Final = re.compile(r"[\s.\-_]+")
 _REPEATS_RE: Final = re.compile(r"(.)\1+")
 _MASKS: Final = frozenset("*#%")
@@ -83,6 +85,12 @@ class Tone:
         }
 
 
+@lru_cache(maxsize=1)
+def _upper_table() -> dict[int, None]:
+    """Deletes every upper-case letter of the Basic Multilingual Plane (built once)."""
+    return {c: None for c in range(0x10000) if chr(c).isupper()}
+
+
 def _squash(word: str) -> str:
     return _REPEATS_RE.sub(r"\1", word.translate(_STANDS_FOR))
 
@@ -105,10 +113,25 @@ def _fits(word: str, form: str, at: int) -> bool:
     return True
 
 
-def _label(word: str) -> str | None:
-    letters = sum(c not in _MASKS for c in word)
-    if letters < 2 or letters * 2 < len(word):
-        return None
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regular expression for the whole lexicon (for words without masks), and
+    the label of each form."""
+    parts = []
+    labels: dict[str, str] = {}
+    for label, mode, forms in _lexicon():
+        for form in forms:
+            labels.setdefault(form, label)
+            body = re.escape(form)
+            parts.append(
+                f"^{body}$" if mode == "word" else f"^{body}" if mode == "prefix" else body
+            )
+    # Longer forms first, so the label of the most specific form wins.
+    parts.sort(key=len, reverse=True)
+    return re.compile("|".join(f"(?:{p})" for p in parts)), labels
+
+
+def _masked_label(word: str) -> str | None:
     for label, mode, forms in _lexicon():
         for form in forms:
             n = len(form)
@@ -123,6 +146,18 @@ def _label(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _label(word: str) -> str | None:
+    letters = sum(c not in _MASKS for c in word)
+    if letters < 2 or letters * 2 < len(word):  # too little left to judge
+        return None
+    if letters < len(word):
+        return _masked_label(word)
+    pattern, labels = _matchers()
+    m = pattern.search(word)
+    return None if m is None else labels[m.group()]
+
+
 def find_insults(text: str) -> tuple[str, ...]:
     """Return the lexicon words that occur in ``text`` (normalised first), in order.
 
@@ -131,16 +166,21 @@ def find_insults(text: str) -> tuple[str, ...]:
     """
     clean = normalize(check_text(text))
     found: dict[str, None] = {}
-    candidates: list[tuple[int, str]] = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(clean)]
-    candidates += [
-        (m.start(), _SEPARATORS_RE.sub("", m.group())) for m in _SPLIT_RE.finditer(clean)
+    hits = [(m.start(), _token_label(m.group())) for m in _TOKEN_RE.finditer(clean)]
+    hits += [
+        (m.start(), _token_label(_SEPARATORS_RE.sub("", m.group())))
+        for m in _SPLIT_RE.finditer(clean)
     ]
-    candidates.sort(key=lambda c: c[0])
-    for _, token in candidates:
-        label = _label(_squash(token))
+    hits.sort(key=lambda hit: hit[0])
+    for _, label in hits:
         if label is not None:
             found.setdefault(label)
     return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _token_label(token: str) -> str | None:
+    return _label(_squash(token))
 
 
 def tone(text: str) -> Tone:
@@ -161,12 +201,9 @@ def tone(text: str) -> Tone:
         (True, 1, 2, ('идиот',))
     """
     text = check_text(text)
-    upper = total = 0
-    for m in _WORD_RE.finditer(text):
-        word = m.group()
-        if len(word) >= _MIN_WORD:
-            total += len(word)
-            upper += sum(c.isupper() for c in word)
+    letters = "".join(_WORD_RE.findall(text))
+    total = len(letters)
+    upper = total - len(letters.translate(_upper_table()))
     exclamations = questions = 0
     for m in _MARKS_RE.finditer(text):
         run = m.group()
