@@ -385,3 +385,19 @@ def test_combining_rule_sets() -> None:
         a | RuleSet.from_dicts(RULES[1:2], options={"layout": True})
     with pytest.raises(InvalidRule, match="template 'eta' with different text"):
         a | RuleSet.from_dicts(RULES[1:2], templates={"eta": "другой"})
+
+
+def test_with_a_supportkit_sla_calendar() -> None:
+    import pickle
+
+    from supportkit.sla import WorkCalendar
+
+    office = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"})
+    rs = RuleSet.from_dicts(
+        [{"id": "night", "when": {"outside": "office"}, "then": {"tags": ["night"]}}],
+        calendars={"office": office},
+    )
+    assert rs.evaluate({"created_at": "2024-10-07T23:00:00+03:00"}).matched == ("night",)
+    assert rs.evaluate({"created_at": "2024-10-07T12:00:00+03:00"}).matched == ()
+    clone = pickle.loads(pickle.dumps(rs))
+    assert clone.evaluate({"created_at": "2024-10-07T23:00:00+03:00"}).matched == ("night",)
