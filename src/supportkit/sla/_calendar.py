@@ -155,7 +155,9 @@ class WorkCalendar:
     anchor: _dt.date | None = None
     holidays: ProductionCalendar | None = None
     parts: tuple[WorkCalendar, ...] = ()
-    _timeline: Timeline = attrs.field(factory=Timeline, eq=False, hash=False, repr=False)
+    _timeline: Timeline = attrs.field(
+        factory=Timeline, init=False, eq=False, hash=False, repr=False
+    )
 
     # --- construction -------------------------------------------------------------
 
