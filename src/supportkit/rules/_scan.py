@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 import attrs
 
@@ -10,7 +11,7 @@ from supportkit._ticket import Ticket
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
-from supportkit.rules._phrases import Phrase
+from supportkit.rules._phrases import WORD_RE, Phrase
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -77,8 +78,9 @@ class Scan:
                 if s < end and e > start:
                     start, end = min(start, s), max(end, e)
         else:
-            spans = self._word_spans(field, last)
-            start, end = spans[first][0], spans[last][1]
+            # The words first..last, found by the regex engine in C (no Python loop).
+            words = list(islice(WORD_RE.finditer(self.norms[field]), first, last + 1))
+            start, end = words[0].start(), words[-1].end()
         mapper = self._offsets.get(field)
         if mapper is None:
             original = self.texts[field]
