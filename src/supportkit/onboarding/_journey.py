@@ -9,87 +9,22 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidFlow, InvalidValue, TransitionError
 from supportkit.onboarding._guards import GuardContext
-from supportkit.onboarding._worktime import nth_working_day
+from supportkit.onboarding._values import NO_DATA, instant, jsonable, parse_at, track
 
 if TYPE_CHECKING:
-    from supportkit.onboarding._flow import DeadlineRule, Flow, Transition
+    from supportkit.onboarding._flow import Flow, Transition
 
 __all__ = ["SUPPORT_ACTORS", "Journey", "Step", "Verdict", "replay"]
 
 #: Actors whose events mark a journey as support-assisted (not self-service).
 SUPPORT_ACTORS = frozenset({"support"})
-
-_ZONES: dict[str, ZoneInfo] = {}
-
-#: The data of a step that carries none: one shared read-only mapping, not a dict per step.
-_NO_DATA: Mapping[str, Any] = MappingProxyType({})
-
-
-def _zone(name: str) -> ZoneInfo:
-    zone = _ZONES.get(name)
-    if zone is None:
-        zone = _ZONES[name] = ZoneInfo(name)
-    return zone
-
-
-_ATOMS = frozenset({str, bool, int, float, type(None)})
-
-
-def _jsonable(value: Any, field: str) -> Any:
-    if type(value) in _ATOMS or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v, f"{field}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_jsonable(v, field) for v in value)
-    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
-        return {k: _jsonable(v, f"{field}.{k}") for k, v in value.items()}
-    if isinstance(value, _dt.datetime):
-        return to_aware(value, field=field).isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    raise InvalidArgument(
-        f"{field} must be JSON-like data (str, number, bool, None, list, dict) "
-        f"(got {value!r} that is a {type(value).__name__}).",
-        field=field,
-        value=value,
-    )
-
-
-def _instant(value: Any, field: str) -> _dt.datetime:
-    """An aware datetime with a fixed UTC offset (as ``to_dict`` writes it).
-
-    Named zones are replaced by the offset in force at that instant, so a journey equals
-    its JSON round trip: Python compares datetimes of different zones as never equal in
-    a repeated (``fold=1``) hour, which a named zone would otherwise bring in.
-    """
-    at = to_aware(value, field=field)
-    if type(at.tzinfo) is _dt.timezone:
-        return at
-    offset = at.utcoffset()
-    assert offset is not None
-    return at.astimezone(_dt.timezone(offset))
-
-
-def _parse_at(value: Any, field: str) -> _dt.datetime:
-    if isinstance(value, str):
-        try:
-            parsed = _dt.datetime.fromisoformat(value)
-        except ValueError:
-            return _instant(value, field)
-        if type(parsed.tzinfo) is _dt.timezone:
-            return parsed
-    return _instant(value, field)
 
 
 class Step(NamedTuple):
@@ -105,7 +40,7 @@ class Step(NamedTuple):
     actor: str
     source: str
     target: str
-    data: Mapping[str, Any] = _NO_DATA
+    data: Mapping[str, Any] = NO_DATA
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -148,33 +83,6 @@ class Verdict:
         }
 
 
-def _due(flow: Flow, rule: DeadlineRule, at: _dt.datetime) -> _dt.datetime:
-    zone = _zone(rule.tz)
-    local = at.astimezone(zone)
-    if rule.working_days is not None:
-        day = nth_working_day(flow.working_days(), local.date(), rule.working_days)
-        return _dt.datetime.combine(day, _dt.time.max, zone)
-    if rule.days is not None:
-        return local + _dt.timedelta(days=rule.days)
-    assert rule.months is not None
-    return local + relativedelta(months=rule.months)
-
-
-def _track(
-    flow: Flow,
-    event: str,
-    at: _dt.datetime,
-    deadlines: dict[str, _dt.datetime],
-    met: dict[str, _dt.datetime],
-) -> None:
-    for rule in flow._stops.get(event, ()):
-        if rule.name in deadlines and rule.name not in met:
-            met[rule.name] = at
-    for rule in flow._starts.get(event, ()):
-        if rule.name not in deadlines:
-            deadlines[rule.name] = _due(flow, rule, at)
-
-
 @attrs.frozen
 class Journey:
     """One subject's way through a flow; immutable (``fire`` returns a new journey).
@@ -210,10 +118,10 @@ class Journey:
                 field="subject_id",
                 value=subject_id,
             )
-        when = _instant(at, "at")
-        start = _jsonable(dict(data), "data")
+        when = instant(at, "at")
+        start = jsonable(dict(data), "data")
         deadlines: dict[str, _dt.datetime] = {}
-        _track(flow, "start", when, deadlines, {})
+        track(flow, "start", when, deadlines, {})
         return cls(flow, subject_id, flow.initial, when, (), start, dict(start), deadlines, {})
 
     # -- reading ---------------------------------------------------------------------
@@ -356,7 +264,7 @@ class Journey:
             raise TransitionError(
                 refusal, state=self.state, event=event, allowed=flow._allowed[self.state]
             )
-        when = _instant(at, "at")
+        when = instant(at, "at")
         last = self.last_at
         if when < last:
             raise InvalidValue(
@@ -371,7 +279,7 @@ class Journey:
                 field="actor",
                 value=actor,
             )
-        clean = _jsonable(data, "data") if data else _NO_DATA
+        clean = jsonable(data, "data") if data else NO_DATA
         t = flow._index[self.state, event]
         if t.guards:
             reasons, missing = self._judge(t, when, clean)
@@ -387,7 +295,7 @@ class Journey:
                 )
         step = Step(event, when, actor, self.state, t.target, clean)
         deadlines, met = dict(self.deadlines), dict(self.met)
-        _track(flow, event, when, deadlines, met)
+        track(flow, event, when, deadlines, met)
         merged = {**self.data, **clean} if clean else self.data
         return Journey(
             flow,
@@ -488,20 +396,20 @@ def replay(
             value=history,
         )
     try:
-        start = _parse_at(started_at, "started_at")
+        start = parse_at(started_at, "started_at")
     except InvalidValue as exc:
         raise InvalidFlow(str(exc), field="started_at", value=started_at) from exc
     index = flow._index
     state = flow.initial
     last = start
     steps: list[Step] = []
-    start_data = _jsonable(dict(data), "data") if data else {}
+    start_data = jsonable(dict(data), "data") if data else {}
     merged = dict(start_data)
     deadlines: dict[str, _dt.datetime] = {}
     met: dict[str, _dt.datetime] = {}
     tracked = bool(flow.deadlines)
     if tracked:
-        _track(flow, "start", start, deadlines, met)
+        track(flow, "start", start, deadlines, met)
     fromiso = _dt.datetime.fromisoformat
     new_step = tuple.__new__
     for i, item in enumerate(history):
@@ -510,9 +418,9 @@ def replay(
         try:
             event = record["event"]
             raw = record["at"]
-            at = fromiso(raw) if type(raw) is str else _instant(raw, f"history[{i}].at")
+            at = fromiso(raw) if type(raw) is str else instant(raw, f"history[{i}].at")
             if type(at.tzinfo) is not _dt.timezone:
-                at = _instant(at, f"history[{i}].at")
+                at = instant(at, f"history[{i}].at")
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidFlow(
                 f"history[{i}] must have 'event' and an aware ISO 'at' (got {record!r}).",
@@ -553,13 +461,13 @@ def replay(
                 value=record["to"],
             )
         if payload:
-            payload = _jsonable(payload, f"history[{i}].data")
+            payload = jsonable(payload, f"history[{i}].data")
             merged.update(payload)
         else:
-            payload = _NO_DATA
+            payload = NO_DATA
         steps.append(new_step(Step, (event, at, actor, state, t.target, payload)))
         if tracked:
-            _track(flow, event, at, deadlines, met)
+            track(flow, event, at, deadlines, met)
         state = t.target
         last = at
     return Journey(flow, subject_id, state, start, tuple(steps), start_data, merged, deadlines, met)
