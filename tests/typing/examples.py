@@ -30,3 +30,31 @@ def parse_or_none(text: str) -> dt.datetime | None:
 
 
 version: str = supportkit.__version__
+
+
+def payout_deadline(signed: dt.date) -> dt.date:
+    from supportkit.sla import add_business_days, russia
+
+    return add_business_days(signed, 3, calendar=russia())
+
+
+def office_deadline(start: dt.datetime) -> dt.datetime:
+    from supportkit.sla import WorkCalendar, russia
+
+    office = WorkCalendar.weekly("Europe/Moscow", {"mon-fri": "09:00-18:00"}, holidays=russia())
+    crews = WorkCalendar.rotation(
+        "Europe/Moscow", "2/2", "08:00-20:00", anchor=dt.date(2024, 1, 1)
+    ) | WorkCalendar.rotation("Europe/Moscow", "2/2", "08:00-20:00", anchor=dt.date(2024, 1, 3))
+    worked: dt.timedelta = crews.between(start, start + dt.timedelta(days=7))
+    assert worked >= dt.timedelta(0)
+    return office.add(start, dt.timedelta(hours=4))
+
+
+def satisfaction(labels: list[str]) -> float | None:
+    from supportkit.metrics import CSAT, csat
+
+    acc = CSAT(scale="3")
+    for label in labels:
+        acc.add(label)
+    assert acc.result() == csat(labels, scale="3")
+    return csat(labels, scale="3").value
