@@ -10,16 +10,13 @@ one-line message on stderr and exit code 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
+from supportkit._blocks import block_modules
 from supportkit.exceptions import SupportkitError
 
 __all__ = ["build_parser", "main"]
-
-#: Building blocks whose ``_cli`` module may register subcommands, in help order.
-BLOCKS = ("rules", "sla", "onboarding", "metrics")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,14 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"supportkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_demo(sub)
-    for block in BLOCKS:
-        name = f"supportkit.{block}._cli"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in block_modules("_cli"):
         module.register(sub)
     return parser
 

@@ -9,19 +9,16 @@ part of the demo with a module ``supportkit/<block>/_demo.py`` that has a
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from supportkit._blocks import block_modules
 from supportkit._ticket import Ticket, as_ticket
 
 __all__ = ["demo_records", "demo_tickets", "register", "run"]
-
-#: Order of the demo's sections; metrics last, since it ends with the full report.
-SECTIONS = ("rules", "sla", "onboarding", "metrics")
 
 
 def demo_records() -> list[dict[str, Any]]:
@@ -55,15 +52,9 @@ def run(args: argparse.Namespace | None = None) -> int:
     del args
     tickets = demo_tickets()
     blocks = [("supportkit demo: built-in sample data", _overview(tickets))]
-    for block in SECTIONS:
-        name = f"supportkit.{block}._demo"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        blocks.append((getattr(module, "TITLE", block), module.section(tickets)))
+    for module in block_modules("_demo"):
+        title = getattr(module, "TITLE", module.__name__.split(".")[1])
+        blocks.append((title, module.section(tickets)))
     for i, (title, body) in enumerate(blocks):
         if i:
             print()

@@ -136,7 +136,7 @@ def test_lenient_flag_drops_bad_events(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_registered_in_the_main_command_line() -> None:
-    from supportkit._cli import BLOCKS
+    from supportkit._blocks import BLOCKS
 
     assert "metrics" in BLOCKS
 
