@@ -126,3 +126,15 @@ def test_model_scores() -> None:
 def test_non_str() -> None:
     with pytest.raises(InvalidArgument, match="'text'"):
         fix_layout(b"ghbdtn")  # type: ignore[arg-type]
+
+
+def test_big_texts_take_linear_time() -> None:
+    import time
+
+    from supportkit.rules import from_translit, match_key, mixed_script_words, tone
+
+    big = ("Выплaта не пришла, пр0блема\u00ad с картой! ghbdtn х у й yt  " * 5_000)[:300_000]
+    for func in (fix_layout, tone, from_translit, mixed_script_words, match_key):
+        started = time.perf_counter()
+        func(big)
+        assert time.perf_counter() - started < 30, func  # generous: well under 1 s each

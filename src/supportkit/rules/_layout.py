@@ -182,11 +182,24 @@ def fix_layout(text: str) -> str:
     if not tokens:
         return text
     tokens.sort()
-    decided = [t for t in tokens if t[3]]
+    # For each short word: was the nearest judged word before or after it converted?
+    near = [False] * len(tokens)
+    previous = False
+    for i, token in enumerate(tokens):
+        if token[3]:
+            previous = token[4]
+        else:
+            near[i] = previous
+    following = False
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i][3]:
+            following = tokens[i][4]
+        else:
+            near[i] = near[i] or following
     parts: list[str] = []
     last = 0
     for i, (start, end, replacement, long, judged) in enumerate(tokens):
-        if judged if long else _short_follows(tokens, i, decided, ru, en):
+        if judged if long else near[i] and _is_short_word(replacement, ru, en):
             parts.append(text[last:start])
             parts.append(replacement)
             last = end
@@ -196,22 +209,7 @@ def fix_layout(text: str) -> str:
     return "".join(parts)
 
 
-def _short_follows(
-    tokens: list[tuple[int, int, str, bool, bool]],
-    index: int,
-    decided: list[tuple[int, int, str, bool, bool]],
-    ru: LayoutModel,
-    en: LayoutModel,
-) -> bool:
-    """Convert a short word when the nearest judged word on either side was converted
-    and the conversion is a common short word of the other language."""
-    if not decided:
-        return False
-    start, _, replacement, _, _ = tokens[index]
-    before = [t for t in decided if t[0] < start]
-    after = [t for t in decided if t[0] > start]
-    neighbours = ([before[-1]] if before else []) + ([after[0]] if after else [])
-    if not any(t[4] for t in neighbours):
-        return False
+def _is_short_word(replacement: str, ru: LayoutModel, en: LayoutModel) -> bool:
+    """Whether a converted short word is a common short word of either language."""
     word = replacement.lower().strip(".,;:'\"[]{}<>/?`~")
     return word in ru.shorts or word in en.shorts
