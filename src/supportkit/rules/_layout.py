@@ -30,8 +30,9 @@ MARGIN: Final = 40
 MIN_JUDGED: Final = 3
 
 _EN_PUNCT: Final = "".join(sorted(c for c in LAYOUT_EN_TO_RU if not c.isalpha()))
-_EN_TOKEN_RE: Final = re.compile(f"[A-Za-z{re.escape(_EN_PUNCT)}]+")
-_RU_TOKEN_RE: Final = re.compile("[А-Яа-яЁё]+")
+# Whole words only: a token glued to digits or other letters ("b2b") is left alone.
+_EN_TOKEN_RE: Final = re.compile(f"(?<!\\w)[A-Za-z{re.escape(_EN_PUNCT)}]+(?!\\w)")
+_RU_TOKEN_RE: Final = re.compile("(?<!\\w)[А-Яа-яЁё]+(?!\\w)")
 _EN_TR: Final = str.maketrans(dict(LAYOUT_EN_TO_RU))
 _RU_TR: Final = str.maketrans(dict(LAYOUT_RU_TO_EN))
 _RU_ALPHABET: Final = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
