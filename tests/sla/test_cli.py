@@ -188,7 +188,8 @@ def test_sla_without_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
 def test_demo_section() -> None:
     text = section(demo_tickets())
     assert TITLE == "SLAs and staffing"
-    assert "chat: operator joins within 100 s" in text
+    assert "chat: first answer (bot or operator) in 100 s" in text
+    assert "chat: operator joins in 100 s (handed over)" in text
     assert "uncovered 84 h of 168 h a week, every night 20:00-08:00" in text
     assert "700 requests a day, 20 % at night" in text
     assert len(text.splitlines()) <= 25
