@@ -6,7 +6,7 @@ import datetime as _dt
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
-from supportkit.metrics._records import TicketView, _fast, rows_of, view_of
+from supportkit.metrics._records import TicketView, _fast_unchecked, rows_of, view_of
 
 __all__ = ["TicketAccumulator", "WorkingTime", "check_calendar"]
 
@@ -54,10 +54,16 @@ class TicketAccumulator:
     def add_many(self, tickets: Any) -> None:
         """Add many tickets: any iterable of tickets, or a pandas DataFrame of rows."""
         add = self._add_view
-        fast = _fast
+        fast = _fast_unchecked
         strict = self.strict
         for i, value in enumerate(rows_of(tickets)):
-            view = fast(value) if type(value) is dict else None
+            view = None
+            if type(value) is dict:
+                # _fast inlined: None or an exception hands the row to as_ticket.
+                try:
+                    view = fast(value)
+                except (TypeError, KeyError, ValueError):
+                    view = None
             add(view if view is not None else view_of(value, index=i, strict=strict))
 
     def merge(self: _A, other: _A) -> _A:

@@ -314,7 +314,9 @@ class WeeklyReport(TicketAccumulator):
                 else:
                     resolution._store.add(calendar.between(created, resolved).total_seconds())
                 closed = backlog._closed
-                keyer = backlog._key
+                # The backlog counts ISO weeks in the same zone, so the report's own
+                # keyer (and its cache, warm from the creation times) gives its keys.
+                keyer = self._key
                 done = keyer._cache.get(resolved.timestamp() // 900) or keyer(resolved)
                 closed[done] = closed.get(done, 0) + 1
             self._top._add_keyed(view, key)
