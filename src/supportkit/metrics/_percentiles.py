@@ -163,11 +163,15 @@ class LogSketch:
 
     def add(self, seconds: float) -> None:
         """Add one duration in seconds."""
-        _check(seconds)
+        if not seconds >= 0:  # also catches NaN
+            _check(seconds)
         self.count += 1
         self.micros += round(seconds * 1_000_000)
-        self.min = min(self.min, seconds)
-        self.max = max(self.max, seconds)
+        # Compares rather than min()/max(): same values, cheaper in this hot path.
+        if seconds < self.min:  # noqa: PLR1730
+            self.min = seconds
+        if seconds > self.max:  # noqa: PLR1730
+            self.max = seconds
         if seconds == 0:
             self.zeros += 1
             return

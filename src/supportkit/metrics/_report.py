@@ -20,6 +20,7 @@ from supportkit.metrics._operations import (
     ResolutionTimes,
     ResponseTimes,
 )
+from supportkit.metrics._percentiles import ExactStore
 from supportkit.metrics._periods import Keyer, period_start, resolve_tz
 from supportkit.metrics._records import TicketView
 from supportkit.metrics._results import (
@@ -299,7 +300,13 @@ class WeeklyReport(TicketAccumulator):
             if reply is None:
                 response.skipped += 1
             elif calendar is None:
-                response._store.add((reply - created).total_seconds())
+                seconds = (reply - created).total_seconds()
+                store = response._store
+                # ExactStore.add inlined for the common case (checks negatives/NaN).
+                if seconds >= 0 and type(store) is ExactStore:
+                    store.values.append(seconds)
+                else:
+                    store.add(seconds)
             else:
                 response._store.add(calendar.between(created, reply).total_seconds())
             resolution = self._resolution
@@ -310,7 +317,12 @@ class WeeklyReport(TicketAccumulator):
                 resolution.skipped += 1
             else:
                 if calendar is None:
-                    resolution._store.add((resolved - created).total_seconds())
+                    seconds = (resolved - created).total_seconds()
+                    store = resolution._store
+                    if seconds >= 0 and type(store) is ExactStore:
+                        store.values.append(seconds)
+                    else:
+                        store.add(seconds)
                 else:
                     resolution._store.add(calendar.between(created, resolved).total_seconds())
                 closed = backlog._closed
