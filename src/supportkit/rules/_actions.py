@@ -59,8 +59,15 @@ def decide(
                 tags.remove(tag)
             if tag not in removed:
                 removed.append(tag)
-        for action in SINGLE_ACTIONS:
-            choose(action, getattr(then, action), rule.id)
+        # The SINGLE_ACTIONS, in their order, skipping the (common) unset ones cheaply.
+        if then.reply is not None:
+            choose("reply", then.reply, rule.id)
+        if then.assign is not None:
+            choose("assign", then.assign, rule.id)
+        if then.priority is not None:
+            choose("priority", then.priority, rule.id)
+        if then.escalate is not None:
+            choose("escalate", then.escalate, rule.id)
         for key, value in then.set:
             choose(f"set.{key}", value, rule.id)
         found = evidence_of(item, scan)

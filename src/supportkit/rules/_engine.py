@@ -363,13 +363,14 @@ class RuleSet:
                 return False
             if when.inside is not None and not self.calendars[when.inside].is_open(at):
                 return False
-        fields = item.fields
-        if item.any and not any(scan.has(p, fields) for p in item.any):
-            return False
-        if item.all and not all(scan.has(p, fields) for p in item.all):
-            return False
-        if item.none and any(scan.has(p, fields) for p in item.none):
-            return False
+        if item.any or item.all or item.none:
+            found = scan.present(item.fields)
+            if item.any and found.isdisjoint(item.any):
+                return False
+            if item.all and not found.issuperset(item.all):
+                return False
+            if item.none and not found.isdisjoint(item.none):
+                return False
         if when.tone:  # last: the tone signals are the costliest condition
             signals = tones.get(item.fields)
             if signals is None:

@@ -46,6 +46,7 @@ class Scan:
     __slots__ = (
         "_offsets",
         "_positions",
+        "_present",
         "hits",
         "norms",
         "options",
@@ -63,11 +64,20 @@ class Scan:
         self.timeouts: list[RegexTimeout] = []
         self._offsets: dict[str, Offsets] = {}
         self._positions: dict[str, list[tuple[int, int]]] = {}
+        self._present: dict[tuple[str, ...], frozenset[int]] = {}
 
     def has(self, pid: int, fields: tuple[str, ...]) -> bool:
         """Whether phrase ``pid`` occurs in any of ``fields``."""
         hits = self.hits
         return any(pid in hits[f] for f in fields)
+
+    def present(self, fields: tuple[str, ...]) -> frozenset[int]:
+        """The ids of the phrases found in any of ``fields`` (cached per tuple of fields)."""
+        found = self._present.get(fields)
+        if found is None:
+            hits = self.hits
+            found = self._present[fields] = frozenset().union(*(hits[f] for f in fields))
+        return found
 
     def span(self, field: str, hit: Hit) -> tuple[int, int]:
         """Return the ORIGINAL (start, end) of a hit, widened to whole words."""
