@@ -10,7 +10,7 @@ following their atoms through the next words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -121,7 +121,7 @@ class Matcher:
         self._max_typos = 0
         self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         for pid, phrase in enumerate(self.phrases):
             if phrase.pattern is not None:
                 self.regexes.append(
@@ -164,17 +164,14 @@ class Matcher:
 
     def atoms_of(self, token: str) -> tuple[int, ...]:
         """Return the atoms one normalised word satisfies (cached per distinct word)."""
-        found = self._cache.get(token)
-        if found is not None:
-            return found
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
+        return self._cache[token]
+
+    def _uncached(self, token: str) -> tuple[int, ...]:
         result = self._compute(token)
         if self.options.keys:
             key = key_of(token)
             if key != token:
                 result = tuple(sorted({*result, *self._compute(key)}))
-        self._cache[token] = result
         return result
 
     def _compute(self, token: str) -> tuple[int, ...]:
@@ -240,12 +237,10 @@ class Matcher:
             The tokens, and phrase id -> list of ``(first token, last token)``.
         """
         tokens = tokenize(text)
-        per_token: list[tuple[int, ...] | None] = list(map(self._cache.get, tokens))
-        if None in per_token:
-            for i, atoms in enumerate(per_token):
-                if atoms is None:
-                    per_token[i] = self.atoms_of(tokens[i])
-        found: dict[int, tuple[int, ...]] = {i: a for i, a in enumerate(per_token) if a}
+        # One C-level lookup per word; only a word never seen before runs Python code.
+        found: dict[int, tuple[int, ...]] = {
+            i: a for i, a in enumerate(map(self._cache.__getitem__, tokens)) if a
+        }
         hits: dict[int, list[Hit]] = {}
         if not found:
             return tokens, hits
@@ -266,6 +261,23 @@ class Matcher:
                     else:
                         bucket.append((i, end))
         return tokens, hits
+
+
+class _AtomCache(dict[str, tuple[int, ...]]):
+    """Word -> atoms; a missing word is computed and stored (bounded: cleared when full)."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[str], tuple[int, ...]]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        result = self._compute(token)
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[token] = result
+        return result
 
 
 @lru_cache(maxsize=1)
