@@ -223,3 +223,17 @@ def test_the_repeated_autumn_hour_is_ordered_by_instant() -> None:
         }
     )
     assert [e.type for e in ticket.events] == ["reply", "status"]
+
+
+def test_durations_across_a_dst_change_are_real_elapsed_time() -> None:
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    created = dt.datetime(2024, 10, 27, 1, 0, tzinfo=berlin)  # CEST, +02:00
+    answered = dt.datetime(2024, 10, 27, 4, 0, tzinfo=berlin)  # CET, +01:00
+    assert answered - created == dt.timedelta(hours=3)  # Python's wall-clock trap
+    ticket = as_ticket(
+        {"created_at": created, "events": [{"at": answered, "type": "reply", "by": "agent"}]}
+    )
+    assert ticket.events[0].at - ticket.created_at == dt.timedelta(hours=4)  # type: ignore[operator]
+    assert ticket.created_at.hour == 1  # the local time shown is kept  # type: ignore[union-attr]
+    direct = Ticket(created_at=created, events=(Event(at=answered, type="reply", by="agent"),))
+    assert direct.events[0].at - direct.created_at == dt.timedelta(hours=4)  # type: ignore[operator]

@@ -98,6 +98,27 @@ def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return mapping if isinstance(mapping, FrozenFields) else FrozenFields(mapping)
 
 
+def _fixed_offset(value: _dt.datetime) -> _dt.datetime:
+    """Keep the wall clock and instant, but with a fixed-offset tzinfo.
+
+    Python subtracts and compares two datetimes that share one tzinfo object by their
+    wall clocks, so with a DST zone ``answered - created`` is an hour off across a
+    clock change. Ticket times are instants; a fixed offset makes every difference
+    and comparison exact while showing the same local time.
+    """
+    tz = value.tzinfo
+    if tz is None or type(tz) is _dt.timezone:
+        return value
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    return value.replace(tzinfo=_dt.timezone(offset), fold=0)
+
+
+def _opt_fixed_offset(value: _dt.datetime | None) -> _dt.datetime | None:
+    return None if value is None else _fixed_offset(value)
+
+
 @attrs.frozen
 class Event:
     """One thing that happened to a ticket.
@@ -111,7 +132,7 @@ class Event:
         assignee: For ``assign``: the new assignee (agent or group).
     """
 
-    at: _dt.datetime
+    at: _dt.datetime = attrs.field(converter=_fixed_offset)
     type: str
     by: str | None = None
     status: str | None = None
@@ -143,7 +164,7 @@ class Ticket:
     body: str = ""
     tags: tuple[str, ...] = ()
     priority: str | None = None
-    created_at: _dt.datetime | None = None
+    created_at: _dt.datetime | None = attrs.field(default=None, converter=_opt_fixed_offset)
     events: tuple[Event, ...] = ()
     rating: int | float | str | None = None
     fields: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze, hash=False)
