@@ -21,35 +21,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from supportkit.rules import normalize, normalize_with_offsets
-from supportkit.rules._tables import CYRILLIC_TO_LATIN, DIGIT_LOOKALIKES
 
 ROOT = Path(__file__).resolve().parents[1]
-SENTENCES = (ROOT / "tests/rules/data/seed_sentences.txt").read_text("utf-8").splitlines()
-_CYR_WORD = re.compile(r"[А-Яа-яЁё]+")
-_DIGIT_OF = {letter: digit for digit, letter in DIGIT_LOOKALIKES.items()}
+sys.path.insert(0, str(ROOT / "tests/rules"))
 
-
-def mutate(sentence: str, rng: random.Random) -> str:
-    """Swap fewer than half of the letters of each Cyrillic word for look-alikes."""
-
-    def one(m: re.Match[str]) -> str:
-        word = list(m.group())
-        slots = [i for i, c in enumerate(word) if c in CYRILLIC_TO_LATIN]
-        budget = (len(word) - 1) // 2
-        for i in rng.sample(slots, min(budget, len(slots), rng.randint(0, budget))):
-            if 0 < i < len(word) - 1 and word[i] in _DIGIT_OF and rng.random() < 0.3:
-                word[i] = _DIGIT_OF[word[i]]
-            else:
-                word[i] = CYRILLIC_TO_LATIN[word[i]]
-        return "".join(word)
-
-    return _CYR_WORD.sub(one, sentence)
+from lookalike_corpus import SENTENCES, mutate  # noqa: E402 - same corpus as the tests
 
 
 def messages(n: int, seed: int = 7) -> list[str]:

@@ -6,45 +6,21 @@ import random
 import re
 import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lookalike_corpus import SENTENCES, mutate
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.rules import Normalized, normalize, normalize_with_offsets
 from supportkit.rules._normalise import MAX_MARKS, candidate_words, repair_word
 from supportkit.rules._tables import (
-    CYRILLIC_TO_LATIN,
     DIGIT_LOOKALIKES,
     INVISIBLE_CHARS,
     LATIN_TO_CYRILLIC,
 )
 from supportkit.testing import strategies as sks
-
-SENTENCES = (Path(__file__).parent / "data/seed_sentences.txt").read_text("utf-8").splitlines()
-_CYR_WORD = re.compile(r"[А-Яа-яЁё]+")
-_DIGIT_OF = {letter: digit for digit, letter in DIGIT_LOOKALIKES.items()}
-
-
-def mutate(sentence: str, rng: random.Random) -> str:
-    """Swap fewer than half of the letters of each Cyrillic word for look-alikes."""
-
-    def one(m: re.Match[str]) -> str:
-        word = list(m.group())
-        slots = [i for i, c in enumerate(word) if c in CYRILLIC_TO_LATIN]
-        budget = (len(word) - 1) // 2
-        for i in rng.sample(slots, min(budget, len(slots), rng.randint(0, budget))):
-            inner = 0 < i < len(word) - 1
-            if inner and word[i] in _DIGIT_OF and rng.random() < 0.3:
-                word[i] = _DIGIT_OF[word[i]]
-            else:
-                word[i] = CYRILLIC_TO_LATIN[word[i]]
-        return "".join(word)
-
-    return _CYR_WORD.sub(one, sentence)
-
 
 # --------------------------------------------------------------------------- examples
 
