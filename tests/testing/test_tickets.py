@@ -74,10 +74,13 @@ def test_tickets_shrink_to_a_plain_email() -> None:
     assert raw["channel"] == "email"
     assert raw["events"] == []
     assert raw["created_at"] == "2020-01-01T09:00:00+00:00"
+    # Where a conditional search stops shrinking is not Hypothesis's contract (a saved
+    # example database can leave it elsewhere); the example must still be simple.
     replied = find(sk.tickets(), lambda t: len(t["events"]) >= 1)
-    assert replied["events"] == [
-        {"at": "2020-01-01T09:00:00+00:00", "type": "reply", "by": "agent"}
-    ]
+    assert len(replied["events"]) == 1
+    assert replied["events"][0]["type"] == "reply"
+    reply_at = dt.datetime.fromisoformat(replied["events"][0]["at"])
+    assert reply_at >= dt.datetime.fromisoformat(replied["created_at"])
 
 
 def test_every_kind_of_event_appears() -> None:
