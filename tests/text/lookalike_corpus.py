@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from supportkit.rules._tables import CYRILLIC_TO_LATIN, DIGIT_LOOKALIKES
+from supportkit.text._tables import CYRILLIC_TO_LATIN, DIGIT_LOOKALIKES
 
 SENTENCES = (Path(__file__).parent / "data/seed_sentences.txt").read_text("utf-8").splitlines()
 _CYR_WORD = re.compile(r"[А-Яа-яЁё]+")

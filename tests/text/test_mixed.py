@@ -1,4 +1,4 @@
-"""Tests of supportkit.rules._mixed: mixed_script_words and match_key."""
+"""Tests of supportkit.text._mixed: mixed_script_words and match_key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
-from supportkit.rules import MixedWord, match_key, mixed_script_words, normalize
+from supportkit.text import MixedWord, match_key, mixed_script_words, normalize
 
 
 def test_mixed_words_with_offsets() -> None:

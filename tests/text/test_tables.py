@@ -1,4 +1,4 @@
-"""Tests of supportkit.rules._tables against Unicode's confusables data (UTS #39)."""
+"""Tests of supportkit.text._tables against Unicode's confusables data (UTS #39)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from supportkit.rules import _tables as t
+from supportkit.text import _tables as t
 
 CONFUSABLES = json.loads(
     resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")

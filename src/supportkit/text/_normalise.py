@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from supportkit.exceptions import InvalidArgument, InvalidValue
-from supportkit.rules._steps import (
+from supportkit.exceptions import InvalidValue
+from supportkit.text._check import check_text
+from supportkit.text._layout import fix_layout
+from supportkit.text._steps import (
     MAX_MARKS,
     SUSPECT_RE,
     Track,
@@ -31,12 +33,13 @@ from supportkit.rules._steps import (
     drop_invisible,
     nfkc,
 )
-from supportkit.rules._tables import (
+from supportkit.text._tables import (
     CYRILLIC_LETTERS,
     CYRILLIC_TO_LATIN,
     DIGIT_LOOKALIKES,
     LATIN_TO_CYRILLIC,
 )
+from supportkit.text._translit import translit_with_changes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -67,17 +70,6 @@ _LATIN_LETTERS: Final = frozenset(
 ) - {"\u00d7", "\u00f7"}
 _WORD_CACHE: dict[str, tuple[str, bool]] = {}
 _WORD_CACHE_LIMIT: Final = 100_000
-
-
-def check_text(text: object, name: str = "text") -> str:
-    """Return ``text`` if it is a ``str``, else raise :class:`InvalidArgument` naming ``name``."""
-    if isinstance(text, str):
-        return text
-    msg = (
-        f"{name!r} must be a str (got {text!r:.80} that is a {type(text).__name__}); "
-        "pass the message text, decoded, as a string."
-    )
-    raise InvalidArgument(msg, field=name, value=text)
 
 
 def _signature_table() -> dict[int, str]:
@@ -224,15 +216,11 @@ def _run(
         t = cut_marks(t, track)
     t = nfkc(t, track)
     if layout:
-        from supportkit.rules._layout import fix_layout  # avoids an import loop
-
         t = fix_layout(t)  # one character for one: the map does not change
     undecided = False
     if repair:
         t, undecided = _repair(t)
     if translit:
-        from supportkit.rules._translit import translit_with_changes
-
         t, changes = translit_with_changes(t)
         if track is not None:
             track.apply(changes)
@@ -254,9 +242,9 @@ def normalize(
 
     Steps, in order: invisible format characters removed (soft hyphen, zero-width
     characters, bidi controls …); runs of more than :data:`MAX_MARKS` combining marks
-    cut; NFKC; optionally :func:`~supportkit.rules.fix_layout`; look-alike repair
+    cut; NFKC; optionally :func:`~supportkit.text.fix_layout`; look-alike repair
     inside words (:func:`repair_word`); optionally
-    :func:`~supportkit.rules.from_translit`; case folding; ``ё`` -> ``е``; whitespace
+    :func:`~supportkit.text.from_translit`; case folding; ``ё`` -> ``е``; whitespace
     collapsed to single spaces and trimmed.
 
     Args:

@@ -17,7 +17,8 @@ from typing import Final
 
 import attrs
 
-from supportkit.rules._normalise import check_text, normalize
+from supportkit.text._check import check_text
+from supportkit.text._normalise import normalize
 
 __all__ = ["SHOUTING_THRESHOLD", "Tone", "find_insults", "tone"]
 

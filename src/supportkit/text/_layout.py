@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final
 
-from supportkit.rules._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
+from supportkit.text._check import check_text
+from supportkit.text._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
 
 __all__ = ["LayoutModel", "fix_layout", "layout_model"]
 
@@ -166,8 +167,6 @@ def fix_layout(text: str) -> str:
         >>> fix_layout("dsgkfnf yt ghbikf")
         'выплата не пришла'
     """
-    from supportkit.rules._normalise import check_text
-
     text = check_text(text)
     ru, en = layout_model()
     # (start, end, replacement, is_long, converted)

@@ -1,4 +1,4 @@
-"""Tests of supportkit.rules._normalise: normalize, normalize_with_offsets, repair."""
+"""Tests of supportkit.text._normalise: normalize, normalize_with_offsets, repair."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from lookalike_corpus import SENTENCES, mutate
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
-from supportkit.rules import Normalized, normalize, normalize_with_offsets
-from supportkit.rules._normalise import MAX_MARKS, candidate_words, repair_word
-from supportkit.rules._tables import (
+from supportkit.text import Normalized, normalize, normalize_with_offsets
+from supportkit.text._normalise import MAX_MARKS, candidate_words, repair_word
+from supportkit.text._tables import (
     DIGIT_LOOKALIKES,
     INVISIBLE_CHARS,
     LATIN_TO_CYRILLIC,

@@ -1,4 +1,4 @@
-"""Tests of supportkit.rules._tone: shouting, !!!/???, insults that survive obfuscation."""
+"""Tests of supportkit.text._tone: shouting, !!!/???, insults that survive obfuscation."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
-from supportkit.rules import Tone, tone
-from supportkit.rules._tone import find_insults
+from supportkit.text import Tone, tone
+from supportkit.text._tone import find_insults
 
 SENTENCES = (Path(__file__).parent / "data/seed_sentences.txt").read_text("utf-8").splitlines()
 

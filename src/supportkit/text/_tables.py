@@ -4,7 +4,7 @@ The Cyrillic/Latin look-alike pairs come from ``data/normalise_tables.json``,
 which ``scripts/build_confusables.py`` derives from Unicode's confusables data
 (UTS #39); the keyboard tables describe the Russian ЙЦУКЕН and the US QWERTY layouts
 key by key. The testing kit (:mod:`supportkit.testing.strategies`) draws its variants
-from these same tables, so whatever it generates, :func:`supportkit.rules.normalize`
+from these same tables, so whatever it generates, :func:`supportkit.text.normalize`
 undoes.
 """
 
@@ -131,7 +131,7 @@ _INVISIBLE_RANGES: Final = (
     (0xE0020, 0xE007F),  # tag characters
     (0xE0100, 0xE01EF),  # variation selectors supplement
 )
-#: Invisible format characters that :func:`supportkit.rules.normalize` removes.
+#: Invisible format characters that :func:`supportkit.text.normalize` removes.
 INVISIBLE_CHARS: Final[frozenset[str]] = frozenset(
     chr(c) for lo, hi in _INVISIBLE_RANGES for c in range(lo, hi + 1)
 )

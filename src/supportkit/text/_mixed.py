@@ -14,9 +14,10 @@ from typing import Final
 
 import attrs
 
-from supportkit.rules._normalise import candidate_words, check_text, normalize, repair_word
-from supportkit.rules._steps import SUSPECT_RE, Track, cut_marks, drop_invisible, nfkc
-from supportkit.rules._tables import CYRILLIC_LETTERS, KEY_LATIN_TO_CYRILLIC
+from supportkit.text._check import check_text
+from supportkit.text._normalise import candidate_words, normalize, repair_word
+from supportkit.text._steps import SUSPECT_RE, Track, cut_marks, drop_invisible, nfkc
+from supportkit.text._tables import CYRILLIC_LETTERS, KEY_LATIN_TO_CYRILLIC
 
 __all__ = ["MixedWord", "match_key", "mixed_script_words"]
 
@@ -103,7 +104,7 @@ def mixed_script_words(text: str) -> list[MixedWord]:
 def match_key(text: str) -> str:
     """Return the script-neutral matching form of ``text``.
 
-    First :func:`~supportkit.rules.normalize`; then every word made only of Latin
+    First :func:`~supportkit.text.normalize`; then every word made only of Latin
     letters that have a Cyrillic look-alike in either case (``a b c e h k m o p r t x
     y``) is spelled with those Cyrillic letters, so ``PEKA`` and ``река`` share the key
     ``река``. Compare keys with keys only.

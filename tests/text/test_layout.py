@@ -1,4 +1,4 @@
-"""Tests of supportkit.rules._layout: fix_layout and its character-statistics model."""
+"""Tests of supportkit.text._layout: fix_layout and its character-statistics model."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
-from supportkit.rules import fix_layout
-from supportkit.rules._layout import layout_model
-from supportkit.rules._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
+from supportkit.text import fix_layout
+from supportkit.text._layout import layout_model
+from supportkit.text._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
 from supportkit.testing import strategies as sks
 
 SENTENCES = (Path(__file__).parent / "data/seed_sentences.txt").read_text("utf-8").splitlines()
@@ -131,7 +131,7 @@ def test_non_str() -> None:
 def test_big_texts_take_linear_time() -> None:
     import time
 
-    from supportkit.rules import from_translit, match_key, mixed_script_words, tone
+    from supportkit.text import from_translit, match_key, mixed_script_words, tone
 
     big = ("Выплaта не пришла, пр0блема\u00ad с картой! ghbdtn х у й yt  " * 5_000)[:300_000]
     for func in (fix_layout, tone, from_translit, mixed_script_words, match_key):

@@ -1,12 +1,12 @@
-"""Tests of supportkit.rules._translit: from_translit and its scheme."""
+"""Tests of supportkit.text._translit: from_translit and its scheme."""
 
 from __future__ import annotations
 
 import pytest
 
 from supportkit.exceptions import InvalidArgument
-from supportkit.rules import from_translit
-from supportkit.rules._translit import SCHEME, translit_word
+from supportkit.text import from_translit
+from supportkit.text._translit import SCHEME, translit_word
 
 
 @pytest.mark.parametrize(

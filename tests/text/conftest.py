@@ -1,4 +1,4 @@
-"""Make the shared look-alike corpus (``lookalike_corpus``) importable from the rules tests."""
+"""Make the shared look-alike corpus (``lookalike_corpus``) importable from the text tests."""
 
 from __future__ import annotations
 

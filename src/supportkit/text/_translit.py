@@ -5,7 +5,7 @@ Longer letter groups win (``shch`` before ``sh`` before ``s``); ``y`` is ``й`` 
 vowel and ``ы`` elsewhere; ``e`` starting a word is ``э``; ``'`` is ``ь`` and ``''``
 ``ъ``; the digit ``4`` inside a word is ``ч``. A word is converted only when it is
 implausible as English and plausible as Russian after conversion (the same
-character-statistics model as :func:`~supportkit.rules.fix_layout`): a word converts on
+character-statistics model as :func:`~supportkit.text.fix_layout`): a word converts on
 its own when it reads much better as Russian (:data:`STRONG`), and any word that reads
 at least about as well as Russian converts when most words of the text do (:data:`WEAK`);
 one- and two-letter words convert only in such a text, and only to common short words.
@@ -18,8 +18,8 @@ import re
 from types import MappingProxyType
 from typing import Final
 
-from supportkit.rules._layout import MARGIN, MIN_JUDGED, PLAUSIBLE_RU, layout_model
-from supportkit.rules._normalise import check_text
+from supportkit.text._check import check_text
+from supportkit.text._layout import MARGIN, MIN_JUDGED, PLAUSIBLE_RU, layout_model
 
 __all__ = ["SCHEME", "from_translit", "translit_with_changes", "translit_word"]
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Final
 
-from supportkit.rules._tables import COMBINING_MARK_RANGES, COMPOSES_WITH_PREVIOUS, INVISIBLE_CHARS
+from supportkit.text._tables import COMBINING_MARK_RANGES, COMPOSES_WITH_PREVIOUS, INVISIBLE_CHARS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
