@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportkit.exceptions import InvalidArgument
+from supportkit.testing import strategies as sks
 from supportkit.text import fix_layout
 from supportkit.text._layout import layout_model
 from supportkit.text._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
-from supportkit.testing import strategies as sks
 
 SENTENCES = (Path(__file__).parent / "data/seed_sentences.txt").read_text("utf-8").splitlines()
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lookalike_corpus import SENTENCES, mutate
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.testing import strategies as sks
 from supportkit.text import Normalized, normalize, normalize_with_offsets
 from supportkit.text._normalise import MAX_MARKS, candidate_words, repair_word
 from supportkit.text._tables import (
@@ -20,7 +21,6 @@ from supportkit.text._tables import (
     INVISIBLE_CHARS,
     LATIN_TO_CYRILLIC,
 )
-from supportkit.testing import strategies as sks
 
 # --------------------------------------------------------------------------- examples
 
