@@ -160,7 +160,7 @@ def check_contract(what: str, call: Callable[[], Any]) -> None:
         pytest.fail(f"{what}: builtin {type(exc).__name__} escaped: {exc!r:.300}")
     except RecursionError as exc:
         pytest.fail(f"{what}: RecursionError escaped: {exc!r:.200}")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the point: nothing else may escape
         pytest.fail(f"{what}: {type(exc).__name__} escaped: {exc!r:.300}")
 
 
@@ -280,7 +280,7 @@ def test_cli_commands_answer_with_an_exit_code(command: list[str], words: list[s
                 code = exc.code if isinstance(exc.code, int) else 2
     except Hang as exc:
         pytest.fail(f"supportkit {' '.join(argv)!r:.200}: {exc}")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the point: nothing else may escape
         pytest.fail(
             f"supportkit {' '.join(argv)!r:.200}: {type(exc).__name__} escaped: {exc!r:.300}"
         )
