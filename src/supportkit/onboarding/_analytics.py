@@ -28,8 +28,9 @@ import attrs
 
 from supportkit._time import to_aware, to_timedelta
 from supportkit.exceptions import InvalidArgument
-from supportkit.onboarding._flow import Flow
-from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey
+from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._step import SUPPORT_ACTORS
 from supportkit.onboarding._worktime import OfficeClock, WorkingTime
 
 __all__ = [
@@ -136,7 +137,9 @@ def _journeys(journeys: Iterable[Any]) -> list[Journey]:
     return out
 
 
-def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None = None) -> Funnel:
+def funnel(
+    journeys: Iterable[Journey], flow: FlowGraph, *, clock: WorkingTime | None = None
+) -> Funnel:
     """Return the :class:`Funnel` of ``journeys`` along ``flow``'s main path.
 
     Args:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-if TYPE_CHECKING:
-    from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._step import Step
 
 __all__ = [
     "EAEU_COUNTRIES",
@@ -31,6 +30,7 @@ __all__ = [
     "PARTNER_PERMISSIONS",
     "Guard",
     "GuardContext",
+    "JourneyView",
     "check_account",
     "check_inn",
     "check_ogrnip",
@@ -72,12 +72,59 @@ _NPD_RESTRICTIONS = {
 }
 
 
+class FlowView(Protocol):
+    """What a guard reads of the flow: its name and initial state."""
+
+    @property
+    def name(self) -> str:
+        """The flow's name."""
+
+    @property
+    def initial(self) -> str:
+        """The state a journey starts in."""
+
+
+class JourneyView(Protocol):
+    """What a guard reads of the journey before the event (a ``Journey`` fits).
+
+    Guards sit below journeys (a flow is built from its guards, a journey from its
+    flow), so they see the journey through this protocol rather than the class.
+    """
+
+    @property
+    def flow(self) -> FlowView:
+        """The flow of the journey."""
+
+    @property
+    def subject_id(self) -> str:
+        """Who is onboarded."""
+
+    @property
+    def state(self) -> str:
+        """The current state."""
+
+    @property
+    def started_at(self) -> _dt.datetime:
+        """When the journey started."""
+
+    @property
+    def history(self) -> tuple[Step, ...]:
+        """The steps so far, oldest first."""
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """Everything known before the event."""
+
+    def entered_at(self, state: str) -> _dt.datetime | None:
+        """When the journey last entered ``state``."""
+
+
 class GuardContext:
     """What a guard sees: the merged ``data``, the ``journey`` before the event, ``at``."""
 
     __slots__ = ("at", "data", "event", "journey")
 
-    def __init__(self, data: Mapping[str, Any], journey: Journey, at: _dt.datetime, event: str):
+    def __init__(self, data: Mapping[str, Any], journey: JourneyView, at: _dt.datetime, event: str):
         self.data = data
         self.journey = journey
         self.at = at
