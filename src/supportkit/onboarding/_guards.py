@@ -310,7 +310,8 @@ def _permissions(ctx: GuardContext) -> list[str]:
         return []
     if isinstance(given, str) or not hasattr(given, "__iter__"):
         return [f"permissions must be a list of permission codes (got {given!r})."]
-    missing = [code for code in PARTNER_PERMISSIONS if code not in set(given)]
+    granted = list(given)  # compared with ==, so unhashable items are merely wrong
+    missing = [code for code in PARTNER_PERMISSIONS if code not in granted]
     return [
         f"«Мой налог» partner permission {code!r} ({PARTNER_PERMISSIONS[code]}) is not granted."
         for code in missing
@@ -337,18 +338,23 @@ def _foreign(ctx: GuardContext) -> list[str]:
     status = ctx.data.get("residence_status")
     if status is None:
         return []
-    if status not in FOREIGN_DOCUMENTS:
+    if not isinstance(status, str) or status not in FOREIGN_DOCUMENTS:
         return [f"residence_status must be one of {sorted(FOREIGN_DOCUMENTS)} (got {status!r})."]
     out = []
     country = ctx.data.get("citizenship")
-    if status == "eaeu" and country is not None and country not in EAEU_COUNTRIES:
+    if status == "eaeu" and country is not None and str(country) not in EAEU_COUNTRIES:
         out.append(
             f"residence_status 'eaeu' needs EAEU citizenship {sorted(EAEU_COUNTRIES)} "
             f"(got citizenship {country!r})."
         )
-    given = set(ctx.data.get("documents") or ())
-    missing = [d for d in FOREIGN_DOCUMENTS[status] if d not in given]
-    if ctx.data.get("documents") is not None and missing:
+    documents = ctx.data.get("documents")
+    if documents is None:
+        return out
+    if not isinstance(documents, (list, tuple)):
+        out.append(f"documents must be a list of document codes (got {documents!r}).")
+        return out
+    missing = [d for d in FOREIGN_DOCUMENTS[status] if d not in documents]
+    if missing:
         out.append(f"documents for status {status!r} are missing {missing}.")
     return out
 
