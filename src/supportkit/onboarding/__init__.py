@@ -29,7 +29,8 @@ from supportkit.onboarding._guards import (
     check_ogrnip,
     check_snils,
 )
-from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey, Step, Verdict
+from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._step import SUPPORT_ACTORS, Step, Verdict
 from supportkit.onboarding._store import SCHEMA_VERSION, SQLiteJourneyStore
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
 from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
