@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
+from supportkit.metrics._reportdata import ReportData
 from supportkit.metrics._results import Distribution, Rate, format_duration
-
-if TYPE_CHECKING:
-    from supportkit.metrics._report import Report
 
 __all__ = ["bar_chart", "html", "line_chart", "markdown", "text"]
 
@@ -48,13 +45,13 @@ def _dist_line(dist: Distribution) -> str:
     )
 
 
-def _header(report: Report) -> str:
+def _header(report: ReportData) -> str:
     span = f"{report.first_day} – {report.last_day}" if report.first_day is not None else "no dates"
     clock = "working time" if report.working_time else "calendar time"
     return f"{report.tickets} tickets, {span} (ISO weeks in {report.tz}; durations in {clock})"
 
 
-def _summary_rows(report: Report) -> list[tuple[str, str]]:
+def _summary_rows(report: ReportData) -> list[tuple[str, str]]:
     channels = ", ".join(
         f"{name} {_pct(rate)}" for name, rate in report.automation_by_channel.items()
     )
@@ -98,7 +95,7 @@ def _top_line(period_top: Sequence[object]) -> str:
     return " · ".join(parts) or "—"
 
 
-def text(report: Report) -> str:
+def text(report: ReportData) -> str:
     """Return the terminal report."""
     head, _, tail = _header(report).partition(" (")
     lines = [f"Weekly support report: {head}", f"({tail}", ""]
@@ -123,7 +120,7 @@ def text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def markdown(report: Report) -> str:
+def markdown(report: ReportData) -> str:
     """Return the report as Markdown (tables render on GitHub, GitLab, wikis)."""
     out = [f"# Weekly support report\n\n{_header(report)}\n", "| metric | value |", "|---|---|"]
     for key, value in _summary_rows(report):
@@ -270,7 +267,7 @@ def line_chart(
     return _frame(title, shapes + body, _ticks(1.0, percent=True, low=floor))
 
 
-def charts(report: Report) -> list[str]:
+def charts(report: ReportData) -> list[str]:
     """Return the report's three SVG charts: weekly volume, CSAT trend, response times."""
     short = [w.week.split("-")[1] for w in report.weeks]
     return [
@@ -298,7 +295,7 @@ _CSS = (
 )
 
 
-def html(report: Report) -> str:
+def html(report: ReportData) -> str:
     """Return a self-contained HTML page with the report and its inline SVG charts."""
     rows = "".join(
         f"<tr><th>{escape(k)}</th><td>{escape(v).replace(chr(10), '<br>')}</td></tr>"
