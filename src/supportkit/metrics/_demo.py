@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from supportkit._ticket import Ticket
-from supportkit.metrics._report import weekly_report
+from supportkit.metrics._weekly import weekly_report
 
 __all__ = ["TITLE", "section"]
 

@@ -21,7 +21,16 @@ from supportkit.metrics._results import (
     _Pandas,
 )
 
-__all__ = ["FORMATS", "HISTOGRAM_BINS", "ReportData", "WeekRow"]
+__all__ = [
+    "FORMATS",
+    "HISTOGRAM_BINS",
+    "FunnelLine",
+    "ReportData",
+    "SLALine",
+    "SLAWeek",
+    "StaffingHour",
+    "WeekRow",
+]
 
 #: Output formats of :meth:`Report.render` and ``supportkit report --format``.
 FORMATS: Final = ("text", "json", "markdown", "html")
@@ -43,6 +52,8 @@ class WeekRow(_Pandas):
         tickets: Tickets created that week.
         csat: CSAT of that week's rated tickets.
         response: First-response times of that week's tickets.
+        partial: The data covers only part of the week (it starts after the Monday
+            or ends before the Sunday); a partial week never decides a trend.
     """
 
     week: str
@@ -50,6 +61,7 @@ class WeekRow(_Pandas):
     tickets: int
     csat: Rate
     response: Distribution
+    partial: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -59,6 +71,7 @@ class WeekRow(_Pandas):
             "tickets": self.tickets,
             "csat": self.csat.to_dict(),
             "response": self.response.to_dict(),
+            "partial": self.partial,
         }
 
     def _rows(self) -> list[dict[str, Any]]:
@@ -71,11 +84,175 @@ class WeekRow(_Pandas):
                 "csat_count": self.csat.count,
                 "response_p50_s": self.response.to_dict()["p50"],
                 "response_p90_s": self.response.to_dict()["p90"],
+                "partial": self.partial,
             }
         ]
 
     def __repr__(self) -> str:
-        return f"WeekRow({self.week}, {self.tickets} tickets, csat={self.csat!r})"
+        part = ", partial" if self.partial else ""
+        return f"WeekRow({self.week}, {self.tickets} tickets, csat={self.csat!r}{part})"
+
+
+def _iso(value: _dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@attrs.frozen(repr=False)
+class SLAWeek(_Pandas):
+    """One SLA target in one ISO week (of the tickets' creation).
+
+    Attributes:
+        week: ``2024-W41``.
+        achieved: Clocks that reached the target on time.
+        breached: Clocks that missed it (including open clocks already past due).
+        running: Clocks still open and not yet due at the report's ``as_of``.
+        stopped: Clocks stopped without the target being reached (the ticket was
+            solved first, before the deadline).
+        attainment: ``achieved / (achieved + breached)`` with its Wilson interval;
+            running and stopped clocks are not in it (they are shown beside it).
+    """
+
+    week: str
+    achieved: int
+    breached: int
+    running: int
+    stopped: int
+    attainment: Rate
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "week": self.week,
+            "achieved": self.achieved,
+            "breached": self.breached,
+            "running": self.running,
+            "stopped": self.stopped,
+            "attainment": self.attainment.to_dict(),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"SLAWeek({self.week}: {self.achieved} achieved, {self.breached} breached, "
+            f"{self.running} running)"
+        )
+
+
+@attrs.frozen(repr=False)
+class SLALine(_Pandas):
+    """One SLA target of one policy over the whole report.
+
+    Attributes:
+        policy: The policy's name.
+        covers: What the policy covers, in words (``"channel chat, messenger"``).
+        metric: ``first_response``, ``next_response``, ``resolution``, ...
+        target: The working time allowed.
+        achieved, breached, running, stopped: As in :class:`SLAWeek`, summed.
+        attainment: ``achieved / (achieved + breached)``.
+        weeks: The same per ISO week of creation.
+    """
+
+    policy: str
+    covers: str
+    metric: str
+    target: _dt.timedelta
+    achieved: int
+    breached: int
+    running: int
+    stopped: int
+    attainment: Rate
+    weeks: tuple[SLAWeek, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (the target in seconds)."""
+        return {
+            "policy": self.policy,
+            "covers": self.covers,
+            "metric": self.metric,
+            "target": self.target.total_seconds(),
+            "achieved": self.achieved,
+            "breached": self.breached,
+            "running": self.running,
+            "stopped": self.stopped,
+            "attainment": self.attainment.to_dict(),
+            "weeks": [w.to_dict() for w in self.weeks],
+        }
+
+    def _rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "policy": self.policy,
+                "metric": self.metric,
+                **w.to_dict(),
+                "attainment": w.attainment.value,
+            }
+            for w in self.weeks
+        ]
+
+    def __repr__(self) -> str:
+        return (
+            f"SLALine({self.policy}/{self.metric}: {self.achieved} achieved, "
+            f"{self.breached} breached, {self.running} running)"
+        )
+
+
+@attrs.frozen(repr=False)
+class StaffingHour(_Pandas):
+    """Agents needed against agents scheduled in one hour of the day.
+
+    Attributes:
+        hour: 0..23 in the report's zone.
+        arrivals: Mean tickets created in that hour, over the days of the data.
+        needed: Agents Erlang C needs for ``arrivals`` an hour (the report's
+            handling time, answer time and service level).
+        scheduled: Mean agents on duty in that hour (from the crews' calendars).
+    """
+
+    hour: int
+    arrivals: float
+    needed: int
+    scheduled: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return attrs.asdict(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"StaffingHour({self.hour:02d}:00, {self.arrivals:g}/h, needed {self.needed}, "
+            f"scheduled {self.scheduled:g})"
+        )
+
+
+@attrs.frozen(repr=False)
+class FunnelLine(_Pandas):
+    """One step of an onboarding funnel, as the report shows it.
+
+    Attributes:
+        state: The step (a flow state).
+        reached: Journeys that reached it.
+        drop_off: Journeys that reached it and went no further.
+        conversion: Share of the previous step's journeys that reached it (0..1).
+        median: Median time spent in the step before moving on (``None``: unknown).
+    """
+
+    state: str
+    reached: int
+    drop_off: int
+    conversion: float
+    median: _dt.timedelta | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (the median in seconds)."""
+        return {
+            "state": self.state,
+            "reached": self.reached,
+            "drop_off": self.drop_off,
+            "conversion": self.conversion,
+            "median": None if self.median is None else self.median.total_seconds(),
+        }
+
+    def __repr__(self) -> str:
+        return f"FunnelLine({self.state}: {self.reached} reached, {self.drop_off} dropped)"
 
 
 @attrs.frozen(repr=False)
@@ -105,6 +282,17 @@ class ReportData(_Pandas):
     response_histogram: tuple[tuple[str, int], ...]
     unanswered: int
     unresolved: int
+    tz_source: str = "option"
+    trend: BacklogTrend | None = None
+    as_of: _dt.datetime | None = None
+    sla: tuple[SLALine, ...] = ()
+    arrivals: tuple[tuple[int, ...], ...] = ()
+    days: int = 0
+    on_duty: tuple[tuple[float, ...], ...] = ()
+    staffing: tuple[StaffingHour, ...] = ()
+    staffing_basis: tuple[float, float, float] | None = None
+    funnel: tuple[FunnelLine, ...] = ()
+    funnel_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (what ``--format json`` prints)."""
@@ -130,6 +318,17 @@ class ReportData(_Pandas):
             "response_histogram": [[label, n] for label, n in self.response_histogram],
             "unanswered": self.unanswered,
             "unresolved": self.unresolved,
+            "tz_source": self.tz_source,
+            "trend": None if self.trend is None else self.trend.to_dict(),
+            "as_of": _iso(self.as_of),
+            "sla": [line.to_dict() for line in self.sla],
+            "arrivals": [list(row) for row in self.arrivals],
+            "days": self.days,
+            "on_duty": [list(row) for row in self.on_duty],
+            "staffing": [h.to_dict() for h in self.staffing],
+            "staffing_basis": None if self.staffing_basis is None else list(self.staffing_basis),
+            "funnel": [f.to_dict() for f in self.funnel],
+            "funnel_name": self.funnel_name,
         }
 
     def _rows(self) -> list[dict[str, Any]]:
