@@ -283,6 +283,8 @@ class ReportData(_Pandas):
     unanswered: int
     unresolved: int
     tz_source: str = "option"
+    partial_weeks: tuple[str, ...] = ()
+    sla_goal: float = 0.9
     trend: BacklogTrend | None = None
     as_of: _dt.datetime | None = None
     sla: tuple[SLALine, ...] = ()
@@ -319,6 +321,8 @@ class ReportData(_Pandas):
             "unanswered": self.unanswered,
             "unresolved": self.unresolved,
             "tz_source": self.tz_source,
+            "partial_weeks": list(self.partial_weeks),
+            "sla_goal": self.sla_goal,
             "trend": None if self.trend is None else self.trend.to_dict(),
             "as_of": _iso(self.as_of),
             "sla": [line.to_dict() for line in self.sla],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -34,7 +35,11 @@ from supportkit.metrics._sections import (
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
 
-__all__ = ["WeeklyReport", "weekly_report"]
+__all__ = ["SAMPLE", "WeeklyReport", "weekly_report"]
+
+#: With ``tz=None`` the weeks are cut at the most common UTC offset of the first
+#: ``SAMPLE`` dated tickets' ``created_at`` (held back until then, then counted).
+SAMPLE: Final = 1000
 
 
 _UNDATED: Final = ""
@@ -48,8 +53,8 @@ class WeeklyReport(TicketAccumulator):
             with ``between(start, end)``, e.g. :class:`supportkit.sla.WorkCalendar`);
             ``None`` for calendar time.
         tz: The zone weeks are counted in. ``None`` (default): the zone of the data,
-            the UTC offset of the first dated ticket's ``created_at`` (the report's
-            ``tz_source`` is then ``"data"``).
+            the most common UTC offset of the tickets' ``created_at`` (of the first
+            :data:`SAMPLE` dated ones; the report's ``tz_source`` is then ``"data"``).
         n: Top categories per week.
         k: Consecutive growing weeks that make a backlog snowball.
         sketch: ``None`` for exact percentiles, or a relative error (``0.01``) for a
@@ -66,6 +71,8 @@ class WeeklyReport(TicketAccumulator):
         aht: Average handling time (``timedelta`` or seconds): adds the agents
             Erlang C needs per hour of a mean day, with ``answer_within`` (default
             100 s) and ``service_level`` (default 0.8).
+        sla_goal: The share of clocks each SLA target should attain (the target
+            line of the attainment charts; default 0.9).
         funnel: A :class:`supportkit.onboarding.Funnel` to show with the report.
     """
 
@@ -78,11 +85,13 @@ class WeeklyReport(TicketAccumulator):
         "_crews",
         "_first",
         "_funnel",
+        "_goal",
         "_key",
         "_last",
         "_mean",
         "_one_touch",
         "_options",
+        "_pending",
         "_reopen",
         "_resolution",
         "_scale",
@@ -113,6 +122,7 @@ class WeeklyReport(TicketAccumulator):
         aht: Any = None,
         answer_within: Any = 100,
         service_level: float = 0.8,
+        sla_goal: float = 0.9,
         funnel: Any = None,
     ) -> None:
         super().__init__(strict=strict)
@@ -139,6 +149,19 @@ class WeeklyReport(TicketAccumulator):
                 float(service_level),
             )
         self._funnel = None if funnel is None else funnel_lines(funnel)
+        if isinstance(sla_goal, bool) or not isinstance(sla_goal, (int, float)):
+            raise InvalidArgument(
+                f"sla_goal must be a number in 0..1 (got {type(sla_goal).__name__}).",
+                field="sla_goal",
+                value=sla_goal,
+            )
+        if not 0 <= sla_goal <= 1:
+            raise InvalidValue(
+                f"sla_goal must be in 0..1, e.g. 0.9 for 90% (got {sla_goal!r}).",
+                field="sla_goal",
+                value=sla_goal,
+            )
+        self._goal = float(sla_goal)
         self._cells = [0] * (7 * 24)
         self._slots: dict[float, int] = {}
         self._calendar = calendar
@@ -149,6 +172,7 @@ class WeeklyReport(TicketAccumulator):
         self._one_touch = OneTouchRate(strict=strict)
         self._resolution = ResolutionTimes(calendar, sketch=sketch, strict=strict)
         self._top_options = (n, categories, k)
+        self._pending: list[tuple[TicketView, Any]] | None = [] if tz is None else None
         self._bind(self._tz or _dt.timezone.utc)
         self._mean = MeanScore("5", unknown="skip")
         self._weeks: dict[str, tuple[list[int], CSAT, ResponseTimes]] = {}
@@ -181,12 +205,30 @@ class WeeklyReport(TicketAccumulator):
         self._slots = {}
         return self._key
 
-    def _from_data(self, created: _dt.datetime) -> Keyer:
-        """Take the zone of the first dated ticket (its fixed UTC offset)."""
-        offset = created.utcoffset() or _dt.timedelta(0)
+    def _hold(self, view: TicketView, raw: Any) -> None:
+        """Keep a dated ticket back until the zone of the data is known."""
+        assert self._pending is not None
+        self._pending.append((view, raw))
+        if len(self._pending) >= SAMPLE:
+            self._settle()
+
+    def _settle(self) -> None:
+        """Cut weeks at the most common offset of the held tickets, then count them."""
+        pending = self._pending
+        if pending is None:
+            return
+        self._pending = None
+        if not pending:
+            return
+        offsets = Counter(view.created.utcoffset() for view, _ in pending)  # type: ignore[union-attr]
+        offset = offsets.most_common(1)[0][0] or _dt.timedelta(0)
         self._tz = _dt.timezone(offset) if offset else _dt.timezone.utc
         self._tz_source = "data"
-        return self._bind(self._tz)
+        self._bind(self._tz)
+        for view, raw in pending:
+            self._add_view(view)
+            if raw is not None:
+                self._add_sla(raw, view)
 
     def _cell(self, created: _dt.datetime, slot: float) -> int:
         local = created.astimezone(self._key.tz)
@@ -211,6 +253,9 @@ class WeeklyReport(TicketAccumulator):
         # ResolutionTimes, Backlog and TopCategories ``_add_view``, inlined: this is the
         # inner loop of `supportkit report` (tests check it agrees with each metric).
         created = view.created
+        if self._pending is not None and created is not None:
+            self._hold(view, None)
+            return
         facts = view
         first = facts.first_reply
         resolved = facts.resolved_at
@@ -243,8 +288,6 @@ class WeeklyReport(TicketAccumulator):
                 self._first = stamp
             if stamp > self._last:  # noqa: PLR1730
                 self._last = stamp
-            if self._tz is None:
-                self._from_data(created)
             slot = stamp // 900
             cell = self._slots.get(slot)
             self._cells[self._cell(created, slot) if cell is None else cell] += 1
@@ -295,6 +338,8 @@ class WeeklyReport(TicketAccumulator):
                 self._mean.add(rating)
 
     def _merge(self, other: WeeklyReport) -> None:
+        self._settle()
+        other._settle()
         if self._tz is None and other._tz is not None:
             self._tz, self._tz_source = other._tz, other._tz_source
             self._bind(self._tz)
@@ -335,6 +380,9 @@ class WeeklyReport(TicketAccumulator):
     def add(self, ticket: Any) -> None:
         """Add one ticket (a :class:`~supportkit.Ticket`, a mapping, or a str)."""
         view = view_of(ticket, strict=self.strict)
+        if self._pending is not None and view.created is not None:
+            self._hold(view, ticket if self._sla is not None else None)
+            return
         self._add_view(view)
         if self._sla is not None:
             self._add_sla(ticket, view)
@@ -346,6 +394,9 @@ class WeeklyReport(TicketAccumulator):
             return
         for i, value in enumerate(rows_of(tickets)):
             view = view_of(value, index=i, strict=self.strict)
+            if self._pending is not None and view.created is not None:
+                self._hold(view, value)
+                continue
             self._add_view(view)
             self._add_sla(value, view)
 
@@ -356,6 +407,7 @@ class WeeklyReport(TicketAccumulator):
 
     def result(self) -> Report:
         """Return the report for everything added so far."""
+        self._settle()
         csat_all = CSAT(self._scale, unknown="skip")
         response_all = ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
         rows = []
@@ -416,6 +468,8 @@ class WeeklyReport(TicketAccumulator):
             unanswered=response_all.skipped,
             unresolved=self._resolution.skipped,
             tz_source=self._tz_source,
+            partial_weeks=tuple(sorted(partial)),
+            sla_goal=self._goal,
             trend=full_week_trend(backlog, partial),
             as_of=None if self._sla is None else self._sla.as_of,
             sla=() if self._sla is None else self._sla.result(),
@@ -449,6 +503,7 @@ def weekly_report(
     aht: Any = None,
     answer_within: Any = 100,
     service_level: float = 0.8,
+    sla_goal: float = 0.9,
     funnel: Any = None,
 ) -> Report:
     """Return the weekly :class:`Report` of ``tickets`` (an iterable, or a pandas DataFrame).
@@ -470,6 +525,7 @@ def weekly_report(
         aht=aht,
         answer_within=answer_within,
         service_level=service_level,
+        sla_goal=sla_goal,
         funnel=funnel,
     )
     acc.add_many(tickets)
