@@ -345,6 +345,7 @@ def staffing_chart(
     *,
     x_title: str,
     y_title: str,
+    basis: str = "Erlang C",
 ) -> str:
     """Return agents needed per hour (bars) against agents scheduled (a step line)."""
     inner_w = _W - _PAD_L - _PAD_R
@@ -375,10 +376,11 @@ def staffing_chart(
     legend_y = _PAD_T + inner_h + 32
     body.append(
         f'<rect x="{_PAD_L}" y="{legend_y - 8}" width="10" height="10" fill="{_BAR}"/>'
-        f'<text class="legend" x="{_PAD_L + 14}" y="{legend_y + 1}">needed (Erlang C)</text>'
-        f'<line x1="{_PAD_L + 160}" y1="{legend_y - 3}" x2="{_PAD_L + 176}" y2="{legend_y - 3}" '
+        f'<text class="legend" x="{_PAD_L + 14}" y="{legend_y + 1}">needed ({escape(basis)})'
+        "</text>"
+        f'<line x1="{_PAD_L + 360}" y1="{legend_y - 3}" x2="{_PAD_L + 376}" y2="{legend_y - 3}" '
         f'stroke="{_GOAL}" stroke-width="2"/>'
-        f'<text class="legend" x="{_PAD_L + 180}" y="{legend_y + 1}">scheduled (crews)</text>'
+        f'<text class="legend" x="{_PAD_L + 380}" y="{legend_y + 1}">scheduled (crews)</text>'
     )
     return _frame(
         name,

@@ -234,7 +234,7 @@ def text(report: ReportData) -> str:
         for line in report.sla:
             if line.policy != policy:
                 policy = line.policy
-                lines.append(f"{line.policy}: {line.covers}"[:WIDTH])
+                lines += textwrap.wrap(f"{line.policy} — covers {line.covers}", WIDTH)
             lines.append(
                 f"  {sla_label(line):<28} {pct(line.attainment.value):>6}  {_counts(line)}"
             )
@@ -385,11 +385,12 @@ def charts(report: ReportData) -> list[str]:
         out.append(
             staffing_chart(
                 "staffing",
-                f"Agents per hour, mean day: needed for {pct(level, 0)} answered in "
-                f"{format_duration(_dt.timedelta(seconds=answer))} "
-                f"(handling {format_duration(_dt.timedelta(seconds=aht))})",
+                "Agents per hour of a mean day: needed against scheduled",
                 [h.needed for h in report.staffing],
                 [h.scheduled for h in report.staffing],
+                basis=f"Erlang C: {pct(level, 0)} answered in "
+                f"{format_duration(_dt.timedelta(seconds=answer))}, "
+                f"{format_duration(_dt.timedelta(seconds=aht))} handling",
                 x_title=f"hour of the day ({report.tz})",
                 y_title="agents",
             )
@@ -416,7 +417,8 @@ def charts(report: ReportData) -> list[str]:
 
 
 _CSS: Final = (
-    ".sk-report{font-family:system-ui,sans-serif;color:#222;max-width:1000px}"
+    ".sk-report{font-family:system-ui,sans-serif;color:#222;max-width:1200px;"
+    "margin:0 auto;padding:0 1em}"
     ".sk-report table{border-collapse:collapse;margin:1em 0}"
     ".sk-report td,.sk-report th{border-bottom:1px solid #ddd;padding:4px 10px;"
     "text-align:left;vertical-align:top;white-space:nowrap}"

@@ -471,7 +471,9 @@ class WeeklyReport(TicketAccumulator):
             partial_weeks=tuple(sorted(partial)),
             sla_goal=self._goal,
             trend=full_week_trend(backlog, partial),
-            as_of=None if self._sla is None else self._sla.as_of,
+            as_of=None
+            if self._sla is None or self._sla.as_of is None
+            else self._sla.as_of.astimezone(tz),
             sla=() if self._sla is None else self._sla.result(),
             arrivals=arrivals,
             days=days,
