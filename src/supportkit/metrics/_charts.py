@@ -378,9 +378,9 @@ def staffing_chart(
         f'<rect x="{_PAD_L}" y="{legend_y - 8}" width="10" height="10" fill="{_BAR}"/>'
         f'<text class="legend" x="{_PAD_L + 14}" y="{legend_y + 1}">needed ({escape(basis)})'
         "</text>"
-        f'<line x1="{_PAD_L + 360}" y1="{legend_y - 3}" x2="{_PAD_L + 376}" y2="{legend_y - 3}" '
+        f'<line x1="{_PAD_L + 400}" y1="{legend_y - 3}" x2="{_PAD_L + 416}" y2="{legend_y - 3}" '
         f'stroke="{_GOAL}" stroke-width="2"/>'
-        f'<text class="legend" x="{_PAD_L + 380}" y="{legend_y + 1}">scheduled (crews)</text>'
+        f'<text class="legend" x="{_PAD_L + 420}" y="{legend_y + 1}">scheduled (crews)</text>'
     )
     return _frame(
         name,

@@ -36,3 +36,7 @@ class Report(ReportData):
 
     def __str__(self) -> str:
         return self.render("text")
+
+    def _repr_html_(self) -> str:
+        """The report in a notebook: the HTML page's body, charts inline, no scripts."""
+        return _render.fragment(self)
