@@ -32,7 +32,7 @@ from supportkit.sources import (
     _zendesk,
 )
 from supportkit.sources._common import Context
-from supportkit.sources._reading import Document, documents
+from supportkit.sources._reading import Document, Progress, documents
 from supportkit.sources._spill import Spill
 
 __all__ = ["NAMES", "detect", "from_records", "read"]
@@ -192,7 +192,12 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
 
 
 def read(
-    path: str | os.PathLike[str], *, source: str = "auto", strict: bool = True, tz: Any = None
+    path: str | os.PathLike[str],
+    *,
+    source: str = "auto",
+    strict: bool = True,
+    tz: Any = None,
+    progress: Progress | None = None,
 ) -> Iterator[Ticket]:
     """Read tickets from a helpdesk export file or folder, lazily.
 
@@ -204,6 +209,7 @@ def read(
         strict: ``False`` keeps tickets with an unknown status, role or channel, or a
             bad event, noting each in ``ticket.problems``.
         tz: The zone of local times without an offset (Usedesk gives such times).
+        progress: Called with each number of bytes read (the command line's bar).
 
     Yields:
         :class:`~supportkit.Ticket` objects; ``ticket.fields["source"]`` names the
@@ -218,7 +224,7 @@ def read(
     """
     name = _check_source(source)
     ctx = Context(name if name != "auto" else "auto", strict=strict, tz=tz)
-    return _tickets(documents(path), name, ctx)
+    return _tickets(documents(path, progress=progress), name, ctx)
 
 
 def from_records(

@@ -189,7 +189,7 @@ def build(
     status = d.lookup(STATUSES, record.get("status"), "status", "status")
     if status not in (None, "open", "new"):
         at = d.time(record.get("last_activity_at") or record.get("timestamp"), "last_activity_at")
-        d.status(at or created, status)
+        d.current_status(at or created, status)
     if status == "new" and record.get("status") == "pending":
         d.fields["bot_holds"] = True
     priority_raw = record.get("priority")

@@ -81,6 +81,7 @@ class Draft:
         self.events: list[dict[str, Any]] = []
         self.messages: list[dict[str, Any]] = []
         self.problems: list[str] = []
+        self._current: tuple[_dt.datetime | None, str] | None = None
 
     # -- strict or lenient ---------------------------------------------------------
 
@@ -140,6 +141,15 @@ class Draft:
         if at is not None and status is not None:
             self.events.append({"at": at, "type": "status", "status": status})
 
+    def current_status(self, at: _dt.datetime | None, status: str | None) -> None:
+        """Add the ticket's current status when the export has no history of it.
+
+        It is placed at ``at`` (the helpdesk's last-update time) but never before the
+        last message, which the status cannot precede.
+        """
+        if status is not None:
+            self._current = (at, status)
+
     def priority(self, at: _dt.datetime | None, priority: str | None) -> None:
         """Add a priority change."""
         if at is not None and priority:
@@ -196,6 +206,12 @@ class Draft:
             self.events.append({"at": msg["at"], "type": kind, "by": msg["by"]})
         if comments:
             self.fields["comments"] = comments
+        if self._current is not None:
+            at, status = self._current
+            last = self.messages[-1]["at"] if self.messages else None
+            if at is None or (last is not None and last.timestamp() > at.timestamp()):
+                at = last
+            self.status(at, status)
         return body
 
     def finish(

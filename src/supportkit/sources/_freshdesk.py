@@ -158,7 +158,7 @@ def build(
         if at is not None and status is not None and (at.isoformat(), status) not in seen:
             d.status(at, status)
     elif status not in (None, "open"):
-        d.status(d.time(record.get("updated_at"), "updated_at") or created, status)
+        d.current_status(d.time(record.get("updated_at"), "updated_at") or created, status)
     rating = None
     done: set[Any] = set()
     for kind, _src, part in parts:

@@ -151,7 +151,7 @@ def build(
     final = d.lookup(STATUSES, record.get("status"), "status", "status")
     if final is not None and final != last[0]:
         at = d.time(record.get("closedAt") or record.get("userUpdatedAt"), "closedAt")
-        d.status(at or created, final)
+        d.current_status(at or created, final)
     tags = [t.get("tag") for t in only_dicts(record.get("tags"))]
     return d.finish(
         created_at=created,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,13 @@ import attrs
 
 from supportkit.exceptions import InvalidArgument, InvalidTicket
 
-__all__ = ["SUFFIXES", "Document", "documents", "files_of", "parse_json"]
+__all__ = ["SUFFIXES", "Document", "Progress", "documents", "files_of", "parse_json"]
 
 #: File name endings read from a folder (others are ignored; a file given by name
 #: with another ending is an error).
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
+#: Called with a number of bytes as they are read.
+Progress = Callable[[int], None]
 
 
 @attrs.frozen
@@ -96,7 +98,7 @@ def parse_json(text: str, where: str) -> Any:
         ) from exc
 
 
-def _file_documents(path: Path) -> Iterator[Document]:
+def _file_documents(path: Path, progress: Progress | None) -> Iterator[Document]:
     name = os.fspath(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -105,21 +107,33 @@ def _file_documents(path: Path) -> Iterator[Document]:
             for row in reader:
                 where = f"{name}:{reader.line_num}"
                 yield Document(where, {k: v for k, v in row.items() if k is not None}, csv=True)
+        if progress is not None:
+            progress(path.stat().st_size)
         return
     if suffix == ".json":
-        yield Document(name, parse_json(path.read_text(encoding="utf-8-sig"), name))
+        raw = path.read_bytes()
+        data = parse_json(raw.decode("utf-8-sig"), name)
+        if progress is not None:
+            progress(len(raw))
+        yield Document(name, data)
         return
-    with path.open(encoding="utf-8-sig") as handle:
-        for lineno, line in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            if progress is not None:
+                progress(len(raw))
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
             if line.strip():
                 where = f"{name}:{lineno}"
                 yield Document(where, parse_json(line, where))
 
 
-def documents(path: str | os.PathLike[str]) -> Iterator[Document]:
+def documents(
+    path: str | os.PathLike[str], *, progress: Progress | None = None
+) -> Iterator[Document]:
     """Return every document under ``path``, lazily, file by file in sorted order.
 
     The path is checked at once (a missing file raises here, not at the first ``next``).
+    ``progress`` is called with the number of bytes read as reading goes.
     """
     files = files_of(path)
-    return (doc for file in files for doc in _file_documents(file))
+    return (doc for file in files for doc in _file_documents(file, progress))

@@ -121,7 +121,7 @@ def build(
         at = d.time(
             ticket.get("status_updated_at") or ticket.get("last_updated_at"), "last_updated_at"
         )
-        d.status(at or created, status)
+        d.current_status(at or created, status)
     for comment in only_dicts(record.get("comments")):
         field = f"comments[{comment.get('id')}]"
         by = d.lookup(AUTHORS, comment.get("from"), "comment from", f"{field}.from")

@@ -394,7 +394,7 @@ def build(
     if not state.status_seen and record.get("status") is not None:
         status = d.lookup(STATUSES, record.get("status"), "status", "status")
         if status not in (None, "new"):
-            d.status(d.time(record.get("updated_at"), "updated_at") or created, status)
+            d.current_status(d.time(record.get("updated_at"), "updated_at") or created, status)
     for kind, _src, part in parts:
         if kind == "rating":
             rating = _legacy_rating(part) or rating
