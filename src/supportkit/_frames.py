@@ -58,11 +58,12 @@ def clean(value: Any) -> Any:
     """Turn one pandas/NumPy cell into plain Python; missing markers become ``None``."""
     if value is None:
         return None
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, (str, int, bool, _dt.datetime)):
+    kind = type(value)
+    if kind in (str, int, bool, _dt.datetime, list, dict):
         return value
-    name = type(value).__name__
+    if isinstance(value, float):  # float and numpy.float64
+        return None if math.isnan(value) else float(value)
+    name = kind.__name__
     if name in ("NaTType", "NAType"):
         return None
     if name == "Timestamp":
