@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from supportkit._frames import rows
 from supportkit._ticket import CHANNELS, Ticket, as_ticket
 from supportkit.exceptions import InvalidArgument, InvalidRule
 from supportkit.rules._actions import decide
@@ -445,8 +446,11 @@ class RuleSet:
     def evaluate_many(
         self, tickets: Iterable[Any], *, at: dt.datetime | str | None = None
     ) -> Iterator[Evaluation]:
-        """Evaluate tickets one by one, lazily (a generator: constant memory on big exports)."""
-        for ticket in tickets:
+        """Evaluate tickets one by one, lazily (a generator: constant memory on big exports).
+
+        A pandas DataFrame gives one ticket per row, never its column names.
+        """
+        for ticket in rows(tickets):
             yield self.evaluate(ticket, at=at)
 
     def explain(
