@@ -2,6 +2,7 @@
 
 from supportkit.rules._calendars import Calendar, WeeklyHours
 from supportkit.rules._engine import RuleSet
+from supportkit.rules._frame_batch import RuleBatch
 from supportkit.rules._layout import fix_layout
 from supportkit.rules._load import Options
 from supportkit.rules._mixed import MixedWord, match_key, mixed_script_words
@@ -34,6 +35,7 @@ __all__ = [
     "Placeholder",
     "RegexTimeout",
     "Rule",
+    "RuleBatch",
     "RuleSet",
     "Template",
     "Then",
