@@ -317,7 +317,9 @@ def test_a_journey_split_across_batches_fails_loudly(
     funnel_batch: FunnelBatch, events: pd.DataFrame
 ) -> None:
     first = events[events["subject_id"] == events["subject_id"][0]]
-    with pytest.raises(InvalidFlow, match=r"journey 'c0000' has 0 start rows .*partition by subject_id"):
+    with pytest.raises(
+        InvalidFlow, match=r"journey 'c0000' has 0 start rows .*partition by subject_id"
+    ):
         funnel_batch(first.iloc[1:])
     with pytest.raises(InvalidFlow, match="has 2 start rows"):
         funnel_batch(pd.concat([first, first.iloc[:1]]))

@@ -13,6 +13,7 @@ pandas is needed only when a batch is called (``pip install 'supportkit[pandas]'
 
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import json
 import math
@@ -187,9 +188,41 @@ def frame_records(frame: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
         record = {}
         for key, cell in zip(columns, row, strict=True):
             value = _plain(cell)
-            if value is not None:
-                record[key] = value
+            if value is None:
+                continue
+            if key in _CONTAINERS and type(value) is str and value[:1] in ("[", "{"):
+                value = _container_text(value, key, label)
+            record[key] = value
         yield label, record
+
+
+#: Columns that hold a list or a mapping (as such, or as JSON text).
+_CONTAINERS: Final = frozenset({"tags", "events", "fields", "data"})
+
+
+def _container_text(text: str, key: str, label: Any) -> Any:
+    """Read a list/mapping column given as text: JSON is read; a Python repr is refused.
+
+    Dask's ``dataframe.convert-string`` option (on by default) turns object columns of
+    lists and dicts into their Python repr (``"['a', 'b']"``); read as text that would
+    silently give wrong tags, so it fails with the fix instead.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text  # not a container at all: as_ticket reads it (and says what is wrong)
+    raise InvalidTicket(
+        f"tickets[{label!r}].{key} is a Python list or dict written as text ({text[:40]!r}), "
+        "which is what Dask's dataframe.convert-string option does to object columns; "
+        "store the column as JSON text, or run with "
+        "dask.config.set({'dataframe.convert-string': False}).",
+        field=f"tickets[{label!r}].{key}",
+        value=text,
+    )
 
 
 def read_ticket(label: Any, record: Mapping[str, Any], *, strict: bool) -> Ticket:
