@@ -8,6 +8,7 @@ export, or as a Dask reduction. :func:`weekly_report` puts them together.
 
 from supportkit.metrics._base import WorkingTime
 from supportkit.metrics._dask import accumulate_bag, report_from_bag, report_from_files
+from supportkit.metrics._frame_batch import MetricsBatch
 from supportkit.metrics._operations import (
     AutomationRate,
     Backlog,
@@ -76,6 +77,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "LogSketch",
     "Mean",
     "MeanScore",
+    "MetricsBatch",
     "NPS",
     "NPSResult",
     "OneTouchRate",

@@ -19,6 +19,7 @@ from supportkit.onboarding._analytics import (
 )
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
+from supportkit.onboarding._frame_batch import FunnelBatch, FunnelParts
 from supportkit.onboarding._guards import (
     GUARDS,
     NPD_INCOME_LIMIT,
@@ -43,6 +44,8 @@ __all__ = [  # noqa: RUF022
     "Flow",
     "FlowDiff",
     "Funnel",
+    "FunnelBatch",
+    "FunnelParts",
     "FunnelStep",
     "GUARDS",
     "Guard",

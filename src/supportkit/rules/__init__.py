@@ -15,6 +15,7 @@ For convenience it re-exports the text layer's public names (``normalize``,
 
 from supportkit.rules._calendars import Calendar, WeeklyHours
 from supportkit.rules._engine import RuleSet
+from supportkit.rules._frame_batch import RuleBatch
 from supportkit.rules._load import Options
 from supportkit.rules._model import Rule, Then, When
 from supportkit.rules._phrases import Phrase, Word, parse_phrase
@@ -54,6 +55,7 @@ __all__ = [
     "Placeholder",
     "RegexTimeout",
     "Rule",
+    "RuleBatch",
     "RuleSet",
     "Template",
     "Then",
