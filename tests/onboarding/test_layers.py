@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_variants", "_diagram", "_html"),
     ("_flow",),
     ("_analytics", "_store", "flows"),
-    ("_demo", "_cli"),
+    ("_demo", "_cli", "_frame_batch"),
     ("__init__",),
 )
 
