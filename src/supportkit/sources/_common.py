@@ -182,7 +182,7 @@ class Draft:
             if key not in used and key not in self.fields:
                 self.fields[key] = value
 
-    def _settle_messages(self, body: str) -> str:
+    def _settle_messages(self, body: str, *, opening: bool) -> str:
         self.messages.sort(key=lambda m: m["at"].timestamp())
         comments = []
         for i, msg in enumerate(self.messages):
@@ -199,7 +199,7 @@ class Draft:
             )
             if msg["by"] is None:
                 continue  # the unknown author was reported; the text is kept in comments
-            if i == 0 and msg["public"] and msg["by"] == "customer":
+            if opening and i == 0 and msg["public"] and msg["by"] == "customer":
                 body = body or msg["text"]
                 continue  # the opening message is the ticket's body, not a reply
             kind = "reply" if msg["public"] else "note"
@@ -224,9 +224,14 @@ class Draft:
         tags: Any = None,
         priority: str | None = None,
         rating: Any = None,
+        opening: bool = True,
     ) -> Ticket:
-        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient)."""
-        text = self._settle_messages(body or "")
+        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient).
+
+        ``opening=False`` when the helpdesk keeps the opening message apart (Freshdesk's
+        ``description``), so the first message is a reply like any other.
+        """
+        text = self._settle_messages(body or "", opening=opening)
         mapping = {
             "id": self.ident,
             "channel": channel,

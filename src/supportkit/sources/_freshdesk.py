@@ -193,4 +193,5 @@ def build(
         tags=record.get("tags"),
         priority=priority,
         rating=rating,
+        opening=False,
     )
