@@ -157,13 +157,7 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
                 continue
             if spill is None:
                 spill = Spill()
-            for kind, key, where, record in module.split(doc.data, doc.where):
-                if kind == "ticket":
-                    spill.ticket(key, where, record)
-                elif kind == "user":
-                    spill.user(key, record)
-                else:
-                    spill.part(key, kind, where, record)
+            spill.add(module.split(doc.data, doc.where))
         if spill is None or chosen is None:
             return
         module = _HELPDESKS[chosen]
