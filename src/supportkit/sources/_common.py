@@ -132,9 +132,11 @@ class Draft:
         """Add a reply (``public``) or a note; ``by`` ``None`` means the author is unknown."""
         if at is None:
             return
-        self.messages.append(
-            {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
-        )
+        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
+        self.messages.append(msg)
+        # A placeholder keeps the message's place among same-time events (a reply and
+        # the solve of one update stay in that order).
+        self.events.append({"message": msg})
 
     def status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add a status change (``None``: nothing, the failure was already noted)."""
@@ -183,32 +185,38 @@ class Draft:
                 self.fields[key] = value
 
     def _settle_messages(self, body: str, *, opening: bool) -> str:
-        self.messages.sort(key=lambda m: m["at"].timestamp())
-        comments = []
-        for i, msg in enumerate(self.messages):
-            comments.append(
-                drop_none(
-                    {
-                        "at": msg["at"].isoformat(),
-                        "type": "reply" if msg["public"] else "note",
-                        "by": msg["by"],
-                        "text": msg["text"],
-                        **msg["meta"],
-                    }
-                )
+        ordered = sorted(self.messages, key=lambda m: m["at"].timestamp())
+        first: Any = ordered[0] if ordered else None
+        comments = [
+            drop_none(
+                {
+                    "at": msg["at"].isoformat(),
+                    "type": "reply" if msg["public"] else "note",
+                    "by": msg["by"],
+                    "text": msg["text"],
+                    **msg["meta"],
+                }
             )
-            if msg["by"] is None:
+            for msg in ordered
+        ]
+        events: list[dict[str, Any]] = []
+        for entry in self.events:
+            held: Any = entry.get("message")
+            if held is None:
+                events.append(entry)
+            elif held["by"] is None:
                 continue  # the unknown author was reported; the text is kept in comments
-            if opening and i == 0 and msg["public"] and msg["by"] == "customer":
-                body = body or msg["text"]
-                continue  # the opening message is the ticket's body, not a reply
-            kind = "reply" if msg["public"] else "note"
-            self.events.append({"at": msg["at"], "type": kind, "by": msg["by"]})
+            elif opening and held is first and held["public"] and held["by"] == "customer":
+                body = body or held["text"]  # the opening message is the body, not a reply
+            else:
+                kind = "reply" if held["public"] else "note"
+                events.append({"at": held["at"], "type": kind, "by": held["by"]})
+        self.events = events
         if comments:
             self.fields["comments"] = comments
         if self._current is not None:
             at, status = self._current
-            last = self.messages[-1]["at"] if self.messages else None
+            last = ordered[-1]["at"] if ordered else None
             if at is None or (last is not None and last.timestamp() > at.timestamp()):
                 at = last
             self.status(at, status)

@@ -79,6 +79,8 @@ def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     field = f"threads[{thread.get('id')}]"
     at = d.time(thread.get("createdAt"), f"{field}.createdAt")
     kind = d.lookup(THREADS, thread.get("type"), "thread type", f"{field}.type")
+    if kind is not None:
+        _message(d, thread, kind, at, field)
     status = thread.get("status")
     if status is not None:
         mapped = d.lookup(STATUSES, status, "thread status", f"{field}.status")
@@ -93,8 +95,11 @@ def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     ):
         last[1] = assigned.get("id")
         d.assign(at, assigned.get("id"))
-    if kind is None:
-        return
+
+
+def _message(
+    d: Draft, thread: Mapping[str, Any], kind: tuple[str | None, str | None], at: Any, field: str
+) -> None:
     event, by = kind
     if event is None:
         action = thread.get("action")
