@@ -23,12 +23,32 @@ from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
-__all__ = ["Context", "Draft", "Item", "UserLookup", "drop_none"]
+__all__ = ["Adapter", "Context", "Draft", "Item", "UserLookup", "drop_none", "only_dicts"]
 
 #: ``(kind, key, where, record)``: ``kind`` is ``"ticket"``, ``"user"`` or a part kind
 #: (``"comment"``, ``"audit"``, ``"rating"`` …); ``key`` the ticket (or user) id.
 Item = tuple[str, str, str, Any]
 UserLookup = Callable[[str], Any]
+
+
+@attrs.frozen
+class Adapter:
+    """One helpdesk reader: how to recognise, split and build its responses.
+
+    Attributes:
+        name: The source name (``"zendesk"``).
+        streams: Whether each response holds whole tickets (then tickets are yielded as
+            they are read; otherwise parts are spilled and joined).
+        shape: ``shape(response)`` -> the kind of response, or ``None`` if not this helpdesk's.
+        split: ``split(response, where)`` -> :data:`Item` tuples.
+        build: ``build(key, where, record, parts, *, users, ctx)`` -> a ticket.
+    """
+
+    name: str
+    streams: bool
+    shape: Callable[[Any], str | None]
+    split: Callable[[Any, str], Iterator[Item]]
+    build: Callable[..., Ticket]
 
 
 def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,9 +13,27 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+from supportkit.sources._common import (
+    Adapter,
+    Context,
+    Draft,
+    Item,
+    UserLookup,
+    drop_none,
+    only_dicts,
+)
 
-__all__ = ["CHANNELS", "NAME", "STATUSES", "STREAMS", "THREADS", "build", "shape", "split"]
+__all__ = [
+    "ADAPTER",
+    "CHANNELS",
+    "NAME",
+    "STATUSES",
+    "STREAMS",
+    "THREADS",
+    "build",
+    "shape",
+    "split",
+]
 
 NAME: Final = "helpscout"
 STREAMS: Final = True
@@ -164,3 +182,7 @@ def build(
         channel=channel,
         tags=[t for t in tags if isinstance(t, str)],
     )
+
+
+#: This helpdesk's reader, for :mod:`supportkit.sources._api`.
+ADAPTER: Final = Adapter(NAME, STREAMS, shape, split, build)
