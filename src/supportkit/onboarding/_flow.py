@@ -25,6 +25,7 @@ import attrs
 
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._html import flow_html, flow_svg
 from supportkit.onboarding._journey import Journey, replay
 from supportkit.onboarding._parts import OUTCOMES, DeadlineRule, State, Timeout, Transition
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
@@ -125,3 +126,16 @@ class Flow(FlowGraph):
     def to_dot(self) -> str:
         """Return a Graphviz DOT digraph of the flow."""
         return to_dot(self)
+
+    def to_svg(self) -> str:
+        """Return the flow's state diagram as inline SVG (no scripts, no network).
+
+        The main path runs left to right on the top row, other open states below it,
+        failure end states at the bottom; side transitions are grey, with their event
+        as a tooltip.
+        """
+        return flow_svg(self)
+
+    def _repr_html_(self) -> str:
+        """The flow in a notebook: the SVG diagram, then the Mermaid text (folded)."""
+        return flow_html(self)
