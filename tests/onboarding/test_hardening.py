@@ -27,7 +27,7 @@ from supportkit.exceptions import (
     UnknownFlowName,
     UnknownName,
 )
-from supportkit.onboarding import Journey, flows, funnel, self_service, stuck
+from supportkit.onboarding import Flow, Journey, flows, funnel, self_service, stuck
 from supportkit.onboarding._values import MAX_DEPTH, NO_DATA
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -135,6 +135,15 @@ def test_negative_idle_is_refused() -> None:
     with pytest.raises(InvalidValue, match="idle must not be negative"):
         stuck([journey()], now=T0 + 9 * H, idle=-H)
     assert stuck([journey()], now=T0 + 9 * H, idle=dt.timedelta(0)) == [journey()]
+    for absurd in (math.nan, math.inf, 1e20):
+        with pytest.raises(InvalidValue, match="idle must be a finite number of seconds"):
+            stuck([journey()], now=T0, idle=absurd)
+
+
+def test_replay_many_refuses_what_is_not_records() -> None:
+    for bad in (None, 5, "{}", {"subject_id": "c1"}):
+        with pytest.raises(InvalidArgument, match="records must be an iterable"):
+            flows.self_employed().replay_many(bad)  # type: ignore[arg-type]
 
 
 # --- cyclic and deep data ---------------------------------------------------------------------
@@ -248,12 +257,16 @@ def test_journeys_pickle_and_deep_copy() -> None:
 
 # --- a property: any JSON-like data either fits or is refused with our error ----------------------
 json_like = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.frozensets(st.integers() | st.text(max_size=2), max_size=3),
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.dictionaries(st.text(max_size=3), inner, max_size=3)
         | st.tuples(inner, inner)
-        | st.frozensets(st.integers() | st.text(max_size=2), max_size=3)
     ),
     max_leaves=12,
 )
@@ -274,3 +287,40 @@ def test_any_data_round_trips_as_standard_json_or_is_refused(data: dict[str, Any
         return
     text = json.dumps(j.to_dict(), allow_nan=False, ensure_ascii=False)
     assert Journey.from_dict(j.flow, json.loads(text)) == j
+
+
+GUARD_KEYS = (
+    "passport", "inn", "snils", "npd_registered", "annual_income", "permissions", "ogrnip",
+    "bik", "account", "residence_status", "citizenship", "documents", "score", "mentor",
+    "has_employees",
+)  # fmt: skip
+
+
+def main_event(flow: Flow, source: str, target: str) -> str:
+    for event in flow.events_from(source):
+        t = flow.transition(source, event)
+        if t is not None and t.target == target:
+            return event
+    raise AssertionError((source, target))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(flows.NAMES),
+    steps=st.integers(0, 6),
+    data=st.dictionaries(st.sampled_from(GUARD_KEYS), json_like, max_size=4),
+)
+def test_guards_on_any_data_allow_or_give_reasons(
+    name: str, steps: int, data: dict[str, Any]
+) -> None:
+    flow = flows.get(name)
+    j = flow.start("c1", at=T0)
+    path = flow.path()
+    for i, state in enumerate(path[: min(steps, len(path) - 1)]):
+        event = main_event(flow, state, path[i + 1])
+        try:
+            verdict = j.can(event, at=T0 + 400 * 24 * H, **data)
+            j = j.fire(event, at=T0 + 400 * 24 * H, **data)
+        except (TransitionError, InvalidArgument, InvalidValue):
+            return
+        assert verdict.allowed

@@ -314,7 +314,14 @@ def stuck(journeys: Iterable[Journey], *, now: Any, idle: Any) -> list[Journey]:
         idle: How long without an event counts as stuck (``timedelta`` or seconds).
     """
     when = to_aware(now, field="now")
-    quiet = to_timedelta(idle, field="idle")
+    try:
+        quiet = to_timedelta(idle, field="idle")
+    except (OverflowError, ValueError):  # timedelta(seconds=nan | 1e20)
+        raise InvalidValue(
+            f"idle must be a finite number of seconds or a timedelta (got {idle!r}).",
+            field="idle",
+            value=idle,
+        ) from None
     if quiet < _dt.timedelta(0):
         raise InvalidValue(
             f"idle must not be negative (got {quiet}); give how long a journey has been "
