@@ -13,6 +13,7 @@ import math
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,18 @@ from supportkit.exceptions import (
     UnknownFlowName,
     UnknownName,
 )
-from supportkit.onboarding import Flow, Journey, flows, funnel, self_service, stuck
+from supportkit.onboarding import (
+    DeadlineRule,
+    Flow,
+    Journey,
+    State,
+    Timeout,
+    flows,
+    funnel,
+    nth_working_day,
+    self_service,
+    stuck,
+)
 from supportkit.onboarding._values import MAX_DEPTH, NO_DATA
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -324,3 +336,48 @@ def test_guards_on_any_data_allow_or_give_reasons(
         except (TransitionError, InvalidArgument, InvalidValue):
             return
         assert verdict.allowed
+
+
+# --- flow parts: absurd values are refused when the flow is built ------------------------------
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Timeout(math.nan, "expire"), "timeout.after must be a finite duration"),
+        (lambda: Timeout(1e20, "expire"), "timeout.after must be a finite duration"),
+        (lambda: Timeout(dt.timedelta(days=5000), "expire"), "at most 3660 days"),
+        (lambda: State("a", label=5), "a label must be a string"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz="Mars/Base"), "not a known time zone"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz=None), "tz must be a time zone name"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz="../etc"), "not a known time zone"),
+        (lambda: DeadlineRule("d", "start", "x", working_days=True), "exactly one of"),
+        (lambda: DeadlineRule("d", "start", "x", months=10**9), "exactly one of"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, source=3), "a label must be a string"),
+    ],
+)
+def test_absurd_flow_parts_are_refused(make: Any, message: str) -> None:
+    with pytest.raises(InvalidFlow, match=message):
+        make()
+
+
+def test_a_calendar_without_working_days_does_not_hang() -> None:
+    class Never:
+        def is_working_day(self, day: dt.date) -> bool:
+            return False
+
+    with pytest.raises(InvalidValue, match="has no working day in the year after"):
+        nth_working_day(Never(), dt.date(2024, 1, 1), 3)
+    with pytest.raises(InvalidValue, match="end after the year 9999"):
+        nth_working_day(lambda_calendar(), dt.date(9999, 12, 30), 5)
+    flow = attrs.evolve(flows.foreign_citizen(), calendar=Never())
+    j = flow.start("f1", at=T0).fire("register", at=T0).fire("fill_profile", at=T0)
+    j = j.fire("verify_documents", at=T0)
+    with pytest.raises(InvalidValue, match="has no working day"):
+        j.fire("sign_contract", at=T0)
+
+
+def lambda_calendar() -> Any:
+    class Always:
+        def is_working_day(self, day: dt.date) -> bool:
+            return True
+
+    return Always()

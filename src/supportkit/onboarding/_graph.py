@@ -41,6 +41,12 @@ def _text(value: Any, field: str) -> str:
     return value
 
 
+def _description(v: Any) -> str:
+    if not isinstance(v, str):
+        raise InvalidFlow(f"description must be a string (got {v!r}).", field="description")
+    return v
+
+
 def _flow_name(v: Any) -> str:
     return _name(v, "name")
 
@@ -132,7 +138,7 @@ class FlowGraph:
     guards: Mapping[str, Guard] = attrs.field(default=None, converter=_guards_map, repr=False)
     calendar: Any = attrs.field(default="russia", repr=False)
     strict: bool = False
-    description: str = attrs.field(default="", repr=False)
+    description: str = attrs.field(default="", repr=False, converter=_description)
     _index: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
     _states: dict[str, State] = attrs.field(init=False, repr=False)
     _allowed: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
