@@ -350,7 +350,8 @@ def test_guards_on_any_data_allow_or_give_reasons(
         (lambda: DeadlineRule("d", "start", "x", days=1, tz=None), "tz must be a time zone name"),
         (lambda: DeadlineRule("d", "start", "x", days=1, tz="../etc"), "not a known time zone"),
         (lambda: DeadlineRule("d", "start", "x", working_days=True), "exactly one of"),
-        (lambda: DeadlineRule("d", "start", "x", months=10**9), "exactly one of"),
+        (lambda: DeadlineRule("d", "start", "x", months=10**9), "at most 120 months"),
+        (lambda: DeadlineRule("d", "start", "x", working_days=9999), "at most 2500 working"),
         (lambda: DeadlineRule("d", "start", "x", days=1, source=3), "a label must be a string"),
     ],
 )

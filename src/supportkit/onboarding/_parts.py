@@ -245,17 +245,21 @@ class DeadlineRule:
 
     def __attrs_post_init__(self) -> None:
         given = [u for u in ("working_days", "days", "months") if getattr(self, u) is not None]
-        bad = [
-            u
-            for u in given
-            if type(getattr(self, u)) is not int or not 1 <= getattr(self, u) <= _LIMITS[u]
-        ]
+        bad = [u for u in given if type(getattr(self, u)) is not int or getattr(self, u) < 1]
         if len(given) != 1 or bad:
             raise InvalidFlow(
                 f"deadline {self.name!r} must set exactly one of working_days, days or months "
-                f"to a positive integer (at most {_LIMITS}) (got {given or 'none'}).",
+                f"to a positive integer (got {given or 'none'}).",
                 field=f"deadlines.{self.name}",
                 value=self.to_dict(),
+            )
+        unit = given[0]
+        if getattr(self, unit) > _LIMITS[unit]:
+            raise InvalidFlow(
+                f"deadline {self.name!r} has {unit}={getattr(self, unit)}; at most "
+                f"{_LIMITS[unit]} {unit.replace('_', ' ')} (ten years) are allowed.",
+                field=f"deadlines.{self.name}.{unit}",
+                value=getattr(self, unit),
             )
 
     def to_dict(self) -> dict[str, Any]:
