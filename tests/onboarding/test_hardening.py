@@ -6,6 +6,7 @@ times, pickling and copying; issue 12 point 5: unknown names are LookupErrors.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
@@ -382,3 +383,68 @@ def lambda_calendar() -> Any:
             return True
 
     return Always()
+
+
+# --- a mutation fuzz: a real flow or journey with one value replaced by arbitrary JSON -----------
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [at]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*at, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*at, i))
+    return out
+
+
+def _replaced(value: Any, at: tuple[Any, ...], new: Any) -> Any:
+    if not at:
+        return new
+    out = copy.deepcopy(value)
+    here = out
+    for key in at[:-1]:
+        here = here[key]
+    here[at[-1]] = new
+    return out
+
+
+def _foreign_journey() -> dict[str, Any]:
+    j = flows.foreign_citizen().start("f1", at=T0, city="Казань")
+    j = j.fire("register", at=T0 + H).fire("fill_profile", at=T0 + H)
+    j = j.fire(
+        "verify_documents",
+        at=T0 + 2 * H,
+        residence_status="eaeu",
+        citizenship="KZ",
+        documents=["passport", "migration_registration"],
+    )
+    return j.fire("sign_contract", at=T0 + 3 * H).to_dict()
+
+
+FLOW_DICTS = {name: flows.get(name).to_dict() for name in flows.NAMES}
+JOURNEY_DICT = _foreign_journey()
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(flows.NAMES), picks=st.data(), new=json_like)
+def test_mutated_flows_and_journeys_load_or_are_refused(
+    name: str, picks: st.DataObject, new: Any
+) -> None:
+    spec = FLOW_DICTS[name]
+    where = picks.draw(st.sampled_from(_paths(spec)))
+    with contextlib.suppress(InvalidArgument, InvalidValue):  # UnknownName is an InvalidValue
+        Flow.from_dict(_replaced(spec, where, new))
+    where = picks.draw(st.sampled_from(_paths(JOURNEY_DICT)))
+    try:
+        j = Journey.from_dict(flows.foreign_citizen(), _replaced(JOURNEY_DICT, where, new))
+    except (InvalidArgument, InvalidValue):
+        return
+    json.dumps(j.to_dict(), allow_nan=False)
+    j.overdue(T0 + 900 * 24 * H)
+    j.advance(T0 + 900 * 24 * H)
+
+
+def test_initial_must_be_a_name() -> None:
+    spec = flows.self_employed().to_dict() | {"initial": ["invited"]}
+    with pytest.raises(InvalidFlow, match="initial must be a non-empty identifier"):
+        Flow.from_dict(spec)

@@ -51,6 +51,10 @@ def _flow_name(v: Any) -> str:
     return _name(v, "name")
 
 
+def _initial(v: Any) -> str:
+    return _name(v, "initial")
+
+
 def _tuple_of(kind: type[Any], make: Callable[[Any], Any], field: str) -> Callable[[Any], Any]:
     def convert(value: Any) -> tuple[Any, ...]:
         if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
@@ -131,7 +135,7 @@ class FlowGraph:
     """
 
     name: str = attrs.field(converter=_flow_name)
-    initial: str
+    initial: str = attrs.field(converter=_initial)
     states: tuple[State, ...] = attrs.field(converter=_states)
     transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
     deadlines: tuple[DeadlineRule, ...] = attrs.field(default=(), converter=_deadlines)
