@@ -40,6 +40,7 @@ from supportkit.onboarding import (
     nth_working_day,
     self_service,
     stuck,
+    with_step,
 )
 from supportkit.onboarding._values import MAX_DEPTH, NO_DATA
 
@@ -448,3 +449,19 @@ def test_initial_must_be_a_name() -> None:
     spec = flows.self_employed().to_dict() | {"initial": ["invited"]}
     with pytest.raises(InvalidFlow, match="initial must be a non-empty identifier"):
         Flow.from_dict(spec)
+
+
+def test_variant_options_of_the_wrong_shape() -> None:
+    flow = flows.self_employed()
+    for options, message in (
+        ({"guards": 5}, "transition.guards must be a list of names"),
+        ({"side": 5}, r"side must be a list of \(event, target, guards\) triples"),
+        ({"side": [("withdraw", "withdrawn")]}, "side must be a list of"),
+        ({"side": [("withdraw", "withdrawn", 5)]}, "transition.guards must be a list"),
+    ):
+        with pytest.raises(InvalidFlow, match=message):
+            flow.with_step("x", after="registered", event="go", **options)
+    with pytest.raises(InvalidArgument, match="base must be an onboarding Flow"):
+        flow.diff(5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="flow must be an onboarding Flow"):
+        with_step(None, "x", after="registered", event="go")  # type: ignore[type-var]
