@@ -35,6 +35,7 @@ from supportkit.onboarding import (
     Journey,
     State,
     Timeout,
+    compare_cohorts,
     flows,
     funnel,
     nth_working_day,
@@ -465,3 +466,16 @@ def test_variant_options_of_the_wrong_shape() -> None:
         flow.diff(5)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="flow must be an onboarding Flow"):
         with_step(None, "x", after="registered", event="go")  # type: ignore[type-var]
+
+
+def test_helpers_refuse_wrong_types() -> None:
+    with pytest.raises(InvalidArgument, match=r"calendar must have is_working_day\(day\)"):
+        nth_working_day(None, dt.date(2024, 1, 1), 3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="day must be a date"):
+        nth_working_day(lambda_calendar(), "2024-01-01", 3)  # type: ignore[arg-type]
+    for n in (None, True, 2.5):
+        with pytest.raises(InvalidArgument, match="working_days must be an integer"):
+            nth_working_day(lambda_calendar(), dt.date(2024, 1, 1), n)  # type: ignore[arg-type]
+    for names in (True, ("a",), ("a", 2), "ab"):
+        with pytest.raises(InvalidArgument, match="names must be two cohort names"):
+            compare_cohorts([journey()], [journey()], names=names)  # type: ignore[arg-type]

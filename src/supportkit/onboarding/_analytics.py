@@ -418,6 +418,16 @@ def compare_cohorts(
     (normal approximation, fine from a few dozen journeys per cohort).
     """
     clock = _clock(clock)
+    if not (
+        isinstance(names, (tuple, list))
+        and len(names) == 2
+        and all(isinstance(n, str) for n in names)
+    ):
+        raise InvalidArgument(
+            f"names must be two cohort names such as ('base', 'variant') (got {names!r}).",
+            field="names",
+            value=names,
+        )
     ca = _cohort(names[0], _journeys(a), clock)
     cb = _cohort(names[1], _journeys(b), clock)
     pooled_n = ca.total + cb.total

@@ -99,6 +99,19 @@ def nth_working_day(calendar: WorkingDays, day: _dt.date, n: int) -> _dt.date:
     >>> nth_working_day(Weekdays(), _dt.date(2024, 11, 29), 3)  # Fri -> Wed
     datetime.date(2024, 12, 4)
     """
+    if not isinstance(calendar, WorkingDays):
+        raise InvalidArgument(
+            f"calendar must have is_working_day(day), as supportkit.sla.russia() has (got "
+            f"{type(calendar).__name__}).",
+            field="calendar",
+            value=calendar,
+        )
+    if not isinstance(day, _dt.date):
+        raise InvalidArgument(f"day must be a date (got {day!r}).", field="day", value=day)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidArgument(
+            f"working_days must be an integer (got {n!r}).", field="working_days", value=n
+        )
     if n < 1:
         raise InvalidValue(
             f"working_days must be at least 1 (got {n!r}).", field="working_days", value=n
