@@ -30,7 +30,7 @@ from supportkit.exceptions import (
     NaiveDatetimeError,
 )
 
-__all__ = ["resolve_timezone", "to_aware", "to_timedelta"]
+__all__ = ["resolve_timezone", "seconds_to_timedelta", "to_aware", "to_timedelta"]
 
 UTC = _dt.timezone.utc
 
@@ -164,14 +164,55 @@ def to_timedelta(value: Any, *, field: str = "duration") -> _dt.timedelta:
 
     Raises:
         InvalidArgument: any other type (``bool`` included).
+        InvalidValue: ``nan``, an infinity or more seconds than a ``timedelta`` holds
+            (about 2.7 million years).
     """
     if isinstance(value, _dt.timedelta):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _dt.timedelta(seconds=value)
+        return seconds_to_timedelta(value, field=field, original=value)
     raise InvalidArgument(
         f"{field} must be a timedelta or a number of seconds (got {value!r} that is a "
         f"{type(value).__name__}).",
         field=field,
         value=value,
     )
+
+
+#: The largest duration in seconds a :class:`datetime.timedelta` can hold.
+_MAX_SECONDS = _dt.timedelta.max.total_seconds()
+
+
+def seconds_to_timedelta(
+    seconds: float, *, field: str = "duration", original: Any = None
+) -> _dt.timedelta:
+    """Turn a number of seconds into a ``timedelta``, rejecting nan, inf and overflow.
+
+    Args:
+        seconds: The number of seconds (may be negative).
+        field: The name to use in error messages.
+        original: The value as the user wrote it, for the message (``"1e400"``).
+
+    Raises:
+        InvalidValue: ``nan``, an infinity, or beyond ``timedelta``'s range.
+
+    >>> seconds_to_timedelta(90)
+    datetime.timedelta(seconds=90)
+    """
+    shown = seconds if original is None else original
+    if seconds != seconds or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
+        raise InvalidValue(
+            f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
+            f"(about 2.7 million years) (got {shown!r}).",
+            field=field,
+            value=shown,
+        )
+    try:
+        return _dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise InvalidValue(
+            f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
+            f"(about 2.7 million years) (got {shown!r}).",
+            field=field,
+            value=shown,
+        ) from None

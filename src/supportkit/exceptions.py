@@ -28,6 +28,7 @@ __all__ = [
     "SupportkitError",
     "TemplateError",
     "TransitionError",
+    "UnknownSLAName",
 ]
 
 _UNSET: Any = object()
@@ -162,3 +163,23 @@ class MissingExtra(SupportkitError, ImportError):
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message, field="extra", value=extra)
         self.extra = extra
+
+
+class UnknownSLAName(InvalidPolicy, InvalidCalendar, LookupError):
+    """An unknown name in ``supportkit.sla``: a metric, a calendar preset or a policy.
+
+    A :class:`LookupError` (an unknown name is looked up, not mistyped); also an
+    :class:`InvalidPolicy` and an :class:`InvalidCalendar`, the classes 0.1 raised
+    for these, so existing ``except`` clauses keep working.
+
+    Attributes:
+        name: The name that was asked for.
+        known: The names that exist.
+    """
+
+    def __init__(
+        self, message: str, *, field: str, name: Any, known: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, field=field, value=name)
+        self.name = name
+        self.known = known

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
 
-from supportkit.exceptions import InvalidCalendar
+from supportkit.exceptions import InvalidArgument, InvalidCalendar, UnknownSLAName
 from supportkit.sla._calendar import WorkCalendar
 
 __all__ = ["PRESETS", "calendar_from", "preset"]
@@ -29,16 +29,27 @@ PRESETS: Final = {
 }
 
 
-@cache
 def preset(name: str) -> WorkCalendar:
     """Return a built-in calendar by name (see :data:`PRESETS`).
 
     Raises:
-        InvalidCalendar: an unknown name; the message lists the presets.
+        UnknownSLAName: an unknown name (a ``LookupError``); the message lists the presets.
 
     >>> preset("office").is_open(_dt.datetime(2024, 10, 7, 10, tzinfo=_dt.timezone.utc))
     True
     """
+    if not isinstance(name, str):
+        raise InvalidArgument(
+            f"preset name must be a string such as 'office' (got {name!r} that is a "
+            f"{type(name).__name__}).",
+            field="calendar",
+            value=name,
+        )
+    return _preset(name)
+
+
+@cache
+def _preset(name: str) -> WorkCalendar:
     if name == "24/7":
         return WorkCalendar.always(_MOSCOW)
     if name == "office":
@@ -51,10 +62,11 @@ def preset(name: str) -> WorkCalendar:
         return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 7))
     if name == "2/2-b":
         return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 9))
-    raise InvalidCalendar(
+    raise UnknownSLAName(
         f"calendar {name!r} is not a preset; use one of {sorted(PRESETS)} or a WorkCalendar.",
         field="calendar",
-        value=name,
+        name=name,
+        known=tuple(sorted(PRESETS)),
     )
 
 
@@ -65,12 +77,14 @@ def calendar_from(value: Any, *, field: str = "calendar") -> WorkCalendar:
     if isinstance(value, str):
         try:
             return preset(value.strip())
-        except InvalidCalendar:
-            raise InvalidCalendar(
+        except UnknownSLAName:
+            raise UnknownSLAName(
                 f"{field} {value!r} is not a preset; use one of {sorted(PRESETS)} or a "
-                "WorkCalendar.",
+                "calendar object such as "
+                '{"kind": "weekly", "tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"}}.',
                 field=field,
-                value=value,
+                name=value,
+                known=tuple(sorted(PRESETS)),
             ) from None
     if isinstance(value, Mapping):
         return WorkCalendar.from_dict(value)
