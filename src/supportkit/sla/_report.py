@@ -22,6 +22,11 @@ class UnknownMetric(UnknownSLAName, KeyError):
     so ``metric in report`` and ``report.get(metric)`` work as for any mapping)."""
 
 
+def _met(item: MetricResult) -> bool:
+    # "met" is 0.1's name for "achieved", still accepted from hand-built results.
+    return item.state in ("achieved", "met") and item.stopped_at is None
+
+
 def _iso(value: _dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -169,9 +174,8 @@ class MetricResult:
         """
         if self.breached:
             return False
-        if self.cycles:
-            return True if any(c.achieved_at is not None for c in self.cycles) else None
-        return True if self.achieved_at is not None else None
+        items = self.cycles or (self,)
+        return True if any(_met(c) for c in items) else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (durations in seconds, instants ISO-8601)."""
