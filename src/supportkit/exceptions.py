@@ -177,9 +177,7 @@ class UnknownSLAName(InvalidPolicy, InvalidCalendar, LookupError):
         known: The names that exist.
     """
 
-    def __init__(
-        self, message: str, *, field: str, name: Any, known: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, message: str, *, field: str, name: Any, known: tuple[str, ...] = ()) -> None:
         super().__init__(message, field=field, value=name)
         self.name = name
         self.known = known

@@ -131,7 +131,8 @@ def test_pausing_never_increases_elapsed(office: Any, events: list, pause: tuple
     with_pause = pset.evaluate(build(paused), now=as_of)
     assert with_pause["resolution"].elapsed <= plain["resolution"].elapsed
     plain_updates = sum(
-        (c.elapsed for c in plain.get("pausable_update", plain["resolution"]).cycles), dt.timedelta(0)
+        (c.elapsed for c in plain.get("pausable_update", plain["resolution"]).cycles),
+        dt.timedelta(0),
     )
     paused_updates = sum(
         (c.elapsed for c in with_pause.get("pausable_update", plain["resolution"]).cycles),

@@ -1,10 +1,11 @@
 """supportkit.sla: working-time calendars, production calendars and SLA clocks."""
 
-from supportkit.sla import erlang_c
+from supportkit.sla import erlang_a, erlang_b, erlang_c
 from supportkit.sla._batch import Attainment, AttainmentSummary
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._clock import PolicySet
 from supportkit.sla._coverage import Crew, Slot, coverage, gaps
+from supportkit.sla._events import MetricEvent
 from supportkit.sla._holidays_adapter import from_holidays
 from supportkit.sla._policy import (
     METRICS,
@@ -22,6 +23,7 @@ from supportkit.sla._production import (
     russia,
 )
 from supportkit.sla._report import STATES, MetricResult, SLAReport
+from supportkit.sla._risk import Risk, at_risk, risk_of
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "AppliesTo",
@@ -30,10 +32,12 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "CalendarTime",
     "Crew",
     "METRICS",
+    "MetricEvent",
     "MetricResult",
     "PRESETS",
     "PolicySet",
     "ProductionCalendar",
+    "Risk",
     "SLAPolicy",
     "SLAReport",
     "STATES",
@@ -41,12 +45,16 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "WorkCalendar",
     "WorkingTime",
     "add_business_days",
+    "at_risk",
     "business_days_between",
     "coverage",
+    "erlang_a",
+    "erlang_b",
     "erlang_c",
     "from_holidays",
     "gaps",
     "parse_duration",
     "preset",
+    "risk_of",
     "russia",
 ]
