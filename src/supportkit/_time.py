@@ -17,6 +17,7 @@ ambiguous autumn hour) is left exactly as it is.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import zoneinfo
 from typing import Any
 
@@ -88,6 +89,7 @@ def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
     >>> to_aware("2024-03-01T09:00:00+03:00").isoformat()
     '2024-03-01T09:00:00+03:00'
     """
+    original = value
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -110,10 +112,16 @@ def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
             value=value,
         )
     if value.tzinfo is None or value.utcoffset() is None:
+        if isinstance(original, str):  # from a file or the command line: say how to write it
+            raise NaiveDatetimeError(
+                f"{field} must be timezone-aware (got {original!r} with no offset); write "
+                "the offset, e.g. '2024-03-01T09:00:00+03:00' or '2024-03-01T06:00:00Z'.",
+                field=field,
+                value=original,
+            )
         raise NaiveDatetimeError(
             f"{field} must be timezone-aware (got naive {value.isoformat()!r}); "
-            "attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Europe/Moscow')) "
-            "or append '+03:00' to the string.",
+            "attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Europe/Moscow')).",
             field=field,
             value=value,
         )
@@ -200,7 +208,7 @@ def seconds_to_timedelta(
     datetime.timedelta(seconds=90)
     """
     shown = seconds if original is None else original
-    if seconds != seconds or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
+    if math.isnan(seconds) or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
         raise InvalidValue(
             f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
             f"(about 2.7 million years) (got {shown!r}).",

@@ -26,6 +26,7 @@ The rules, in one place (the docs page "SLAs and staffing" repeats them):
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
 import os
@@ -37,7 +38,7 @@ import attrs
 
 from supportkit._ticket import STATUSES, Ticket, as_ticket
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidPolicy, InvalidTicket
+from supportkit.exceptions import InvalidPolicy, InvalidTicket, InvalidValue, SupportkitError
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import METRICS, CalendarTime, SLAPolicy, WorkingTime
 from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
@@ -253,22 +254,24 @@ class PolicySet:
 
     def _read(
         self, tickets: Iterable[Any], strict: bool, names: Iterator[str] | None
-    ) -> Iterator[tuple[str, Ticket | None, Any, InvalidTicket | None]]:
+    ) -> Iterator[tuple[str, Ticket | None, Any, SupportkitError | None]]:
         for i, raw in enumerate(tickets):
             field = f"tickets[{i}]" if names is None else next(names, f"tickets[{i}]")
             try:
-                yield field, as_ticket(raw, strict=strict, field=field), raw, None
-            except InvalidTicket as exc:
+                ticket = as_ticket(raw, strict=strict, field=field)
+            except (InvalidTicket, InvalidValue) as exc:  # a naive or unparseable time too
                 if strict:
                     raise _with_id(exc, raw) from exc
                 yield field, None, raw, exc
+                continue
+            yield field, ticket, raw, None
 
-    def _one(
+    def _one(  # noqa: PLR0917 - private helper of evaluate_many, one call site
         self,
         field: str,
         ticket: Ticket | None,
         raw: Any,
-        error: InvalidTicket | None,
+        error: SupportkitError | None,
         as_of: _dt.datetime | None,
         strict: bool,
     ) -> SLAReport:
@@ -331,12 +334,15 @@ class PolicySet:
         return cls.from_dict(data)
 
 
-def _with_id(exc: InvalidTicket, raw: Any) -> InvalidTicket:
+def _with_id(exc: SupportkitError, raw: Any) -> SupportkitError:
     """The same error, its message starting with the ticket's id (a person looks it up)."""
     ident = raw.get("id") if isinstance(raw, Mapping) else None
     if ident is None or ident == "":
         return exc
-    return InvalidTicket(f"ticket {str(ident)!r}: {exc}", field=exc.field, value=exc.value)
+    out = copy.copy(exc)
+    out.message = f"ticket {str(ident)!r}: {exc.message}"
+    out.args = (out.message,)
+    return out
 
 
 def _latest(tickets: Iterable[Ticket | None]) -> _dt.datetime | None:

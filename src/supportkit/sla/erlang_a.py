@@ -49,8 +49,8 @@ __all__ = [
     "agents_needed",
     "asa",
     "occupancy",
-    "service_level",
     "servers_needed",
+    "service_level",
     "traffic",
     "wait_probability",
 ]
@@ -68,7 +68,7 @@ def _erlang_b_table(n: int, load: float) -> list[float]:
     return out
 
 
-def _measures(
+def _measures(  # noqa: PLR0917 - the hot inner function; keywords would cost
     n: int, b: float, load: float, aht_s: float, patience_s: float, target_s: float
 ) -> tuple[float, float, float]:
     """(P(wait), P(abandon), P(answered within target)) for ``n`` agents."""
@@ -116,8 +116,7 @@ def _measures(
             if i:
                 incomplete -= math.exp(term_log)
                 term_log += math.log(p) + math.log((a - 1 + bb) / a)
-                if incomplete < 0.0:
-                    incomplete = 0.0
+                incomplete = max(incomplete, 0.0)
             acc.append(w * x / (x + a) * incomplete)
         served_in_time = math.fsum(acc) / total
     level = below / total + served_in_time

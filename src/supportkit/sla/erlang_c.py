@@ -41,9 +41,9 @@ from supportkit.sla._queueing import (
 )
 
 __all__ = [
+    "MAX_AGENTS",
     "StaffingInterval",
     "StaffingPlan",
-    "MAX_AGENTS",
     "agents_needed",
     "asa",
     "occupancy",
