@@ -250,7 +250,7 @@ def test_report_counts_open_clocks_and_lists_the_at_risk(
 def test_report_now_skips_later_tickets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tickets, policies = write_export(tmp_path)
     argv = ["sla", "report", str(tickets), "--policies", str(policies), "--json"]
-    code, out, _ = run([*argv, "--now", "2024-10-07T11:00:00+03:00"], capsys)
+    _code, out, _ = run([*argv, "--now", "2024-10-07T11:00:00+03:00"], capsys)
     data = json.loads(out)
     assert data["after_now"] == 2  # C and D did not exist yet
     assert data["reports"] == 2

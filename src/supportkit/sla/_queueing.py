@@ -17,6 +17,7 @@ _HOUR = 3600.0
 #: million simultaneous contacts is far past any contact centre, and the exact
 #: recursions stay well under a second there.
 MAX_AGENTS = 1_000_000
+_MAX_SECONDS = _dt.timedelta.max.total_seconds()
 
 
 def _number(value: Any, field: str, *, low: float = 0.0, high: float = math.inf) -> float:
@@ -39,6 +40,14 @@ def _number(value: Any, field: str, *, low: float = 0.0, high: float = math.inf)
 def _seconds(value: Any, field: str, *, positive: bool) -> float:
     if isinstance(value, str):
         seconds = parse_duration(value, field=field).total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)  # exact: a timedelta would round to microseconds
+        if not math.isfinite(seconds) or seconds > _MAX_SECONDS:
+            raise InvalidValue(
+                f"{field} must be a finite duration in seconds (got {value!r}).",
+                field=field,
+                value=value,
+            )
     else:
         seconds = to_timedelta(value, field=field).total_seconds()
     if seconds < 0 or (positive and seconds == 0) or math.isnan(seconds):
