@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import pairwise
 from typing import Any, Final
 
 import attrs
@@ -483,7 +484,7 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
             problems.append(f"{where}: dropped: {exc}")
             continue
         events.append(event)
-    if any(a.at.timestamp() > b.at.timestamp() for a, b in zip(events, events[1:])):
+    if any(a.at.timestamp() > b.at.timestamp() for a, b in pairwise(events)):
         events.sort(key=lambda e: e.at.timestamp())
     ident = value.get("id")
     return Ticket(
