@@ -266,7 +266,8 @@ def test_report_error_names_file_line_and_ticket(
     code, _, err = run(["sla", "report", str(tickets), "--policies", str(policies)], capsys)
     assert code == 2
     assert f"ticket 'Z-9': {tickets}:6.created_at must be timezone-aware" in err
-    assert "datetime(" not in err and "tzinfo" not in err  # no Python hints on the CLI
+    assert "datetime(" not in err  # no Python hints on the command line
+    assert "tzinfo" not in err
     assert err.count("\n") == 1
 
 
@@ -304,7 +305,7 @@ def test_staffing_erlang_a(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert (code, data["model"], data["agents"]) == (0, "erlang-a", 357)
     assert 0 < data["abandon_probability"] < 0.2
-    code, out, _ = run(argv + ["--json"], capsys)
+    code, out, _ = run([*argv, "--json"], capsys)
     assert json.loads(out)["agents"] == 429  # Erlang C: nobody hangs up, more agents
     code, _, err = run([*argv, "--model", "erlang-a"], capsys)
     assert code == 2

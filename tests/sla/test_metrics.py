@@ -231,7 +231,8 @@ def test_state_agrees_with_due_and_now(events: list, extra: int) -> None:
             if item.state == "breached":
                 assert (end or now) > item.due_at
             elif item.state == "achieved":
-                assert end is not None and end <= item.due_at
+                assert end is not None
+                assert end <= item.due_at
             else:
                 assert end is None
                 assert now <= item.due_at

@@ -225,10 +225,10 @@ def _staffing(args: argparse.Namespace) -> int:
             print(json.dumps(plan.to_dict()))
         else:
             print(f"{'start':<25}  {'volume':>8}  {'agents (exact)':>14}  {'agents':>6}")
-            for row in plan.intervals:
+            for interval in plan.intervals:
                 print(
-                    f"{row.start.isoformat():<25}  {row.volume:>8g}  {row.fractional:>14.2f}  "
-                    f"{row.required:>6}"
+                    f"{interval.start.isoformat():<25}  {interval.volume:>8g}  "
+                    f"{interval.fractional:>14.2f}  {interval.required:>6}"
                 )
             print(f"peak: {plan.peak} agents; {plan.agent_hours:.1f} agent-hours ({args.model})")
         return 0
@@ -286,7 +286,7 @@ def _staffing(args: argparse.Namespace) -> int:
 def _answering(agents: int, args: argparse.Namespace) -> int:
     """Answering positions of ``agents`` rostered: after shrinkage, times concurrency."""
     on_line = agents if args.shrinkage == 0 else math.floor(agents * (1 - args.shrinkage))
-    return on_line * args.chats_per_agent
+    return int(on_line * args.chats_per_agent)
 
 
 def _unit(text: str) -> float:
