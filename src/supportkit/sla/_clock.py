@@ -496,6 +496,8 @@ def _evaluate(
         return found
 
     metrics: dict[str, MetricResult] = {}
+    memo: dict[tuple[Any, ...], _Stretches] = {}
+    seen = frozenset(status for _, status in statuses)
     if single:
         wanted = () if current is None else current.order
     else:
@@ -507,7 +509,11 @@ def _evaluate(
             plan = policy_at(end)
             if plan is None or metric not in plan.targets:
                 continue
-            results.append(_measure(plan, metric, start, end, how=how, statuses=statuses))
+            results.append(
+                _measure(
+                    plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen
+                )
+            )
         if metric in _CYCLES:
             if results:  # a cycle metric that never started has no clock yet
                 metrics[metric] = _combine(metric, results)
@@ -559,6 +565,9 @@ def _segments(
     return out
 
 
+_Stretches = tuple[tuple[tuple[_dt.datetime, _dt.datetime], ...], tuple[_dt.timedelta, ...]]
+
+
 def _measure(
     plan: _Plan,
     metric: str,
@@ -567,23 +576,29 @@ def _measure(
     *,
     how: str,
     statuses: list[tuple[_dt.datetime, str]],
+    memo: dict[tuple[Any, ...], _Stretches],
+    seen: frozenset[str],
 ) -> MetricResult:
     clock = plan.clocks[metric]
     target = plan.targets[metric]
-    paused = False
     excluded = plan.excluded[metric]
-    if excluded is not None:
-        if len(statuses) == 1 and statuses[0][1] not in excluded:
-            segments = [(start, end)]
+    # Only the excluded statuses this ticket was ever in matter, so metrics with
+    # different definitions often count the very same stretches (resolution,
+    # requester_wait and agent_work on a ticket never on hold): measure them once.
+    relevant = None if excluded is None else excluded & seen
+    key = (id(clock), relevant, start, end)
+    cached = memo.get(key)
+    if cached is None:
+        if not relevant:
+            segments: tuple[tuple[_dt.datetime, _dt.datetime], ...] = ((start, end),)
         else:
-            segments = _segments(statuses, start, end, excluded)
-            paused = how == "running" and (not segments or segments[-1][1] != end)
-    else:
-        segments = [(start, end)]
+            segments = tuple(_segments(statuses, start, end, relevant))
+        cached = memo[key] = (segments, tuple(clock.between(a, b) for a, b in segments))
+    segments, works = cached
+    paused = how == "running" and bool(relevant) and (not segments or segments[-1][1] != end)
     elapsed = _ZERO
     reached: tuple[_dt.datetime, _dt.timedelta] | None = None
-    for seg_start, seg_end in segments:
-        work = clock.between(seg_start, seg_end)
+    for (seg_start, _), work in zip(segments, works, strict=True):
         if reached is None and elapsed + work >= target:
             reached = (seg_start, target - elapsed)
         elapsed += work
@@ -618,7 +633,7 @@ def _measure(
         target - elapsed,
         paused,
         (),
-        tuple(segments),
+        segments,
     )
 
 
