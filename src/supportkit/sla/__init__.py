@@ -15,7 +15,7 @@ from supportkit.sla._policy import (
     WorkingTime,
     parse_duration,
 )
-from supportkit.sla._presets import PRESETS, preset
+from supportkit.sla._presets import PRESETS, calendar_from, preset
 from supportkit.sla._production import (
     ProductionCalendar,
     add_business_days,
@@ -47,6 +47,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "add_business_days",
     "at_risk",
     "business_days_between",
+    "calendar_from",
     "coverage",
     "erlang_a",
     "erlang_b",

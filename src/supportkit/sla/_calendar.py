@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import zoneinfo
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -67,6 +67,17 @@ _YEAR_US = 366 * _DAY_US
 
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, _dt.timezone)
+_LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
+
+
+def _in_zone(moment: _dt.datetime, tz: _dt.tzinfo) -> _dt.datetime:
+    """``moment`` in ``tz``, or as it is at the very ends of the datetime range."""
+    try:
+        return moment.astimezone(tz)
+    except (OverflowError, ValueError):
+        return moment
+
+
 _fromtimestamp = _dt.datetime.fromtimestamp
 
 
@@ -131,11 +142,32 @@ def _shorten(spans: Hours) -> Hours:
 def _check_holidays(value: Any) -> ProductionCalendar | None:
     if value is None or isinstance(value, ProductionCalendar):
         return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ProductionCalendar.from_dates(value)
     raise InvalidArgument(
-        "holidays must be a ProductionCalendar such as supportkit.sla.russia() or None "
-        f"(got {value!r} that is a {type(value).__name__}).",
+        "holidays must be a ProductionCalendar such as supportkit.sla.russia(), a list of "
+        f"dates such as ['2024-06-12', date(2024, 11, 4)], or None (got {value!r} that is "
+        f"a {type(value).__name__}).",
         field="holidays",
         value=value,
+    )
+
+
+def _holidays_from_data(raw: Any) -> ProductionCalendar | None:
+    """The ``holidays`` of a calendar file: ``null``, ``"RU"``, a list of dates or a table."""
+    if raw is None:
+        return None
+    if raw == "RU":
+        return russia()
+    if isinstance(raw, list):
+        return ProductionCalendar.from_dates(raw)
+    if isinstance(raw, Mapping):
+        return ProductionCalendar.from_dict(raw)
+    raise InvalidCalendar(
+        'holidays must be "RU" (the Russian production calendar), a list of ISO dates '
+        f'such as ["2024-06-12"], or a production calendar object (got {raw!r}).',
+        field="holidays",
+        value=raw,
     )
 
 
@@ -167,7 +199,7 @@ class WorkCalendar:
         tz: Any,
         hours: Mapping[str, Any],
         *,
-        holidays: ProductionCalendar | None = None,
+        holidays: ProductionCalendar | Iterable[Any] | None = None,
     ) -> WorkCalendar:
         """Office hours that repeat every week.
 
@@ -176,7 +208,10 @@ class WorkCalendar:
             hours: ``{"mon-fri": "09:00-18:00", "sat": "10:00-14:00"}``; several ranges
                 as ``"09:00-13:00, 14:00-18:00"``; ``"20:00-08:00"`` runs past midnight.
             holidays: A production calendar: its holidays and days off are closed, its
-                working weekend days open, its shortened days one hour shorter.
+                working weekend days open, its shortened days one hour shorter. Or a
+                list of dates (ISO strings or ``date`` objects, as pandas'
+                ``CustomBusinessHour(holidays=...)``): those days are closed, and there
+                is no "year without data" error.
 
         Raises:
             InvalidCalendar: malformed hours, an unknown day name or zone.
@@ -201,7 +236,7 @@ class WorkCalendar:
         hours: Any,
         *,
         anchor: _dt.date | str | None = None,
-        holidays: ProductionCalendar | None = None,
+        holidays: ProductionCalendar | Iterable[Any] | None = None,
     ) -> WorkCalendar:
         """A crew on a repeating on/off cycle (``"2/2"``: two days on, two off).
 
@@ -210,8 +245,9 @@ class WorkCalendar:
             pattern: ``"2/2"``, ``"5/2"``, ``"1/3"``, ``"3/3"``, ``"4/4"`` or ``"on 4 off 4"``.
             hours: The shift on an on-day, e.g. ``"08:00-20:00"`` or ``"20:00-08:00"``.
             anchor: The first on-day of a cycle (required).
-            holidays: Optional production calendar: its holidays and days off are closed,
-                its shortened days one hour shorter.
+            holidays: Optional production calendar (or list of dates, as for
+                :meth:`weekly`): its holidays and days off are closed, its shortened
+                days one hour shorter.
 
         Raises:
             InvalidCalendar: bad pattern or hours, missing anchor, unknown zone.
@@ -309,7 +345,14 @@ class WorkCalendar:
             out["parts"] = [p.to_dict() for p in self.parts]
         if self.kind in ("weekly", "rotation"):
             pc = self.holidays
-            out["holidays"] = None if pc is None else "RU" if pc == russia() else pc.to_dict()
+            if pc is None:
+                out["holidays"] = None
+            elif pc == russia():
+                out["holidays"] = "RU"
+            elif pc.complete and pc.name == "dates" and pc.weekend == frozenset({5, 6}):
+                out["holidays"] = sorted(d.isoformat() for y in pc.years for d in y.holidays)
+            else:
+                out["holidays"] = pc.to_dict()
         return out
 
     @classmethod
@@ -327,10 +370,7 @@ class WorkCalendar:
             )
         kind = data.get("kind")
         tz = _tz_from_name(data.get("tz", "UTC"))
-        raw = data.get("holidays")
-        holidays = (
-            None if raw is None else russia() if raw == "RU" else ProductionCalendar.from_dict(raw)
-        )
+        holidays = _holidays_from_data(data.get("holidays"))
         if kind == "weekly":
             return cls.weekly(tz, data.get("hours", {}), holidays=holidays)
         if kind == "rotation":
@@ -479,8 +519,14 @@ class WorkCalendar:
     # --- queries ------------------------------------------------------------------
 
     def is_open(self, at: Any) -> bool:
-        """``True`` when ``at`` falls inside working time (intervals are ``[open, close)``)."""
-        s = to_us(to_aware(at, field="at"))
+        """``True`` when ``at`` falls inside working time (intervals are ``[open, close)``).
+
+        An :meth:`always` calendar is open at every representable instant.
+        """
+        moment = to_aware(at, field="at")
+        if self.kind == "always":
+            return True
+        s = to_us(moment)
         table = self._table(s, s + 1)
         i = bisect_right(table.starts, s) - 1
         return i >= 0 and s < table.ends[i]
@@ -488,6 +534,8 @@ class WorkCalendar:
     def next_open(self, at: Any) -> _dt.datetime:
         """``at`` itself when open, otherwise the next opening (in the calendar's zone)."""
         moment = to_aware(at, field="at")
+        if self.kind == "always":
+            return _in_zone(moment, self.tz)
         s = to_us(moment)
         table = self._table(s, s + 1)
         while True:
@@ -527,6 +575,14 @@ class WorkCalendar:
                 value=delta,
             )
         s = to_us(moment)
+        if s + amount > _LAST_US:
+            raise InvalidValue(
+                f"duration {delta.total_seconds():g} seconds from {moment.isoformat()} ends "
+                f"after the year {_MAX_YEAR}, the last one a calendar covers; use a "
+                "shorter duration.",
+                field="duration",
+                value=delta,
+            )
         table = self._timeline.table
         if table is None or not table.lo <= s < table.hi:
             table = self._table(s, s + 1)

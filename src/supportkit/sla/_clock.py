@@ -510,9 +510,7 @@ def _evaluate(
             if plan is None or metric not in plan.targets:
                 continue
             results.append(
-                _measure(
-                    plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen
-                )
+                _measure(plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen)
             )
         if metric in _CYCLES:
             if results:  # a cycle metric that never started has no clock yet
