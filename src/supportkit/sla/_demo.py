@@ -84,9 +84,11 @@ def section(tickets: list[Ticket]) -> str:
                 label = _LABELS.get((item.policy, item.metric), item.metric)
                 lines.append(_row(f"  {label}", item))
         if policy == _CHAT:
-            for item in joined.result():
-                if (item.policy, item.metric) == (_CHAT, "first_response"):
-                    lines.append(_row("  operator joins in 100 s (handed over)", item))
+            lines.extend(
+                _row("  operator joins in 100 s (handed over)", item)
+                for item in joined.result()
+                if (item.policy, item.metric) == (_CHAT, "first_response")
+            )
 
     always = preset("24/7")
     crews = {"crew A": Crew(preset("2/2-a"), 25), "crew B": Crew(preset("2/2-b"), 25)}
