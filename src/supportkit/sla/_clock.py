@@ -38,7 +38,7 @@ import attrs
 
 from supportkit._ticket import STATUSES, Ticket, as_ticket
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidPolicy, InvalidTicket, InvalidValue, SupportkitError
+from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import METRICS, CalendarTime, SLAPolicy, WorkingTime
 from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
@@ -259,7 +259,7 @@ class PolicySet:
             field = f"tickets[{i}]" if names is None else next(names, f"tickets[{i}]")
             try:
                 ticket = as_ticket(raw, strict=strict, field=field)
-            except (InvalidTicket, InvalidValue) as exc:  # a naive or unparseable time too
+            except SupportkitError as exc:  # a naive or unparseable time too
                 if strict:
                     raise _with_id(exc, raw) from exc
                 yield field, None, raw, exc
