@@ -134,6 +134,7 @@ def test_lenient_batch_skips_unparseable_and_naive_times() -> None:
     policies = PolicySet([SLAPolicy("p", {"first_response": H}, None)])
     reports = list(policies.evaluate_many(tickets, strict=False))
     assert [bool(r.metrics) for r in reports] == [False, False, False, True]
-    assert "tickets[0]: skipped: tickets[0].created_at must be timezone-aware" in (
-        reports[0].problems[0]
+    assert (
+        "tickets[0]: skipped: tickets[0].created_at must be timezone-aware"
+        in (reports[0].problems[0])
     )

@@ -237,3 +237,22 @@ def test_state_agrees_with_due_and_now(events: list, extra: int) -> None:
                 assert end is None
                 assert now <= item.due_at
                 assert (item.state == "paused") == item.paused
+
+
+def test_report_html_is_a_timeline_without_scripts() -> None:
+    import xml.etree.ElementTree as ET
+
+    page = evaluate(None)._repr_html_()
+    assert "<script" not in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    labels = [t.text for t in root.iter(f"{ns}text")]
+    assert "agent_work: achieved" in labels
+    assert "next_response #2: achieved" in labels
+    # agent_work counted three stretches (Thu, Fri morning, Mon): three solid bars.
+    bars = [
+        r for r in root.iter(f"{ns}rect") if (r.findtext(f"{ns}title") or "").startswith("counting")
+    ]
+    assert len(bars) >= 3

@@ -10,6 +10,7 @@ import attrs
 
 from supportkit.exceptions import UnknownSLAName
 from supportkit.sla._events import MetricEvent, clock_events
+from supportkit.sla._html import report_html
 
 __all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport", "UnknownMetric"]
 
@@ -285,6 +286,10 @@ class SLAReport(Mapping[str, MetricResult]):
     def overdue(self) -> tuple[MetricResult, ...]:
         """The clocks still running past their due time (breached, nobody answered yet)."""
         return tuple(c for c in self.open_clocks if c.breached)
+
+    def _repr_html_(self) -> str:
+        """A timeline of each clock with its pauses, as inline SVG (for notebooks)."""
+        return report_html(self)
 
     def events(self) -> list[MetricEvent]:
         """The clocks' history as Zendesk-style metric events, in time order.
