@@ -50,7 +50,7 @@ def report_html(report: Any) -> str:
         if item.due_at is not None:
             ends.append(item.due_at)
     lo = min(starts, default=report.as_of)
-    hi = max(max(ends), lo + _dt.timedelta(seconds=1))
+    hi = max(*ends, lo + _dt.timedelta(seconds=1))
     span = (hi - lo).total_seconds()
     scale = (_WIDTH - _LABEL - 10) / span
 
@@ -58,14 +58,17 @@ def report_html(report: Any) -> str:
         return _LABEL + max(0.0, (at - lo).total_seconds()) * scale
 
     height = _ROW * len(rows) + 40
-    parts = [
+    svg_open = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
         f'viewBox="0 0 {_WIDTH} {height}" role="img" aria-label="SLA clocks of ticket '
-        f'{html.escape(str(report.ticket_id))}" font-family="sans-serif" font-size="11">',
+        f'{html.escape(str(report.ticket_id))}" font-family="sans-serif" font-size="11">'
+    )
+    hatch = (
         '<defs><pattern id="pause" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/></pattern></defs>',
-    ]
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/></pattern></defs>'
+    )
+    parts = [svg_open, hatch]
     for i, (label, item) in enumerate(rows):
         y = 10 + i * _ROW
         colour = _COLOURS.get(item.state, "#424242")
