@@ -67,6 +67,7 @@ _YEAR_US = 366 * _DAY_US
 
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, _dt.timezone)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
 
 
@@ -574,15 +575,8 @@ class WorkCalendar:
                 field="duration",
                 value=delta,
             )
-        s = to_us(moment)
-        if s + amount > _LAST_US:
-            raise InvalidValue(
-                f"duration {delta.total_seconds():g} seconds from {moment.isoformat()} ends "
-                f"after the year {_MAX_YEAR}, the last one a calendar covers; use a "
-                "shorter duration.",
-                field="duration",
-                value=delta,
-            )
+        since = moment - _EPOCH  # to_us, inlined
+        s = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
         table = self._timeline.table
         if table is None or not table.lo <= s < table.hi:
             table = self._table(s, s + 1)
@@ -596,13 +590,24 @@ class WorkCalendar:
         else:
             target = cum[i] + s - starts[i] + amount
         if not cend or target > cend[-1]:
+            if s + amount > _LAST_US:  # working time never outruns wall time
+                raise InvalidValue(
+                    f"duration {delta.total_seconds():g} seconds from {moment.isoformat()} "
+                    f"ends after the year {_MAX_YEAR}, the last one a calendar covers; use "
+                    "a shorter duration.",
+                    field="duration",
+                    value=delta,
+                )
             while target > table.total:
                 table = self._grow(table, s)
                 target = table.position(s) + amount
             starts, cum, cend = table.starts, table.cum, table.cend
         j = bisect_left(cend, target)
         end = starts[j] + target - cum[j]
-        return _fromtimestamp(end // 1_000_000, self.tz).replace(microsecond=end % 1_000_000)
+        whole, micro = divmod(end, 1_000_000)
+        result = _fromtimestamp(whole, self.tz)
+        # Deadlines are usually whole seconds; replace() costs as much as the rest.
+        return result.replace(microsecond=micro) if micro else result
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
         """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
