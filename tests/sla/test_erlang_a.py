@@ -172,3 +172,17 @@ def test_huge_inputs_return_quickly_in_a_subprocess() -> None:
         "    except ValueError: pass\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+
+
+def test_agents_needed_is_the_fewest_that_meet_the_goal() -> None:
+    rng = random.Random(22)
+    for _ in range(60):
+        calls = rng.uniform(5, 3000)
+        aht = rng.uniform(60, 900)
+        target = rng.uniform(5, 120)
+        goal = rng.uniform(0.5, 0.95)
+        patience = rng.uniform(10, 600)
+        n = erlang_a.servers_needed(calls, aht, target, goal, patience=patience)
+        assert erlang_a.service_level(n, calls, aht, target, patience=patience) >= goal
+        if n:
+            assert erlang_a.service_level(n - 1, calls, aht, target, patience=patience) < goal

@@ -55,7 +55,11 @@ __all__ = [
     "wait_probability",
 ]
 
-_TAIL = 46.0  # stop summing queue states once they are e**-46 (1e-20) of the largest
+_TAIL = 1e-20  # stop summing queue states once they are this share of the largest
+_BIG_EXP = 600
+_BIG = math.ldexp(1.0, _BIG_EXP)
+_SMALL = math.ldexp(1.0, -_BIG_EXP)
+_LOG_TINY = -700.0  # below this, exp() underflows
 
 
 def _erlang_b_table(n: int, load: float) -> list[float]:
@@ -78,49 +82,62 @@ def _measures(  # noqa: PLR0917 - the hot inner function; keywords would cost
     y = load * patience_s / aht_s  # λ/θ
     if b <= 0.0:  # B underflowed: n is so far above the load that nobody waits
         return 0.0, 0.0, 1.0
-    # Queue states relative to state n, in logs: log t_q = Σ_{i=1..q} log(y / (x + i)).
-    log_y = math.log(y)
-    logs = [0.0]
-    peak = 0.0
+    # Queue states relative to state n: t_q = Π_{i=1..q} y / (x + i), kept in linear
+    # space with a running scale 2**shift so that nothing overflows (log space costs
+    # a logarithm per state; this costs a division).
+    weights = [1.0]
+    shift = 0
+    peak = 1.0
+    t = 1.0
     q = 0
-    log_t = 0.0
     while True:
         q += 1
-        log_t += log_y - math.log(x + q)
-        logs.append(log_t)
-        if log_t > peak:
-            peak = log_t
-        elif x + q > y and log_t < peak - _TAIL:
+        t *= y / (x + q)
+        if t > _BIG:  # rescale everything seen so far
+            weights = [w * _SMALL for w in weights]
+            t *= _SMALL
+            peak *= _SMALL
+            shift += _BIG_EXP
+        weights.append(t)
+        if t > peak:
+            peak = t
+        elif x + q > y and t < peak * _TAIL:
             break
-    log_low = -math.log(b)  # Σ_{k<=n} π_k / π_n = 1 / B(n)
-    scale = max(peak, log_low)
-    weights = [math.exp(v - scale) for v in logs]
-    below = math.exp(log_low - scale) - math.exp(-scale)  # states k < n
-    total = below + math.fsum(weights)
-    wait = math.fsum(weights) / total
-    abandon = math.fsum(w * (i + 1) / (x + i + 1) for i, w in enumerate(weights)) / total
-    # P(served by t | i ahead) = x/(x+i+1) · I_p(i+1, x+1); I_p(1, x+1) = 1 − (1−p)^(x+1),
-    # I_p(a+1, b) = I_p(a, b) − T_a with T_1 = p (1−p)^b · b... ratio T_{a+1}/T_a = p (a+b)/(a+1).
-    if target_s <= 0.0:
-        served_in_time = 0.0
-    else:
+    # Σ_{k<=n} π_k / π_n = 1 / B(n); in the weights' scale, 2**-shift of it.
+    low = math.ldexp(1.0 / b, -shift) if shift < 1100 else 0.0
+    below = low - math.ldexp(1.0, -shift)  # states k < n
+    queued = math.fsum(weights)
+    total = below + queued
+    abandon = 0.0
+    for i, w in enumerate(weights):
+        abandon += w * (i + 1) / (x + i + 1)
+    # P(served by t | i ahead) = x/(x+i+1) · I_p(i+1, x+1), with I_p(1, b) = 1 − (1−p)^b
+    # and I_p(a+1, b) = I_p(a, b) − T_a, T_1 = b·p·(1−p)^b, T_{a+1} = T_a·p·(a+b)/(a+1).
+    served = 0.0
+    if target_s > 0.0:
         s = target_s / patience_s
         p = -math.expm1(-s)
-        log_q = -s  # log(1 − p)
         bb = x + 1.0
-        incomplete = -math.expm1(bb * log_q)  # I_p(1, b)
-        term_log = math.log(p) + bb * log_q + math.log(bb) if p > 0.0 else -math.inf
-        acc = []
+        incomplete = -math.expm1(-bb * s)  # I_p(1, b)
+        # T_1 in logs: it underflows for thousands of agents, and while it is below
+        # the smallest float its subtraction changes nothing.
+        log_p = math.log(p) if p > 0.0 else -math.inf
+        term_log = log_p - bb * s + math.log(bb)
+        term = math.exp(term_log) if term_log > _LOG_TINY else 0.0
         for i, w in enumerate(weights):
             a = i + 1
             if i:
-                incomplete -= math.exp(term_log)
-                term_log += math.log(p) + math.log((a - 1 + bb) / a)
+                if term:
+                    incomplete -= term
+                    term *= p * (a - 1 + bb) / a
+                else:
+                    term_log += log_p + math.log((a - 1 + bb) / a)
+                    if term_log > _LOG_TINY:
+                        term = math.exp(term_log)
                 incomplete = max(incomplete, 0.0)
-            acc.append(w * x / (x + a) * incomplete)
-        served_in_time = math.fsum(acc) / total
-    level = below / total + served_in_time
-    return wait, abandon, min(1.0, max(0.0, level))
+            served += w * x / (x + a) * incomplete
+    level = (below + served) / total
+    return queued / total, abandon / total, min(1.0, max(0.0, level))
 
 
 def _inputs(
@@ -264,9 +281,15 @@ def servers_needed(
             b = load * b / (k + load * b)
             table.append(b)
         hi = new_hi
-    lo = 0  # ok(lo) is false or lo == 0
-    if ok(0, 1.0):
-        return 0
+    # Fewer than goal·A agents cannot answer a share goal of the arrivals (they carry at
+    # most n Erlangs), so the search starts there: fewer, cheaper probes.
+    lo = max(0, min(hi - 1, math.ceil(goal * load) - 1))
+    if ok(lo, table[lo]):
+        if lo == 0:
+            return 0
+        lo = 0  # cannot happen by the argument above; search everything to be safe
+        if ok(0, 1.0):
+            return 0
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if ok(mid, table[mid]):
