@@ -591,7 +591,7 @@ def _measure(
             segments: tuple[tuple[_dt.datetime, _dt.datetime], ...] = ((start, end),)
         else:
             segments = tuple(_segments(statuses, start, end, relevant))
-        cached = memo[key] = (segments, tuple(clock.between(a, b) for a, b in segments))
+        cached = memo[key] = (segments, tuple([clock.between(a, b) for a, b in segments]))
     segments, works = cached
     paused = how == "running" and bool(relevant) and (not segments or segments[-1][1] != end)
     elapsed = _ZERO
