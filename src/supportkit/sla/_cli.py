@@ -139,10 +139,8 @@ def _report(args: argparse.Namespace) -> int:
             name = f"{a.policy}/{a.metric}"
             row = f"{name:<{width}}  {a.met:>8}  {a.breached:>8}  {a.running:>7}"
             print(f"{row}  {a.stopped:>7}  {_pct(a.rate):>8}")
-        print(
-            "attained = achieved / (achieved + breached); running clocks are not yet "
-            "decided, stopped ones were solved before any reply"
-        )
+        print("attained = achieved / (achieved + breached); running: open, not yet due;")
+        print("stopped: solved before any counting reply (neither met nor missed)")
         tail = f", {summary.after_now} created after --now skipped" if summary.after_now else ""
         print(
             f"{summary.reports} tickets, {summary.unmeasured} with no applicable policy, "
@@ -155,18 +153,22 @@ def _report(args: argparse.Namespace) -> int:
         )
         for r in (late + due)[: args.limit]:
             left = (
-                "overdue by " + _span(-r.remaining)
+                f"{_span(-r.remaining)} late"
                 if r.state == "breached"
-                else _span(r.remaining) + " left"
+                else f"{_span(r.remaining)} left"
             )
             print(
-                f"  {r.ticket_id or '-'}  {r.policy}/{r.metric}  due {r.due_at.isoformat()}  {left}"
+                f"  {r.ticket_id or '-'}  {r.policy}/{r.metric}  due "
+                f"{r.due_at:%Y-%m-%d %H:%M}  {left}"
             )
     return 1 if any(a.breached for a in summary.result()) else 0
 
 
 def _span(delta: Any) -> str:
     seconds = int(delta.total_seconds())
+    if seconds >= 2 * 86_400:
+        days, rest = divmod(seconds, 86_400)
+        return f"{days} d {rest // 3600} h"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
