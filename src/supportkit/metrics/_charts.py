@@ -46,8 +46,11 @@ def nice_top(value: float, ticks: int = 5) -> tuple[float, float]:
     magnitude = 10.0 ** math.floor(math.log10(value / ticks))
     for mult in (1, 2, 2.5, 5, 10):
         step = mult * magnitude
-        if math.ceil(value / step - 1e-9) <= ticks:
-            return step * math.ceil(value / step - 1e-9), step
+        count = math.ceil(value / step)
+        if step * count < value:  # rounding: one more step covers it
+            count += 1
+        if count <= ticks:
+            return step * count, step
     return value, value / ticks  # pragma: no cover - mult 10 always fits
 
 
