@@ -46,8 +46,10 @@ def _overview(tickets: list[Ticket]) -> str:
     starts = [t.created_at.astimezone(_ZONE) for t in tickets if t.created_at is not None]
     channels = Counter(t.channel or "unknown" for t in tickets)
     lines = [
-        f"{len(tickets)} tickets from {min(starts):%Y-%m-%d} to {max(starts):%Y-%m-%d} "
-        "(Moscow time)",
+        (
+            f"{len(tickets)} tickets from {min(starts):%Y-%m-%d} to {max(starts):%Y-%m-%d} "
+            "(Moscow time)"
+        ),
         "channels: " + ", ".join(f"{c} {n}" for c, n in channels.most_common()),
     ]
     return "\n".join(lines)
