@@ -209,12 +209,33 @@ def _wrap(key: str, value: str, width: int) -> list[str]:
     return out
 
 
-def _top_line(period_top: Sequence[object]) -> str:
+def _top_items(period_top: Sequence[object]) -> list[str]:
     parts = []
     for c in period_top:
         change = "" if c.change is None else f" ({c.change:+d})"  # type: ignore[attr-defined]
         parts.append(f"{c.category} {c.count}{change}")  # type: ignore[attr-defined]
-    return " · ".join(parts) or "—"
+    return parts
+
+
+def _top_line(period_top: Sequence[object]) -> str:
+    return " · ".join(_top_items(period_top)) or "—"
+
+
+def _lay_out(head: str, items: Sequence[str], *, indent: int, sep: str = " · ") -> list[str]:
+    """Lay ``items`` out after ``head`` in :data:`WIDTH` columns, never splitting one."""
+    lines = [head.rstrip()]
+    for i, item in enumerate(items):
+        piece = item if i == 0 else sep.strip() + " " + item
+        room = WIDTH - max(indent, len(head))
+        if len(piece) > room:  # a name longer than a line: cut it, say so with "…"
+            piece = piece[: room - 1] + "…"
+        if i and len(lines[-1]) + 1 + len(piece) > WIDTH:
+            lines.append(" " * indent + piece)
+        else:
+            lines[-1] += (" " if i else " " * (len(head) - len(head.rstrip()))) + piece
+    if not items:
+        lines[-1] = head + "—"
+    return lines
 
 
 def text(report: ReportData) -> str:
@@ -249,12 +270,7 @@ def text(report: ReportData) -> str:
     if report.top:
         lines += ["", "Top categories (change vs previous week):"]
         for p in report.top:
-            lines += textwrap.wrap(
-                f"{p.period}  {_top_line(p.top)}",
-                WIDTH,
-                subsequent_indent=" " * 10,
-                break_on_hyphens=False,
-            )
+            lines += _lay_out(f"{p.period}  ", _top_items(p.top), indent=10)
     return "\n".join(lines) + "\n"
 
 
