@@ -24,6 +24,7 @@ from supportkit._ticket import (
     _rating,
     as_ticket,
 )
+from supportkit.metrics._checks import collection
 
 __all__ = ["TicketView", "iter_views", "rows_of", "scan", "view_of"]
 
@@ -329,7 +330,12 @@ def rows_of(data: Any) -> Iterable[Any]:
     """Return ``data`` as an iterable of tickets; a pandas DataFrame gives its rows as dicts."""
     if _is_frame(data):
         return _frame_rows(data)
-    return data  # type: ignore[no-any-return]
+    return collection(
+        data,
+        field="tickets",
+        what="tickets",
+        example='[{"created_at": "2024-10-07T09:00:00+03:00", "events": []}]',
+    )
 
 
 def _frame_rows(frame: Any) -> Iterator[dict[str, Any]]:
