@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from supportkit._time import to_aware, to_timedelta
@@ -399,6 +399,18 @@ class WeeklyReport(TicketAccumulator):
                 continue
             self._add_view(view)
             self._add_sla(value, view)
+
+    def add_views(self, views: Iterable[TicketView]) -> None:
+        """Add tickets already read into views (the fast JSON Lines reader's output)."""
+        if self._sla is not None:
+            raise InvalidArgument(
+                "a report with SLA policies needs the tickets themselves: use add_many().",
+                field="views",
+                value=None,
+            )
+        add = self._add_view
+        for view in views:
+            add(view)
 
     def _add_sla(self, ticket: Any, view: TicketView) -> None:
         assert self._sla is not None

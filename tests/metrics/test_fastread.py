@@ -1,0 +1,106 @@
+"""The fast extra (msgspec) gives byte-identical reports to the pure-Python reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from metrics_helpers import tickets
+
+import supportkit.metrics._fastread as fastread
+from supportkit import _cli
+from supportkit._io import read_records
+from supportkit.exceptions import SupportkitError
+from supportkit.metrics import WeeklyReport, weekly_report
+
+DEMO = Path(__file__).parents[2] / "src" / "supportkit" / "data" / "demo_tickets.jsonl"
+
+
+def test_the_fast_extra_is_installed_here() -> None:
+    # CI installs the extra in one environment; this test says which one it is in.
+    assert fastread.msgspec is not None, "install the fast extra: pip install 'supportkit[fast]'"
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "html"])
+def test_the_command_gives_the_same_bytes_with_and_without_the_extra(
+    fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = []
+    for pure in ("1", "0"):
+        monkeypatch.setenv(fastread.PURE_ENV, pure)
+        assert _cli.main(["report", str(DEMO), "--format", fmt]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+
+
+def test_clean_rows_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    slow: list[int] = []
+    original = fastread._slow
+
+    def counting(*args: Any) -> Any:
+        slow.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(fastread, "_slow", counting)
+    assert sum(1 for _ in fastread.views(DEMO)) == 672
+    assert slow == []
+
+
+ODD_LINES = st.sampled_from(
+    [
+        "",
+        "   ",
+        "not json",
+        "[1, 2]",
+        '{"created_at": "2024-10-07t09:00:00z"}',  # msgspec would read it; Python does not
+        '{"created_at": "2024-10-07T09:00:00.9999999+03:00", "events": []}',
+        '{"created_at": "2024-10-07T09:00:00", "events": []}',
+        '{"created_at": "", "rating": 5}',
+        '{"created_at": "2024-10-07T09:00:00+03:00", "rating": true}',
+        '{"created_at": "2024-10-07T09:00:00+03:00", "surprise": 1}',
+        '{"created_at": "2024-10-07T09:00:00+03:00", "tags": [" padded "]}',
+        '{"created_at": "2024-10-07T09:00:00+03:00", "rating": "Отлично"}',
+        (
+            '{"created_at": "2024-10-07T09:00:00+03:00", "events": [{"at": '
+            '"2024-10-07T08:00:00+03:00", "type": "reply", "by": "agent"}]}'
+        ),
+    ]
+)
+
+
+def outcome(run: Any) -> Any:
+    try:
+        return ("ok", json.dumps(run().to_dict(), ensure_ascii=False, sort_keys=True))
+    except SupportkitError as exc:
+        return ("error", type(exc).__name__, str(exc))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.one_of(tickets().map(lambda r: json.dumps(r, ensure_ascii=False)), ODD_LINES),
+        max_size=15,
+    ),
+    strict=st.booleans(),
+)
+def test_fast_and_pure_agree_line_for_line(
+    rows: list[str], strict: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("fast") / "tickets.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def fast() -> Any:
+        acc = WeeklyReport(strict=strict)
+        acc.add_views(fastread.views(path, strict=strict))
+        return acc.result()
+
+    def pure() -> Any:
+        return weekly_report(read_records(path), strict=strict)
+
+    assert outcome(fast) == outcome(pure)
