@@ -104,3 +104,32 @@ def test_fast_and_pure_agree_line_for_line(
         return weekly_report(read_records(path), strict=strict)
 
     assert outcome(fast) == outcome(pure)
+
+
+def test_chunk_boundaries_keep_line_numbers_and_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastread, "CHUNK", 3)
+    good = DEMO.read_text("utf-8").splitlines()[:7]
+    lines = [good[0], "", good[1], '{"created_at": "2024-10-07T09:00:00+03:00", "tags": [" x "]}']
+    lines += [good[2], "   ", good[3], '{"created_at": "2024-10-07t09:00:00z"}', good[4], good[5]]
+    path = tmp_path / "t.jsonl"
+
+    def both(strict: bool) -> tuple[Any, Any]:
+        def fast() -> Any:
+            acc = WeeklyReport(strict=strict)
+            acc.add_views(fastread.views(path, strict=strict))
+            return acc.result()
+
+        return outcome(fast), outcome(lambda: weekly_report(read_records(path), strict=strict))
+
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast, pure = both(strict=True)
+    assert fast == pure
+    assert pure[0] == "ok"
+    # A line that is not JSON, in the second chunk: the same error, the same line number.
+    path.write_text("\n".join([*lines[:4], "not json", *lines[4:]]) + "\n", encoding="utf-8")
+    fast, pure = both(strict=False)
+    assert fast == pure
+    assert pure[0] == "error"
+    assert "t.jsonl:5 is not valid JSON" in pure[2]

@@ -12,6 +12,7 @@ both). ``SUPPORTKIT_PURE=1`` in the environment turns the fast path off.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -37,6 +38,9 @@ except ImportError:  # pragma: no cover - exercised where the extra is absent
     msgspec = None  # type: ignore[assignment]
 
 __all__ = ["available", "views"]
+
+#: Lines decoded per ``decode_lines`` call.
+CHUNK: Final = 2048
 
 #: Environment variable that turns the fast reader off (``1``).
 PURE_ENV: Final = "SUPPORTKIT_PURE"
@@ -180,23 +184,59 @@ def _slow(line: str, name: str, lineno: int, index: int, strict: bool) -> Ticket
 
 
 def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[TicketView]:
-    """Yield the view of every ticket of a JSON Lines file, as the pure reader would."""
+    """Yield the view of every ticket of a JSON Lines file, as the pure reader would.
+
+    Lines are decoded :data:`CHUNK` at a time in one ``decode_lines`` call; a chunk
+    with any line the typed decoder refuses is read line by line instead, and a row
+    :func:`_view` hands over is read by the pure-Python reader (with its errors).
+    """
     name = os.fspath(path)
-    decode = _DECODER.decode
+    decode_lines = _DECODER.decode_lines
     errors = _ERRORS
     index = 0
+    lineno = 0
     with open(name, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            view = None
+        while True:
+            chunk = list(itertools.islice(handle, CHUNK))
+            if not chunk:
+                return
+            start = lineno
+            lineno += len(chunk)
             try:
-                view = _view(decode(line))
+                rows = decode_lines("".join(chunk))
             except errors:
-                view = None
-            except (TypeError, KeyError, ValueError):  # as _fast: let the pure reader decide
-                view = None
-            if view is None:
-                view = _slow(line, name, lineno, index, strict)
-            yield view
-            index += 1
+                rows = None
+            if rows is None:
+                for offset, line in enumerate(chunk, start=start + 1):
+                    if line.strip():
+                        yield _one(line, name, offset, index, strict)
+                        index += 1
+                continue
+            numbered: list[tuple[int, str]] | None = None
+            for i, row in enumerate(rows):
+                try:
+                    view = _view(row)
+                except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
+                    view = None
+                if view is None:
+                    if numbered is None:
+                        numbered = [
+                            (n, line)
+                            for n, line in enumerate(chunk, start=start + 1)
+                            if line.strip()
+                        ]
+                    n, line = numbered[i]
+                    view = _slow(line, name, n, index, strict)
+                yield view
+                index += 1
+
+
+def _one(line: str, name: str, lineno: int, index: int, strict: bool) -> TicketView:
+    """Read one line: typed if it can be, else the pure-Python way."""
+    try:
+        view = _view(_DECODER.decode(line))
+    except _ERRORS:
+        view = None
+    except (TypeError, KeyError, ValueError):
+        view = None
+    return view if view is not None else _slow(line, name, lineno, index, strict)
