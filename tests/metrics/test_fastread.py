@@ -106,10 +106,7 @@ def test_fast_and_pure_agree_line_for_line(
     assert outcome(fast) == outcome(pure)
 
 
-def test_chunk_boundaries_keep_line_numbers_and_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fastread, "CHUNK", 3)
+def test_mixed_lines_keep_line_numbers_and_order(tmp_path: Path) -> None:
     good = DEMO.read_text("utf-8").splitlines()[:7]
     lines = [good[0], "", good[1], '{"created_at": "2024-10-07T09:00:00+03:00", "tags": [" x "]}']
     lines += [good[2], "   ", good[3], '{"created_at": "2024-10-07t09:00:00z"}', good[4], good[5]]
@@ -127,7 +124,7 @@ def test_chunk_boundaries_keep_line_numbers_and_order(
     fast, pure = both(strict=True)
     assert fast == pure
     assert pure[0] == "ok"
-    # A line that is not JSON, in the second chunk: the same error, the same line number.
+    # A line that is not JSON among typed ones: the same error, the same line number.
     path.write_text("\n".join([*lines[:4], "not json", *lines[4:]]) + "\n", encoding="utf-8")
     fast, pure = both(strict=False)
     assert fast == pure

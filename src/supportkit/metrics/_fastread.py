@@ -12,7 +12,6 @@ both). ``SUPPORTKIT_PURE=1`` in the environment turns the fast path off.
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -39,9 +38,6 @@ except ImportError:  # pragma: no cover - exercised where the extra is absent
 
 __all__ = ["available", "views"]
 
-#: Lines decoded per ``decode_lines`` call.
-CHUNK: Final = 2048
-
 #: Environment variable that turns the fast reader off (``1``).
 PURE_ENV: Final = "SUPPORTKIT_PURE"
 
@@ -53,7 +49,7 @@ def available() -> bool:
 
 if msgspec is not None:
 
-    class _Event(msgspec.Struct, forbid_unknown_fields=True):
+    class _Event(msgspec.Struct, forbid_unknown_fields=True, gc=False):
         at: str  # parsed with datetime.fromisoformat, exactly as the pure reader does
         type: str
         by: str | None = None
@@ -62,7 +58,7 @@ if msgspec is not None:
         assignee: str | None = None
         data: Any = None
 
-    class _Row(msgspec.Struct, forbid_unknown_fields=True):
+    class _Row(msgspec.Struct, forbid_unknown_fields=True, gc=False):
         id: Any = None
         channel: str | None = None
         subject: str | None = None
@@ -186,57 +182,24 @@ def _slow(line: str, name: str, lineno: int, index: int, strict: bool) -> Ticket
 def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[TicketView]:
     """Yield the view of every ticket of a JSON Lines file, as the pure reader would.
 
-    Lines are decoded :data:`CHUNK` at a time in one ``decode_lines`` call; a chunk
-    with any line the typed decoder refuses is read line by line instead, and a row
-    :func:`_view` hands over is read by the pure-Python reader (with its errors).
+    Each line is decoded on its own (measured faster than ``decode_lines`` over chunks);
+    a line the typed decoder refuses, or a row :func:`_view` hands over, is read by the
+    pure-Python reader, with its errors and line numbers.
     """
     name = os.fspath(path)
-    decode_lines = _DECODER.decode_lines
+    decode = _DECODER.decode
     errors = _ERRORS
+    slow = _slow
     index = 0
-    lineno = 0
     with open(name, encoding="utf-8") as handle:
-        while True:
-            chunk = list(itertools.islice(handle, CHUNK))
-            if not chunk:
-                return
-            start = lineno
-            lineno += len(chunk)
-            try:
-                rows = decode_lines("".join(chunk))
-            except errors:
-                rows = None
-            if rows is None:
-                for offset, line in enumerate(chunk, start=start + 1):
-                    if line.strip():
-                        yield _one(line, name, offset, index, strict)
-                        index += 1
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
                 continue
-            numbered: list[tuple[int, str]] | None = None
-            for i, row in enumerate(rows):
-                try:
-                    view = _view(row)
-                except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
-                    view = None
-                if view is None:
-                    if numbered is None:
-                        numbered = [
-                            (n, line)
-                            for n, line in enumerate(chunk, start=start + 1)
-                            if line.strip()
-                        ]
-                    n, line = numbered[i]
-                    view = _slow(line, name, n, index, strict)
-                yield view
-                index += 1
-
-
-def _one(line: str, name: str, lineno: int, index: int, strict: bool) -> TicketView:
-    """Read one line: typed if it can be, else the pure-Python way."""
-    try:
-        view = _view(_DECODER.decode(line))
-    except _ERRORS:
-        view = None
-    except (TypeError, KeyError, ValueError):
-        view = None
-    return view if view is not None else _slow(line, name, lineno, index, strict)
+            try:
+                view = _view(decode(line))
+            except errors:
+                view = None
+            except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
+                view = None
+            yield view if view is not None else slow(line, name, lineno, index, strict)
+            index += 1
