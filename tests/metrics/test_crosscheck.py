@@ -78,9 +78,7 @@ def test_sla_lines_equal_the_sla_api(setup: Any) -> None:
     reports = [policies.evaluate(r, now=report.as_of) for r in rows]
     page = page_text(report.render("html"))
     for line in report.sla:
-        items = [
-            r[line.metric] for r in reports if line.metric in r and r.policy == line.policy
-        ]
+        items = [r[line.metric] for r in reports if line.metric in r and r.policy == line.policy]
         # MetricResult.attained: True met, False breached, None undecided (running/stopped).
         assert line.achieved == sum(item.attained is True for item in items)
         assert line.breached == sum(item.attained is False for item in items)
@@ -128,3 +126,18 @@ def test_the_json_form_holds_the_same_numbers(setup: Any) -> None:
     assert data["automation"] == report.automation.to_dict()
     assert [line["achieved"] for line in data["sla"]] == [line.achieved for line in report.sla]
     assert data["partial_weeks"] == list(report.partial_weeks)
+
+
+def test_the_full_report_merges_exactly_and_pickles() -> None:
+    import pickle
+
+    from supportkit.metrics import WeeklyReport, weekly_report
+
+    rows = demo_records()
+    options: dict[str, Any] = {"policies": demo_policies(), "crews": demo_crews(), "aht": 300}
+    single = weekly_report(rows, **options)  # weeks in the zone of the data, SLA as of its end
+    parts = [WeeklyReport(**options) for _ in range(3)]
+    for i, row in enumerate(rows):
+        parts[i % 3].add(row)
+    first = pickle.loads(pickle.dumps(parts[0]))  # as a Dask worker ships it
+    assert first.merge(parts[1]).merge(parts[2]).result() == single
