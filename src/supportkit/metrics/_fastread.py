@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from supportkit._ticket import _rating
-from supportkit.exceptions import InvalidTicket
+from supportkit.exceptions import InvalidTicket, MissingExtra
 from supportkit.metrics._records import (
     _AUTHORS,
     _NEVER,
@@ -186,6 +186,12 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
     a line the typed decoder refuses, or a row :func:`_view` hands over, is read by the
     pure-Python reader, with its errors and line numbers.
     """
+    if msgspec is None:
+        raise MissingExtra(
+            "the fast JSON Lines reader needs msgspec, which is not installed; install it "
+            "with: pip install 'supportkit[fast]'.",
+            extra="fast",
+        )
     name = os.fspath(path)
     decode = _DECODER.decode
     errors = _ERRORS
