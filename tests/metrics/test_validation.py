@@ -162,3 +162,22 @@ def test_csat_returns_or_raises_ours(ratings: Any) -> None:
         assert isinstance(exc, (TypeError, ValueError))  # noqa: PT017 - a property, not one case
         return
     assert 0 <= result.successes <= result.count
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"policies": 5}, InvalidArgument, "policies must be a supportkit.sla.PolicySet"),
+        ({"crews": 5}, InvalidArgument, "crews must be a mapping"),
+        ({"funnel": 5}, InvalidArgument, "funnel must be a supportkit.onboarding.Funnel"),
+        ({"sla_goal": "90%"}, InvalidArgument, "sla_goal must be a number"),
+        ({"sla_goal": 90}, InvalidValue, "sla_goal must be in 0..1"),
+        ({"aht": 300, "service_level": 1.5}, InvalidValue, "service_level"),
+        ({"aht": -5}, InvalidValue, "aht"),
+    ],
+)
+def test_report_options_are_checked_up_front(
+    options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        weekly_report([], **options)

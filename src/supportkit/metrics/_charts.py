@@ -85,7 +85,7 @@ def _frame(
         f'transform="rotate(-90 14 {mid_y:.1f})">{escape(y_title)}</text>'
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="{name}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="{escape(name)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(title)}" font-family="system-ui, sans-serif" font-size="11" '
         f'fill="#333"><title>{escape(title)}</title>'

@@ -192,7 +192,7 @@ class WeeklyReport(TicketAccumulator):
         )
         self._week(_UNDATED)  # validates the scale and the sketch once
         if self._basis is not None:  # validates the staffing options once
-            staffing(((0,) * 24,), 1, (), self._basis)
+            staffing(((1,) * 24,), 1, (), self._basis)
 
     def _bind(self, tz: _dt.tzinfo) -> Keyer:
         """Count weeks (backlog, top categories, arrivals) in ``tz`` from now on."""
