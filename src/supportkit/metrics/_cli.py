@@ -9,7 +9,7 @@ from typing import Any
 
 from supportkit._io import read_records
 from supportkit.exceptions import InvalidArgument
-from supportkit.metrics import _fastread
+from supportkit.metrics._fastread import available, views
 from supportkit.metrics._report import FORMATS
 from supportkit.metrics._weekly import WeeklyReport, weekly_report
 from supportkit.sla import WorkCalendar, russia
@@ -63,10 +63,10 @@ def run_report(args: argparse.Namespace) -> int:
         args.tickets != "-"
         and path.suffix.lower() in (".jsonl", ".ndjson")
         and path.is_file()
-        and _fastread.available()
+        and available()
     ):
         acc = WeeklyReport(**options)  # the fast extra: same report, byte for byte
-        acc.add_views(_fastread.views(path, strict=not args.lenient))
+        acc.add_views(views(path, strict=not args.lenient))
         report = acc.result()
     else:
         report = weekly_report(read_records(args.tickets), **options)
