@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from supportkit._demo import demo_tickets
 from supportkit.metrics._charts import nice_top
 from supportkit.metrics._demo import demo_report
-from supportkit.metrics._render import charts
+from supportkit.metrics._html import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,7 +7,8 @@ import json
 import attrs
 
 from supportkit.exceptions import InvalidValue
-from supportkit.metrics._render import fragment, html, markdown, text
+from supportkit.metrics._html import fragment, html
+from supportkit.metrics._render import markdown, text
 from supportkit.metrics._reportdata import FORMATS, HISTOGRAM_BINS, ReportData, WeekRow
 
 __all__ = ["FORMATS", "HISTOGRAM_BINS", "Report", "WeekRow"]
