@@ -56,5 +56,7 @@ def test_demo_runs_on_the_built_in_data() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "supportkit demo: built-in sample data" in result.stdout
-    assert "tickets from 2024-" in result.stdout
+    assert "tickets from 2024-10-07 to 2024-11-17 (Moscow time)" in result.stdout
     assert result.stderr == ""
+    for line in result.stdout.splitlines():
+        assert len(line) <= 80, line

@@ -13,7 +13,8 @@ import json
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from supportkit._blocks import block_modules
 from supportkit._ticket import Ticket, as_ticket
@@ -37,11 +38,18 @@ def demo_tickets() -> list[Ticket]:
     return [as_ticket(r, field=f"demo[{i}]") for i, r in enumerate(demo_records())]
 
 
+#: The zone the demo's days and weeks are counted in (the support team's).
+_ZONE: Final = ZoneInfo("Europe/Moscow")
+
+
 def _overview(tickets: list[Ticket]) -> str:
-    starts = [t.created_at for t in tickets if t.created_at is not None]
+    starts = [t.created_at.astimezone(_ZONE) for t in tickets if t.created_at is not None]
     channels = Counter(t.channel or "unknown" for t in tickets)
     lines = [
-        f"{len(tickets)} tickets from {min(starts):%Y-%m-%d} to {max(starts):%Y-%m-%d}",
+        (
+            f"{len(tickets)} tickets from {min(starts):%Y-%m-%d} to {max(starts):%Y-%m-%d} "
+            "(Moscow time)"
+        ),
         "channels: " + ", ".join(f"{c} {n}" for c, n in channels.most_common()),
     ]
     return "\n".join(lines)

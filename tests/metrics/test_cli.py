@@ -34,6 +34,7 @@ def test_text_report(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out == weekly_report(demo_records()).render("text")
     assert "ISO weeks in UTC+03:00 (the most common offset of created_at)" in out
+    assert "2024-W40" not in out  # in UTC, Monday-night Moscow tickets made a phantom week
     assert "CSAT" in out
 
 
@@ -161,3 +162,13 @@ def test_bad_hours(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--holidays needs --hours" in capsys.readouterr().err
     assert run("report", str(DEMO), "--hours", "someday=09:00-18:00") == 2
     assert capsys.readouterr().err.startswith("supportkit: error: ")
+
+
+def test_working_hours_need_a_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    # Weeks default to the zone of the data; working hours are read in an explicit zone.
+    assert run("report", str(DEMO), "--hours", "mon-fri=09:00-18:00") == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "supportkit: error: --hours needs --tz, the zone the working hours are in, "
+        "e.g. --tz Europe/Moscow.\n"
+    )

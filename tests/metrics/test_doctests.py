@@ -15,6 +15,8 @@ MODULES = [
     "supportkit.metrics._trends",
     "supportkit.metrics._percentiles",
     "supportkit.metrics._render",
+    "supportkit.metrics._charts",
+    "supportkit.metrics._checks",
 ]
 
 

@@ -34,7 +34,7 @@ from supportkit.metrics import (
     top_categories,
     weekly_report,
 )
-from supportkit.metrics._demo import TITLE, section
+from supportkit.metrics._demo import TITLE, demo_report, section
 
 TZ = "Europe/Moscow"
 
@@ -227,5 +227,5 @@ def test_dask_with_worker_processes(tmp_path: Path) -> None:
 def test_demo_section_is_the_report() -> None:
     tickets = demo_tickets()
     text = section(tickets)
-    assert text == weekly_report(tickets, tz=TZ, n=3).render("text")
+    assert text == demo_report(tickets).render("text")
     assert TITLE.startswith("Metrics")

@@ -46,8 +46,11 @@ def nice_top(value: float, ticks: int = 5) -> tuple[float, float]:
     magnitude = 10.0 ** math.floor(math.log10(value / ticks))
     for mult in (1, 2, 2.5, 5, 10):
         step = mult * magnitude
-        if math.ceil(value / step - 1e-9) <= ticks:
-            return step * math.ceil(value / step - 1e-9), step
+        count = math.ceil(value / step)
+        if step * count < value:  # rounding: one more step covers it
+            count += 1
+        if count <= ticks:
+            return step * count, step
     return value, value / ticks  # pragma: no cover - mult 10 always fits
 
 
@@ -82,7 +85,7 @@ def _frame(
         f'transform="rotate(-90 14 {mid_y:.1f})">{escape(y_title)}</text>'
     )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="{name}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="{escape(name)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(title)}" font-family="system-ui, sans-serif" font-size="11" '
         f'fill="#333"><title>{escape(title)}</title>'

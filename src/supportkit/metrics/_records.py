@@ -15,7 +15,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
-from supportkit._frames import rows
+from supportkit._frames import is_frame, rows
 from supportkit._ticket import (
     AUTHORS,
     EVENT_TYPES,
@@ -24,6 +24,7 @@ from supportkit._ticket import (
     _rating,
     as_ticket,
 )
+from supportkit.metrics._checks import collection
 
 __all__ = ["TicketView", "iter_views", "rows_of", "scan", "view_of"]
 
@@ -309,7 +310,14 @@ def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> Tic
 
 def rows_of(data: Any) -> Iterable[Any]:
     """Return ``data`` as an iterable of tickets; a pandas DataFrame gives its rows as dicts."""
-    return rows(data)
+    if is_frame(data):
+        return rows(data)
+    return collection(
+        data,
+        field="tickets",
+        what="tickets",
+        example='[{"created_at": "2024-10-07T09:00:00+03:00", "events": []}]',
+    )
 
 
 def iter_views(data: Any, *, strict: bool = True) -> Iterator[TicketView]:

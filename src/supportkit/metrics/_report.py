@@ -7,7 +7,8 @@ import json
 import attrs
 
 from supportkit.exceptions import InvalidValue
-from supportkit.metrics import _render
+from supportkit.metrics._html import fragment, html
+from supportkit.metrics._render import markdown, text
 from supportkit.metrics._reportdata import FORMATS, HISTOGRAM_BINS, ReportData, WeekRow
 
 __all__ = ["FORMATS", "HISTOGRAM_BINS", "Report", "WeekRow"]
@@ -25,11 +26,11 @@ class Report(ReportData):
         if format == "json":
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if format == "text":
-            return _render.text(self)
+            return text(self)
         if format == "markdown":
-            return _render.markdown(self)
+            return markdown(self)
         if format == "html":
-            return _render.html(self)
+            return html(self)
         raise InvalidValue(
             f"format must be one of {list(FORMATS)} (got {format!r}).", field="format", value=format
         )
@@ -39,4 +40,4 @@ class Report(ReportData):
 
     def _repr_html_(self) -> str:
         """The report in a notebook: the HTML page's body, charts inline, no scripts."""
-        return _render.fragment(self)
+        return fragment(self)

@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.metrics._checks import collection, no_bools, whole
 from supportkit.metrics._results import Mean, NPSResult, Rate
 from supportkit.metrics._stats import mean_interval, nps_interval, wilson_interval
 
@@ -49,6 +50,14 @@ def _labels(value: Any) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(out.items()))
 
 
+def _whole_low(value: Any) -> int:
+    return whole(value, field="scale.low")
+
+
+def _whole_high(value: Any) -> int:
+    return whole(value, field="scale.high")
+
+
 @attrs.frozen
 class Scale:
     """A rating scale: integer points ``low..high``, label names, and the "satisfied" box.
@@ -65,8 +74,8 @@ class Scale:
     (1, 2, 3, 4, 5, 6, 7)
     """
 
-    low: int
-    high: int
+    low: int = attrs.field(converter=_whole_low)
+    high: int = attrs.field(converter=_whole_high)
     labels: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_labels)
     top: int = 2
     name: str = "custom"
@@ -193,7 +202,7 @@ def resolve_scale(
 class _PointCounter:
     """Counts of ratings per point across one or more scales (the shared engine)."""
 
-    __slots__ = ("_config", "_counts", "_lookup", "_scales", "_unknown", "skipped")
+    __slots__ = ("_bools", "_config", "_counts", "_lookup", "_scales", "_unknown", "skipped")
 
     def __init__(self, scales: tuple[Scale, ...], unknown: str) -> None:
         if unknown not in ("raise", "skip"):
@@ -204,6 +213,9 @@ class _PointCounter:
             )
         self._scales = scales
         self._unknown = unknown
+        # True/False are ratings on a 0..1 (thumbs) scale only; elsewhere True == 1
+        # would silently count as the worst point.
+        self._bools = any((s.low, s.high) == (0, 1) for s in scales)
         self._config: tuple[Any, ...] = (scales, unknown)
         lookup: dict[Any, int] = {}
         offset = 0
@@ -226,6 +238,9 @@ class _PointCounter:
         self._lookup = lookup
         self._counts = [0] * offset
         self.skipped = 0
+
+    def _what(self) -> str:
+        return " or ".join(f"points {s.low}..{s.high}" for s in self._scales)
 
     def _resolve(self, value: Any) -> int:
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -261,6 +276,8 @@ class _PointCounter:
         )
 
     def add(self, value: Any) -> None:
+        if type(value) is bool and not self._bools:
+            no_bools((value,), field="rating", what=self._what())
         try:
             index = self._lookup.get(value)
         except TypeError:
@@ -274,8 +291,11 @@ class _PointCounter:
         self._counts[index] += 1
 
     def add_many(self, values: Iterable[Any]) -> None:
+        items = collection(values, field="ratings", what="ratings", example="[5, 4, 'Отлично']")
+        if not self._bools:
+            items = no_bools(items, field="ratings", what=self._what())
         try:
-            tally = Counter(values)
+            tally = Counter(items)
         except TypeError as exc:
             raise InvalidArgument(
                 f"ratings must be hashable scalars such as 5 or 'Отлично' ({exc}).",

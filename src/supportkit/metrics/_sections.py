@@ -11,7 +11,8 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from supportkit.exceptions import InvalidArgument
+from supportkit._time import to_timedelta
+from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._operations import rate
 from supportkit.metrics._reportdata import FunnelLine, SLALine, SLAWeek, StaffingHour
 from supportkit.metrics._results import BacklogPeriod, BacklogTrend
@@ -26,6 +27,7 @@ __all__ = [
     "on_duty",
     "outcome",
     "partial_weeks",
+    "section_options",
     "staffing",
 ]
 
@@ -259,6 +261,49 @@ def staffing(
             )
         )
     return tuple(out)
+
+
+def section_options(  # noqa: PLR0917 - the report's own options, passed through
+    crews: Any,
+    aht: Any,
+    answer_within: Any,
+    service_level: Any,
+    sla_goal: Any,
+    funnel: Any,
+) -> tuple[
+    Mapping[str, Any] | None,
+    tuple[float, float, float] | None,
+    float,
+    tuple[str, tuple[FunnelLine, ...]] | None,
+]:
+    """Check the report's optional sections' options; return them ready to use."""
+    if crews is not None and not isinstance(crews, Mapping):
+        raise InvalidArgument(
+            f"crews must be a mapping of name to supportkit.sla.Crew (got {type(crews).__name__}).",
+            field="crews",
+            value=crews,
+        )
+    basis = None
+    if aht is not None:
+        basis = (
+            to_timedelta(aht, field="aht").total_seconds(),
+            to_timedelta(answer_within, field="answer_within").total_seconds(),
+            float(service_level),
+        )
+        staffing(((1,) * 24,), 1, (), basis)  # Erlang C checks the values once, up front
+    if isinstance(sla_goal, bool) or not isinstance(sla_goal, (int, float)):
+        raise InvalidArgument(
+            f"sla_goal must be a number in 0..1 (got {type(sla_goal).__name__}).",
+            field="sla_goal",
+            value=sla_goal,
+        )
+    if not 0 <= sla_goal <= 1:
+        raise InvalidValue(
+            f"sla_goal must be in 0..1, e.g. 0.9 for 90% (got {sla_goal!r}).",
+            field="sla_goal",
+            value=sla_goal,
+        )
+    return crews, basis, float(sla_goal), None if funnel is None else funnel_lines(funnel)
 
 
 def funnel_lines(funnel: Any) -> tuple[str, tuple[FunnelLine, ...]]:

@@ -10,6 +10,10 @@ import math
 from statistics import NormalDist
 from typing import Final
 
+from supportkit.exceptions import InvalidValue
+from supportkit.metrics._checks import count as _count
+from supportkit.metrics._checks import counts_within, finite
+
 __all__ = ["Z95", "mean_interval", "nps_interval", "wilson_interval"]
 
 #: The two-sided 95 % normal quantile, 1.959963984540054.
@@ -20,6 +24,13 @@ def z_for(confidence: float) -> float:
     """Return the two-sided normal quantile for ``confidence`` (0.95 → 1.95996…)."""
     if confidence == 0.95:
         return Z95
+    level = finite(confidence, field="confidence")
+    if not 0 < level < 1:
+        raise InvalidValue(
+            f"confidence must be between 0 and 1, e.g. 0.95 (got {confidence!r}).",
+            field="confidence",
+            value=confidence,
+        )
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
@@ -36,7 +47,9 @@ def wilson_interval(
     >>> round(low, 4), round(high, 4)
     (0.2553, 0.3662)
     """
-    if count <= 0:
+    counts_within(successes, count, part_field="successes", field="count")
+    finite(z, field="z", positive=True)
+    if count == 0:
         return None, None
     p = successes / count
     z2 = z * z
@@ -60,8 +73,15 @@ def nps_interval(
     ``(p⁺ + p⁻ − (p⁺ − p⁻)²) / n``. Clipped to -100..100. ``(None, None)`` for no
     answers.
     """
+    for name, value in (
+        ("promoters", promoters),
+        ("passives", passives),
+        ("detractors", detractors),
+    ):
+        _count(value, field=name)
+    finite(z, field="z", positive=True)
     n = promoters + passives + detractors
-    if n <= 0:
+    if n == 0:
         return None, None
     n_adj = n + 3
     p_pos = (promoters + 0.75) / n_adj
@@ -80,7 +100,11 @@ def mean_interval(
     ``s`` is the sample standard deviation (``n − 1``). A single value gives a
     zero-width interval; no values give ``(None, None)``.
     """
-    if count <= 0:
+    _count(count, field="count")
+    total = finite(total, field="total")
+    total_sq = finite(total_sq, field="total_sq")
+    finite(z, field="z", positive=True)
+    if count == 0:
         return None, None
     mean = total / count
     if count == 1:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from supportkit._time import to_aware, to_timedelta
+from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._base import TicketAccumulator
 from supportkit.metrics._operations import (
@@ -28,9 +28,9 @@ from supportkit.metrics._satisfaction import CSAT, MeanScore
 from supportkit.metrics._sections import (
     SLAWeeks,
     full_week_trend,
-    funnel_lines,
     on_duty,
     partial_weeks,
+    section_options,
     staffing,
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
@@ -133,35 +133,9 @@ class WeeklyReport(TicketAccumulator):
             if policies is None
             else SLAWeeks(policies, None if now is None else to_aware(now, field="now"))
         )
-        if crews is not None and not isinstance(crews, Mapping):
-            raise InvalidArgument(
-                f"crews must be a mapping of name to supportkit.sla.Crew (got "
-                f"{type(crews).__name__}).",
-                field="crews",
-                value=crews,
-            )
-        self._crews = crews
-        self._basis = None
-        if aht is not None:
-            self._basis = (
-                to_timedelta(aht, field="aht").total_seconds(),
-                to_timedelta(answer_within, field="answer_within").total_seconds(),
-                float(service_level),
-            )
-        self._funnel = None if funnel is None else funnel_lines(funnel)
-        if isinstance(sla_goal, bool) or not isinstance(sla_goal, (int, float)):
-            raise InvalidArgument(
-                f"sla_goal must be a number in 0..1 (got {type(sla_goal).__name__}).",
-                field="sla_goal",
-                value=sla_goal,
-            )
-        if not 0 <= sla_goal <= 1:
-            raise InvalidValue(
-                f"sla_goal must be in 0..1, e.g. 0.9 for 90% (got {sla_goal!r}).",
-                field="sla_goal",
-                value=sla_goal,
-            )
-        self._goal = float(sla_goal)
+        self._crews, self._basis, self._goal, self._funnel = section_options(
+            crews, aht, answer_within, service_level, sla_goal, funnel
+        )
         self._cells = [0] * (7 * 24)
         self._slots: dict[float, int] = {}
         self._calendar = calendar
@@ -191,8 +165,6 @@ class WeeklyReport(TicketAccumulator):
             self._basis,
         )
         self._week(_UNDATED)  # validates the scale and the sketch once
-        if self._basis is not None:  # validates the staffing options once
-            staffing(((0,) * 24,), 1, (), self._basis)
 
     def _bind(self, tz: _dt.tzinfo) -> Keyer:
         """Count weeks (backlog, top categories, arrivals) in ``tz`` from now on."""
@@ -399,6 +371,18 @@ class WeeklyReport(TicketAccumulator):
                 continue
             self._add_view(view)
             self._add_sla(value, view)
+
+    def add_views(self, views: Iterable[TicketView]) -> None:
+        """Add tickets already read into views (the fast JSON Lines reader's output)."""
+        if self._sla is not None:
+            raise InvalidArgument(
+                "a report with SLA policies needs the tickets themselves: use add_many().",
+                field="views",
+                value=None,
+            )
+        add = self._add_view
+        for view in views:
+            add(view)
 
     def _add_sla(self, ticket: Any, view: TicketView) -> None:
         assert self._sla is not None
