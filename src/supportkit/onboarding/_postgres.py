@@ -1,0 +1,469 @@
+"""``PostgresJourneyStore``: the journey store's contract on PostgreSQL (``psycopg`` 3).
+
+Same rows, checks, messages and replay as :class:`SQLiteJourneyStore` (both inherit
+:class:`~supportkit.onboarding._storebase.JourneyStore`); what differs is how the
+database keeps the promises:
+
+* **One round trip per write**: ``save``/``save_many``/``append`` call one PL/pgSQL
+  function, ``<schema>.save_batch(...)``, with the whole batch as arrays. It locks the
+  batch's journey rows in id order (two batches never deadlock), checks every expected
+  version, writes, and raises SQLSTATE ``SK409`` on the first conflict — so a conflict
+  rolls the whole statement back and nothing of the batch is written.
+* **Isolation: READ COMMITTED** (the server default). Correctness rests on row locks,
+  not on snapshots: the version check reads the row it has just locked ``FOR UPDATE``,
+  so a stale snapshot can never let two writers both pass; ``SERIALIZABLE`` would add
+  retries without preventing anything more.
+* **Call list**: ``UPDATE ... WHERE journey_id = (SELECT ... ORDER BY ... LIMIT 1 FOR
+  UPDATE SKIP LOCKED)``: concurrent operators skip each other's rows instead of waiting.
+* psycopg is imported when a store is created, so ``import supportkit.onboarding``
+  works without it; without it the store raises :class:`MissingExtra`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from supportkit.exceptions import ConcurrencyError, InvalidValue, MissingExtra
+from supportkit.onboarding._storebase import (
+    SCHEMA_VERSION,
+    Conflict,
+    EventRow,
+    Item,
+    JourneyStore,
+    StoreUnavailable,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["PG_MIGRATIONS", "PostgresJourneyStore"]
+
+#: Forward-only migrations; ``{s}`` is the quoted schema name.
+PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE SCHEMA IF NOT EXISTS {s}",
+        "CREATE TABLE {s}.meta (key text PRIMARY KEY, value text NOT NULL)",
+        """CREATE TABLE {s}.journeys (
+            journey_id text PRIMARY KEY,
+            flow text NOT NULL,
+            started_at text NOT NULL,
+            data text NOT NULL,
+            version integer NOT NULL
+        )""",
+        """CREATE TABLE {s}.events (
+            journey_id text NOT NULL REFERENCES {s}.journeys (journey_id),
+            seq integer NOT NULL,
+            event text NOT NULL,
+            at text NOT NULL,
+            actor text NOT NULL,
+            data text,
+            PRIMARY KEY (journey_id, seq)
+        )""",
+        """CREATE FUNCTION {s}.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'events are append-only'; END $$""",
+        """CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {s}.events
+        FOR EACH ROW EXECUTE FUNCTION {s}.append_only()""",
+        """CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {s}.events
+        FOR EACH STATEMENT EXECUTE FUNCTION {s}.append_only()""",
+    ),
+    2: (
+        """ALTER TABLE {s}.journeys ADD COLUMN state text, ADD COLUMN last_at timestamptz,
+        ADD COLUMN claim_operator text, ADD COLUMN claim_token text,
+        ADD COLUMN claim_until timestamptz, ADD COLUMN called_at timestamptz""",
+        "CREATE INDEX journeys_call_list ON {s}.journeys (flow, state, last_at)",
+        """CREATE FUNCTION {s}.save_batch(
+            j_ids text[], j_expected integer[], j_versions integer[], j_flows text[],
+            j_started text[], j_data text[], j_states text[], j_last timestamptz[],
+            e_ids text[], e_seqs integer[], e_events text[], e_ats text[], e_actors text[],
+            e_data text[]
+        ) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE
+            cur_version integer;
+        BEGIN
+            PERFORM 1 FROM {s}.journeys WHERE journey_id = ANY (j_ids)
+                ORDER BY journey_id FOR UPDATE;
+            FOR i IN 1 .. coalesce(cardinality(j_ids), 0) LOOP
+                SELECT version INTO cur_version FROM {s}.journeys WHERE journey_id = j_ids[i];
+                IF j_expected[i] IS NULL THEN
+                    IF cur_version IS NULL THEN
+                        INSERT INTO {s}.journeys
+                            (journey_id, flow, started_at, data, version, state, last_at)
+                        VALUES (j_ids[i], j_flows[i], j_started[i], j_data[i], j_versions[i],
+                                j_states[i], j_last[i])
+                        ON CONFLICT (journey_id) DO NOTHING;
+                        IF NOT FOUND THEN  -- a concurrent writer inserted it first
+                            SELECT version INTO cur_version FROM {s}.journeys
+                                WHERE journey_id = j_ids[i];
+                        END IF;
+                    END IF;
+                    IF cur_version IS NOT NULL THEN
+                        RAISE EXCEPTION 'supportkit: journey version conflict'
+                            USING ERRCODE = 'SK409', DETAIL = i || ' ' || cur_version;
+                    END IF;
+                ELSIF cur_version IS DISTINCT FROM j_expected[i] THEN
+                    RAISE EXCEPTION 'supportkit: journey version conflict'
+                        USING ERRCODE = 'SK409', DETAIL = i || ' ' || coalesce(cur_version, -1);
+                ELSE
+                    UPDATE {s}.journeys SET version = j_versions[i],
+                        state = coalesce(j_states[i], state),
+                        last_at = coalesce(j_last[i], last_at)
+                    WHERE journey_id = j_ids[i];
+                END IF;
+            END LOOP;
+            INSERT INTO {s}.events (journey_id, seq, event, at, actor, data)
+            SELECT * FROM unnest(e_ids, e_seqs, e_events, e_ats, e_actors, e_data);
+        END $$""",
+    ),
+}
+assert sorted(PG_MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
+
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
+_LOCK_KEY = 0x5355_5050  # pg_advisory_xact_lock key for migrations ("SUPP")
+
+_SAVE = (
+    "SELECT {s}.save_batch(%s::text[], %s::integer[], %s::integer[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[], %s::timestamptz[], %s::text[], %s::integer[], %s::text[], "
+    "%s::text[], %s::text[], %s::text[])"
+)
+_CLAIM = """UPDATE {s}.journeys SET claim_operator = %(operator)s, claim_token = %(token)s,
+    claim_until = %(until)s
+WHERE journey_id = (
+    SELECT j.journey_id FROM {s}.journeys j
+    JOIN unnest(%(states)s::text[], %(ranks)s::integer[]) AS r (state, rank)
+        ON r.state = j.state
+    WHERE j.flow = %(flow)s AND j.last_at <= %(cutoff)s
+        AND (j.claim_until IS NULL OR j.claim_until <= %(now)s)
+        AND (j.called_at IS NULL OR j.called_at <= %(cutoff)s)
+    ORDER BY r.rank, j.last_at, j.journey_id COLLATE "C"
+    LIMIT 1
+    FOR UPDATE OF j SKIP LOCKED
+)
+RETURNING journey_id"""
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise MissingExtra(
+            "PostgresJourneyStore needs psycopg 3, which is not installed; install it with "
+            "pip install 'supportkit[postgres]'.",
+            extra="postgres",
+        ) from exc
+    return psycopg
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class PostgresJourneyStore(JourneyStore):
+    """Journeys as append-only event logs in PostgreSQL tables ``<schema>.journeys/events``.
+
+    Args:
+        conninfo: A libpq connection string or URI (``"host=/run/postgresql dbname=app"``,
+            ``"postgresql://app@db/app"``); empty: libpq's defaults and ``PG*`` variables.
+        schema: The PostgreSQL schema that holds the store's tables (created if missing).
+        connect_timeout: Seconds to wait for the server when connecting.
+
+    One connection per store; use one store per thread or process (they may share the
+    database). The connection runs in autocommit mode: each write is one statement (one
+    transaction), :meth:`transaction` groups several.
+    """
+
+    def __init__(
+        self, conninfo: str = "", *, schema: str = "supportkit", connect_timeout: float = 10.0
+    ) -> None:
+        if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
+            raise InvalidValue(
+                f"schema must be a lower-case SQL name such as 'supportkit' (got {schema!r}).",
+                field="schema",
+                value=schema,
+            )
+        if not isinstance(conninfo, str):
+            raise InvalidValue(
+                f"conninfo must be a libpq connection string (got {type(conninfo).__name__}).",
+                field="conninfo",
+                value=conninfo,
+            )
+        self._pg = _psycopg()
+        self.schema = schema
+        self._s = f'"{schema}"'
+        self._depth = 0
+        self._doomed = False
+        self._lock = threading.RLock()
+        try:
+            self._conn: psycopg.Connection[Any] = self._pg.connect(
+                conninfo,
+                autocommit=True,
+                connect_timeout=max(1, round(connect_timeout)),
+                application_name="supportkit",
+            )
+        except self._pg.Error as exc:
+            raise StoreUnavailable(
+                f"cannot connect to PostgreSQL ({_first_line(exc)}); check the conninfo and "
+                "that the server is running.",
+                field="conninfo",
+            ) from exc
+        self.dsn = self._conn.info.dsn
+        try:
+            with self._errors():
+                self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- schema ----------------------------------------------------------------------------
+    def _version(self, cur: Any) -> int:
+        """The schema version in the database (0: none); refuses newer or foreign ones."""
+        cur.execute("SELECT to_regclass(%s)", (f"{self._s}.meta",))
+        has_meta = cur.fetchone()[0] is not None
+        cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", (self.schema,))
+        tables = cur.fetchone()[0]
+        if not has_meta and not tables:
+            return 0
+        row = None
+        if has_meta:
+            cur.execute(f"SELECT value FROM {self._s}.meta WHERE key = 'schema_version'")
+            row = cur.fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise InvalidValue(
+                f"PostgreSQL schema {self.schema!r} holds another application's tables "
+                "(no supportkit meta.schema_version); pass schema= a schema of its own.",
+                field="schema",
+                value=self.schema,
+            )
+        version = int(row[0])
+        if version > SCHEMA_VERSION:
+            raise InvalidValue(
+                f"store schema {self.schema!r} has schema version {version}, newer than "
+                f"{SCHEMA_VERSION}; upgrade supportkit to read it.",
+                field="schema_version",
+                value=version,
+            )
+        return version
+
+    def _migrate(self) -> None:
+        with self._conn.cursor() as cur:
+            if self._version(cur) == SCHEMA_VERSION:
+                return  # the common case writes nothing at all
+            with self._conn.transaction():
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+                current = self._version(cur)  # again, under the lock
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    for statement in PG_MIGRATIONS[version]:
+                        cur.execute(statement.replace("{s}", self._s))
+                if current < SCHEMA_VERSION:
+                    cur.execute(
+                        f"INSERT INTO {self._s}.meta VALUES ('schema_version', %s) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (str(SCHEMA_VERSION),),
+                    )
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version stored in the database."""
+        rows = self._read(f"SELECT value FROM {self._s}.meta WHERE key = 'schema_version'")
+        return int(rows[0][0])
+
+    # -- errors and transactions -------------------------------------------------------------
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        pg = self._pg
+        try:
+            yield
+        except pg.Error as exc:
+            state = getattr(exc, "sqlstate", None)
+            if state in ("40001", "40P01", "55P03"):
+                raise ConcurrencyError(
+                    f"PostgreSQL refused the write because of a concurrent one "
+                    f"({_first_line(exc)}); nothing was written — reload and retry.",
+                    field="store",
+                ) from exc
+            if isinstance(exc, pg.DataError) and state is None:
+                raise InvalidValue(
+                    f"PostgreSQL cannot store this value ({_first_line(exc)}).", field="store"
+                ) from exc
+            if isinstance(exc, pg.OperationalError) or self._conn.broken:
+                raise StoreUnavailable(
+                    f"the connection to PostgreSQL ({self.dsn}) was lost "
+                    f"({_first_line(exc)}); the server rolled back any unfinished "
+                    "transaction — open a new store, check store.version() and retry.",
+                    field="connection",
+                ) from exc
+            raise StoreUnavailable(
+                f"PostgreSQL failed ({_first_line(exc)}) on store schema {self.schema!r}.",
+                field="store",
+            ) from exc
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._lock, self._errors():
+            if self._depth:
+                if self._doomed:
+                    raise InvalidValue(
+                        "an earlier write in this transaction failed, so it will be rolled "
+                        "back; leave the `with store.transaction()` block.",
+                        field="transaction",
+                    )
+                try:
+                    yield
+                except BaseException:
+                    self._doomed = True
+                    raise
+                return
+            yield  # autocommit: the one statement is its own transaction
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                raise InvalidValue(
+                    "store.transaction() blocks do not nest; write inside the outer one.",
+                    field="transaction",
+                )
+            with self._errors(), self._conn.transaction():
+                self._depth, self._doomed = 1, False
+                try:
+                    yield
+                    if self._doomed:  # the caller caught the error: still roll back
+                        raise InvalidValue(
+                            "the transaction was rolled back because a write inside it failed.",
+                            field="transaction",
+                        )
+                finally:
+                    self._depth = 0
+
+    def close(self) -> None:
+        """Close the connection; any later call raises ``StoreUnavailable``."""
+        with self._lock:
+            self._closed = True
+            self._conn.close()
+
+    def __enter__(self) -> PostgresJourneyStore:
+        return self
+
+    def __repr__(self) -> str:
+        return f"PostgresJourneyStore({self.dsn!r}, schema={self.schema!r})"
+
+    def _describe(self) -> str:
+        return f"store {self.schema!r} on PostgreSQL ({self.dsn})"
+
+    # -- primitives ------------------------------------------------------------------------
+    def _write(self, items: list[Item]) -> None:
+        args: list[list[Any]] = [[] for _ in range(14)]
+        for item in items:
+            for col, value in zip(
+                args,
+                (
+                    item.journey_id,
+                    item.expected,
+                    item.version,
+                    item.flow,
+                    item.started_at,
+                    item.data,
+                    item.state,
+                    item.last_at,
+                ),
+                strict=False,
+            ):
+                col.append(value)
+            for seq, event, at, actor, data in item.events:
+                for col, value in zip(
+                    args[8:], (item.journey_id, seq, event, at, actor, data), strict=True
+                ):
+                    col.append(value)
+        with self._tx():
+            try:
+                self._conn.execute(_SAVE.replace("{s}", self._s), args)
+            except self._pg.Error as exc:
+                if getattr(exc, "sqlstate", None) != "SK409":
+                    raise
+                index, found = (exc.diag.message_detail or "0 -1").split()
+                raise Conflict(int(index) - 1, None if found == "-1" else int(found)) from None
+
+    def _read(self, sql: str, args: Any = ()) -> list[Any]:
+        self._check_open()
+        with self._lock, self._errors():
+            return self._conn.execute(sql, args).fetchall()
+
+    def _journey_row(self, journey_id: str) -> tuple[str, str, str, int] | None:
+        rows = self._read(
+            f"SELECT flow, started_at, data, version FROM {self._s}.journeys "
+            "WHERE journey_id = %s",
+            (journey_id,),
+        )
+        return None if not rows else tuple(rows[0])  # type: ignore[return-value]
+
+    def _event_rows(self, journey_id: str) -> list[EventRow]:
+        return self._read(
+            f"SELECT seq, event, at, actor, data FROM {self._s}.events WHERE journey_id = %s "
+            "ORDER BY seq",
+            (journey_id,),
+        )
+
+    def _ids(self, flow: str | None) -> list[str]:
+        where = "" if flow is None else "WHERE flow = %s "
+        rows = self._read(
+            f"SELECT journey_id FROM {self._s}.journeys {where}ORDER BY journey_id COLLATE \"C\"",
+            () if flow is None else (flow,),
+        )
+        return [r[0] for r in rows]
+
+    def _unindexed(self, flow: str) -> list[tuple[str, int]]:
+        rows = self._read(
+            f"SELECT journey_id, version FROM {self._s}.journeys "
+            "WHERE flow = %s AND state IS NULL",
+            (flow,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def _index(self, journey_id: str, version: int, state: str, last_at: _dt.datetime) -> None:
+        with self._tx():
+            self._conn.execute(
+                f"UPDATE {self._s}.journeys SET state = %s, last_at = %s "
+                "WHERE journey_id = %s AND version = %s",
+                (state, last_at, journey_id, version),
+            )
+
+    def _claim(
+        self,
+        flow: str,
+        states: dict[str, int],
+        now: _dt.datetime,
+        cutoff: _dt.datetime,
+        operator: str,
+        token: str,
+        until: _dt.datetime,
+    ) -> str | None:
+        with self._tx():
+            row = self._conn.execute(
+                _CLAIM.replace("{s}", self._s),
+                {
+                    "operator": operator,
+                    "token": token,
+                    "until": until,
+                    "states": list(states),
+                    "ranks": list(states.values()),
+                    "flow": flow,
+                    "cutoff": cutoff,
+                    "now": now,
+                },
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
+        with self._tx():
+            cur = self._conn.execute(
+                f"UPDATE {self._s}.journeys SET claim_operator = NULL, claim_token = NULL, "
+                "claim_until = NULL, called_at = coalesce(%s, called_at) "
+                "WHERE journey_id = %s AND claim_token = %s",
+                (called_at, journey_id, token),
+            )
+            return cur.rowcount == 1

@@ -1,0 +1,547 @@
+"""What every journey store shares: the contract, argument checks, rows and the call list.
+
+A backend (:class:`~supportkit.onboarding.SQLiteJourneyStore`,
+:class:`~supportkit.onboarding.PostgresJourneyStore`) implements a handful of private
+primitives — write a batch, read rows, claim a row — and inherits everything a host
+calls from :class:`JourneyStore`, so both keep *exactly* the same contract: the same
+checks, the same messages, the same replay and the same call-list order.
+
+Rows are the same on both backends: an event is ``(journey_id, seq, event, at, actor,
+data)`` with ``at`` the ISO text of the aware datetime (its UTC offset kept, so a
+loaded journey equals the saved one *and* its ``to_dict()``) and ``data`` JSON text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from supportkit._time import to_aware, to_timedelta
+from supportkit.exceptions import (
+    ConcurrencyError,
+    InvalidArgument,
+    InvalidFlow,
+    InvalidValue,
+    SupportkitError,
+)
+from supportkit.onboarding._flow import Flow
+from supportkit.onboarding._journey import Journey, Step, replay
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Claim",
+    "JourneyStore",
+    "StoreUnavailable",
+]
+
+#: The schema this version of supportkit writes (both backends).
+#: 1: journeys + append-only events. 2: the call list (state, last event, claims).
+SCHEMA_VERSION = 2
+
+#: Distance of a state from which success is unreachable: such journeys come last.
+UNREACHABLE = 1 << 30
+
+#: An event row: (seq, event, at ISO text, actor, data JSON text or None).
+EventRow = tuple[int, str, str, str, "str | None"]
+
+
+class StoreUnavailable(SupportkitError, ConnectionError):
+    """The store's database went away (connection lost, server stopped, store closed)."""
+
+
+class Conflict(Exception):
+    """Raised by a backend's ``_write``: item ``index`` found at version ``found``."""
+
+    def __init__(self, index: int, found: int | None) -> None:
+        super().__init__(index, found)
+        self.index = index
+        self.found = found
+
+
+@attrs.frozen
+class Claim:
+    """One operator's hold on one journey of the shared call list, until ``expires_at``.
+
+    Attributes:
+        journey_id: The claimed journey.
+        operator: Who holds it.
+        claimed_at: The ``now`` given to :meth:`JourneyStore.claim_next`.
+        expires_at: ``claimed_at + lease``; after it the journey is offered again.
+        token: Identifies this claim (a late ``release`` of an expired claim that
+            someone else has since taken does nothing).
+        journey: The journey as stored when it was claimed.
+    """
+
+    journey_id: str
+    operator: str
+    claimed_at: _dt.datetime
+    expires_at: _dt.datetime
+    token: str
+    journey: Journey = attrs.field(eq=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (the journey as its id, state and version)."""
+        return {
+            "journey_id": self.journey_id,
+            "operator": self.operator,
+            "claimed_at": self.claimed_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "token": self.token,
+            "state": self.journey.state,
+            "version": self.journey.version,
+        }
+
+
+@attrs.frozen
+class Item:
+    """One journey of a write batch, encoded for the backend."""
+
+    journey_id: str
+    expected: int | None  # None: a new journey
+    version: int  # after the write
+    flow: str | None  # new journeys only
+    started_at: str | None
+    data: str | None
+    state: str | None  # None: unchanged (an append of no steps)
+    last_at: _dt.datetime | None
+    events: list[EventRow]
+
+
+def _step_row(step: Any, i: int, seq: int) -> EventRow:
+    if isinstance(step, Step):
+        return (
+            seq,
+            step.event,
+            step.at.isoformat(),
+            step.actor,
+            json.dumps(dict(step.data)) if step.data else None,
+        )
+    raise InvalidArgument(
+        f"steps[{i}] must be a Step from journey.history (got {step!r}).",
+        field=f"steps[{i}]",
+        value=step,
+    )
+
+
+def _journey_id(value: Any, field: str = "journey_id") -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidArgument(
+            f"{field} must be a non-empty string (got {value!r}).", field=field, value=value
+        )
+    return value
+
+
+def _flow(value: Any) -> Flow:
+    if not isinstance(value, Flow):
+        raise InvalidArgument(
+            f"flow must be a Flow such as flows.self_employed() (got {value!r}).",
+            field="flow",
+            value=value,
+        )
+    return value
+
+
+def _journey(value: Any, field: str = "journey") -> Journey:
+    if not isinstance(value, Journey):
+        raise InvalidArgument(
+            f"{field} must be a Journey (got {type(value).__name__}).", field=field, value=value
+        )
+    return value
+
+
+def open_states(flow: Flow) -> dict[str, int]:
+    """Every non-terminal state of ``flow`` -> its distance to success (as ``stuck()``)."""
+    distance = flow.distance_to_success()
+    terminal = set(flow.terminal_states)
+    return {s: distance.get(s, UNREACHABLE) for s in flow.state_names if s not in terminal}
+
+
+class JourneyStore:
+    """The contract every journey store keeps; subclasses provide the private primitives.
+
+    Public methods: :meth:`save`, :meth:`save_many`, :meth:`append`, :meth:`version`,
+    :meth:`ids`, :meth:`events`, :meth:`load`, :meth:`journeys`, :meth:`transaction`,
+    :meth:`claim_next`, :meth:`release`, :meth:`complete`, :meth:`close`.
+    """
+
+    _closed: bool = False
+
+    # -- primitives a backend implements ------------------------------------------------
+    def _write(self, items: list[Item]) -> None:  # pragma: no cover - abstract
+        """Write ``items`` atomically or raise :class:`Conflict` (nothing written)."""
+        raise NotImplementedError
+
+    def _journey_row(self, journey_id: str) -> tuple[str, str, str, int] | None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _event_rows(self, journey_id: str) -> list[EventRow]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _ids(self, flow: str | None) -> list[str]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _unindexed(self, flow: str) -> list[tuple[str, int]]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _index(self, journey_id: str, version: int, state: str, last_at: _dt.datetime) -> None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _claim(
+        self,
+        flow: str,
+        states: dict[str, int],
+        now: _dt.datetime,
+        cutoff: _dt.datetime,
+        operator: str,
+        token: str,
+        until: _dt.datetime,
+    ) -> str | None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _describe(self) -> str:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def close(self) -> None:  # pragma: no cover - abstract
+        """Close the connection; any later call raises :class:`StoreUnavailable`."""
+        raise NotImplementedError
+
+    # -- shared -------------------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreUnavailable(
+                f"{self._describe()} is closed; open a new store to use it again.",
+                field="store",
+            )
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Group several writes into one transaction: all of them are stored, or none.
+
+        ``with store.transaction(): store.save(a); store.save(b)``. If anything inside
+        fails, the whole transaction is rolled back when the block ends (and further
+        writes inside the block raise).
+        """
+        self._check_open()
+        return self._transaction()
+
+    def save(self, journey: Journey, *, expected_version: int | None = None) -> int:
+        """Store a new journey (``expected_version=None``) or its events after ``expected_version``.
+
+        Returns:
+            The stored version (``journey.version``).
+
+        Raises:
+            ConcurrencyError: the journey exists already (for a new one), or the store
+                is not at ``expected_version``.
+        """
+        _journey(journey)
+        return self.save_many([journey], expected_versions=[expected_version])[0]
+
+    def save_many(
+        self, journeys: Sequence[Journey], *, expected_versions: Sequence[int | None] | None = None
+    ) -> list[int]:
+        """Save several journeys in **one** transaction (group commit): all or nothing.
+
+        With durable commits each commit costs an fsync; committing a batch of journeys
+        together is how a busy host reaches thousands of durable events per second.
+        ``expected_versions[i]`` is as for :meth:`save` (``None``: new journey).
+
+        Raises:
+            ConcurrencyError: any journey conflicts; nothing of the batch is written.
+        """
+        if isinstance(journeys, (str, bytes, Journey)) or not isinstance(journeys, Sequence):
+            raise InvalidArgument(
+                f"journeys must be a list of Journey (got {type(journeys).__name__}).",
+                field="journeys",
+                value=journeys,
+            )
+        items = list(journeys)
+        expected = [None] * len(items) if expected_versions is None else list(expected_versions)
+        if len(expected) != len(items):
+            raise InvalidValue(
+                f"expected_versions must have one entry per journey ({len(items)}), "
+                f"got {len(expected)}.",
+                field="expected_versions",
+                value=expected_versions,
+            )
+        batch = []
+        for i, (j, v) in enumerate(zip(items, expected, strict=True)):
+            _journey(j, "journey" if len(items) == 1 else f"journeys[{i}]")
+            batch.append(self._item(j, v))
+        self._run(batch, append=False)
+        return [item.version for item in batch]
+
+    @staticmethod
+    def _item(journey: Journey, expected: int | None) -> Item:
+        if expected is not None and (
+            type(expected) is not int or not 0 <= expected <= journey.version
+        ):
+            raise InvalidValue(
+                f"expected_version must be between 0 and journey.version={journey.version} "
+                f"(got {expected!r}).",
+                field="expected_version",
+                value=expected,
+            )
+        start = 0 if expected is None else expected
+        steps = journey.history[start:]
+        return Item(
+            journey.subject_id,
+            expected,
+            journey.version,
+            journey.flow.name if expected is None else None,
+            journey.started_at.isoformat() if expected is None else None,
+            json.dumps(dict(journey.start_data)) if expected is None else None,
+            journey.state,
+            journey.last_at,
+            [_step_row(s, i, start + i + 1) for i, s in enumerate(steps)],
+        )
+
+    def _run(self, batch: list[Item], *, append: bool) -> None:
+        self._check_open()
+        try:
+            self._write(batch)
+        except Conflict as conflict:
+            item = batch[conflict.index]
+            found = conflict.found
+            if item.expected is None:
+                raise ConcurrencyError(
+                    f"journey {item.journey_id!r} is already stored at version "
+                    f"{found}; load it and save with expected_version.",
+                    field="journey_id",
+                    value=item.journey_id,
+                ) from None
+            if append and found is None:
+                raise InvalidValue(
+                    f"journey {item.journey_id!r} is not in the store; save it first.",
+                    field="journey_id",
+                    value=item.journey_id,
+                ) from None
+            raise ConcurrencyError(
+                f"journey {item.journey_id!r} is at version {found}, not {item.expected}; "
+                "another writer got there first — reload and retry.",
+                field="expected_version",
+                value=item.expected,
+            ) from None
+
+    def append(self, journey_id: str, steps: Sequence[Step], *, expected_version: int) -> int:
+        """Append ``steps`` to a stored journey in one transaction.
+
+        Args:
+            journey_id: The journey's subject id.
+            steps: :class:`Step` objects (the tail of ``journey.history``).
+            expected_version: The number of events the caller saw.
+
+        Returns:
+            The new version.
+
+        Raises:
+            ConcurrencyError: the journey is not at ``expected_version`` (nothing written).
+            InvalidValue: no such journey.
+        """
+        _journey_id(journey_id)
+        if type(expected_version) is not int or expected_version < 0:
+            raise InvalidValue(
+                f"expected_version must be a whole number >= 0 (got {expected_version!r}).",
+                field="expected_version",
+                value=expected_version,
+            )
+        if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence):
+            raise InvalidArgument(
+                f"steps must be a list of Step (got {type(steps).__name__}).",
+                field="steps",
+                value=steps,
+            )
+        rows = [_step_row(s, i, expected_version + i + 1) for i, s in enumerate(steps)]
+        last = steps[-1] if steps else None
+        item = Item(
+            journey_id,
+            expected_version,
+            expected_version + len(rows),
+            None,
+            None,
+            None,
+            None if last is None else last.target,
+            None if last is None else last.at,
+            rows,
+        )
+        self._run([item], append=True)
+        return item.version
+
+    # -- reading ------------------------------------------------------------------------------
+    def version(self, journey_id: str) -> int | None:
+        """The stored version of a journey, ``None`` if it is not stored."""
+        _journey_id(journey_id)
+        self._check_open()
+        row = self._journey_row(journey_id)
+        return None if row is None else row[3]
+
+    def ids(self) -> list[str]:
+        """Every stored journey id, sorted (by code point)."""
+        self._check_open()
+        return self._ids(None)
+
+    def events(self, journey_id: str) -> list[dict[str, Any]]:
+        """The stored events of a journey as dicts, in order."""
+        _journey_id(journey_id)
+        self._check_open()
+        out = []
+        for seq, event, at, actor, data in self._event_rows(journey_id):
+            item: dict[str, Any] = {"seq": seq, "event": event, "at": at, "actor": actor}
+            if data is not None:
+                try:
+                    item["data"] = json.loads(data)
+                except ValueError as exc:
+                    raise InvalidFlow(
+                        f"stored event {journey_id!r}#{seq} has data that is not JSON ({data!r}).",
+                        field=f"events[{seq}].data",
+                        value=data,
+                    ) from exc
+            out.append(item)
+        return out
+
+    def load(self, journey_id: str, flow: Flow) -> Journey:
+        """Replay a stored journey through ``flow``.
+
+        Raises:
+            InvalidValue: no such journey.
+            InvalidFlow: the stored rows do not fit ``flow`` or are malformed.
+        """
+        _journey_id(journey_id)
+        _flow(flow)
+        self._check_open()
+        row = self._journey_row(journey_id)
+        if row is None:
+            raise InvalidValue(
+                f"journey {journey_id!r} is not in the store.", field="journey_id", value=journey_id
+            )
+        name, started_at, data, version = row
+        if name != flow.name:
+            raise InvalidFlow(
+                f"journey {journey_id!r} was stored with flow {name!r}, not {flow.name!r}.",
+                field="flow",
+                value=name,
+            )
+        events = self.events(journey_id)
+        if [e["seq"] for e in events] != list(range(1, version + 1)):
+            raise InvalidFlow(
+                f"journey {journey_id!r} should have events 1..{version} but has "
+                f"{[e['seq'] for e in events]}.",
+                field="events",
+                value=version,
+            )
+        try:
+            start = json.loads(data)
+        except ValueError as exc:
+            raise InvalidFlow(
+                f"journey {journey_id!r} has start data that is not JSON.", field="data"
+            ) from exc
+        return replay(flow, journey_id, started_at, events, start)
+
+    def journeys(self, flow: Flow) -> Iterator[Journey]:
+        """Replay every stored journey of ``flow`` (by name), in id order."""
+        _flow(flow)
+        self._check_open()
+        for journey_id in self._ids(flow.name):
+            yield self.load(journey_id, flow)
+
+    # -- the shared call list ------------------------------------------------------------------
+    def claim_next(
+        self,
+        flow: Flow,
+        *,
+        now: Any,
+        idle: Any,
+        operator: str,
+        lease: Any = _dt.timedelta(minutes=15),
+    ) -> Claim | None:
+        """Hand ``operator`` the next stuck journey nobody else holds, or ``None``.
+
+        The order is :func:`~supportkit.onboarding.stuck`'s: open journeys of ``flow``
+        idle for at least ``idle`` at ``now``, closest to done first, then longest idle,
+        then subject id. A journey is skipped while another operator's claim on it is
+        unexpired, and after :meth:`complete` until it has been idle for ``idle`` again.
+
+        Args:
+            flow: The flow (its name selects the journeys; its graph gives the order).
+            now: The current time (aware).
+            idle: How long without an event counts as stuck (``timedelta`` or seconds).
+            operator: Who claims (a non-empty string).
+            lease: How long the claim lasts (default 15 minutes).
+        """
+        _flow(flow)
+        when = to_aware(now, field="now")
+        quiet = to_timedelta(idle, field="idle")
+        hold = to_timedelta(lease, field="lease")
+        _journey_id(operator, "operator")
+        if quiet < _dt.timedelta(0):
+            raise InvalidValue(
+                f"idle must not be negative (got {quiet}).", field="idle", value=quiet
+            )
+        if hold <= _dt.timedelta(0):
+            raise InvalidValue(
+                f"lease must be positive (got {hold}).", field="lease", value=hold
+            )
+        self._check_open()
+        for journey_id, version in self._unindexed(flow.name):
+            # Rows written by schema 1 lack the state and last event: fill them in once.
+            j = self.load(journey_id, flow)
+            self._index(journey_id, version, j.state, j.last_at)
+        token = uuid.uuid4().hex
+        until = when + hold
+        journey_id = self._claim(
+            flow.name, open_states(flow), when, when - quiet, operator, token, until
+        )
+        if journey_id is None:
+            return None
+        return Claim(journey_id, operator, when, until, token, self.load(journey_id, flow))
+
+    def release(self, claim: Claim) -> bool:
+        """End ``claim`` without a call: the journey is offered again at once.
+
+        Returns:
+            ``True`` if the claim was still this operator's, ``False`` if it had
+            already ended (released, completed, or expired and taken by someone else).
+        """
+        self._check_claim(claim)
+        return self._end(claim.journey_id, claim.token, None)
+
+    def complete(self, claim: Claim, *, at: Any = None) -> bool:
+        """End ``claim`` after the call: the journey leaves the list until idle again.
+
+        Args:
+            claim: From :meth:`claim_next`.
+            at: When the call ended (default ``claim.claimed_at``); the journey is
+                offered again once it has been idle for ``idle`` since then.
+
+        Returns:
+            As for :meth:`release`.
+        """
+        self._check_claim(claim)
+        called = claim.claimed_at if at is None else to_aware(at, field="at")
+        return self._end(claim.journey_id, claim.token, called)
+
+    def _check_claim(self, claim: Any) -> None:
+        if not isinstance(claim, Claim):
+            raise InvalidArgument(
+                f"claim must be a Claim from claim_next (got {type(claim).__name__}).",
+                field="claim",
+                value=claim,
+            )
+        self._check_open()
