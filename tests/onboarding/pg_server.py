@@ -143,6 +143,6 @@ class Cluster:
         self.stop("immediate")
 
     def destroy(self) -> None:
-        """Stop the server and delete its folder."""
-        self.stop()
+        """Stop the server (no final checkpoint: it is thrown away) and delete its folder."""
+        self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
