@@ -128,7 +128,8 @@ def _check_path(path: Any) -> str:
                 field="path",
                 value=shown,
             )
-        os.stat(folder)
+        with contextlib.suppress(FileNotFoundError):
+            os.stat(text)
     except OSError as exc:
         raise InvalidValue(
             f"store path {shown!r} cannot be used ({exc.strerror or exc}); pass a shorter, "
