@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pg_server import Cluster, ServerMissing  # noqa: E402
+from pg_server import Cluster, ServerMissing
 
 
 @pytest.fixture(scope="session")

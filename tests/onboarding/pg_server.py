@@ -51,10 +51,12 @@ def find_bindir() -> Path:
     found = shutil.which("initdb")
     if found:
         candidates.append(Path(os.path.realpath(found)).parent)
-    for initdb in sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key, reverse=True
-    ):
-        candidates.append(Path(initdb).parent)
+    candidates.extend(
+        Path(initdb).parent
+        for initdb in sorted(
+            glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version_key, reverse=True
+        )
+    )
     for bindir in candidates:
         if all((bindir / name).is_file() for name in ("initdb", "pg_ctl", "postgres")):
             return bindir

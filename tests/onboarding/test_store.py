@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidFlow, InvalidValue
+from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
 from supportkit.onboarding import SCHEMA_VERSION, Journey, SQLiteJourneyStore, flows
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -104,20 +104,22 @@ def test_path_that_is_a_directory(tmp_path: Path) -> None:
 
 
 def test_path_without_a_parent_folder(tmp_path: Path) -> None:
-    with pytest.raises(InvalidValue, match=r"the folder .*nowhere' of store path .* does not exist"):
+    with pytest.raises(
+        InvalidValue, match=r"the folder .*nowhere' of store path .* does not exist"
+    ):
         SQLiteJourneyStore(tmp_path / "nowhere" / "journeys.db")
 
 
 def test_paths_that_are_not_paths(tmp_path: Path) -> None:
     with pytest.raises(InvalidValue, match="is not a file path"):
         SQLiteJourneyStore('{"rules": [' + "1, " * 2000 + "]}")
-    with pytest.raises(InvalidValue, match="cannot be used .*name too long"):
+    with pytest.raises(InvalidValue, match=r"cannot be used .*name too long"):
         SQLiteJourneyStore(str(tmp_path / ("x" * 5000)))
     with pytest.raises(InvalidValue, match="is not a file path"):
         SQLiteJourneyStore("bad\x00name.db")
     with pytest.raises(InvalidArgument, match="path must be a file path"):
         SQLiteJourneyStore(42)  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgument, match="path must be a file path .*got bytes"):
+    with pytest.raises(InvalidArgument, match=r"path must be a file path .*got bytes"):
         SQLiteJourneyStore(b"journeys.db")  # type: ignore[arg-type]
     with pytest.raises(InvalidValue, match="timeout must be a number of seconds"):
         SQLiteJourneyStore(":memory:", timeout=float("nan"))
@@ -128,7 +130,7 @@ def test_a_file_that_is_not_sqlite_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("Это не база данных.\n" * 20, encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(InvalidValue, match="is not an SQLite database .*starts with"):
+    with pytest.raises(InvalidValue, match=r"is not an SQLite database .*starts with"):
         SQLiteJourneyStore(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
@@ -144,7 +146,7 @@ def test_a_truncated_store_is_refused(tmp_path: Path) -> None:
     _filled(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InvalidValue, match="is corrupt or truncated .*restore it from a backup"):
+    with pytest.raises(InvalidValue, match=r"is corrupt or truncated .*restore it from a backup"):
         SQLiteJourneyStore(path)
     path.write_bytes(data[:60])
     with pytest.raises(InvalidValue, match="is corrupt or truncated"):
@@ -159,10 +161,14 @@ def test_a_corrupt_store_raises_supportkit_errors_only(tmp_path: Path) -> None:
     for at in range(2 * page, len(data), page):  # every page but the schema page
         data[at : at + 64] = b"\xff" * 64
     path.write_bytes(bytes(data))
-    with pytest.raises(InvalidValue, match="is corrupt or truncated"):  # noqa: PT012
+
+    def read_all() -> None:
         with SQLiteJourneyStore(path) as s:
             for journey_id in s.ids():
                 s.load(journey_id, flows.self_employed())
+
+    with pytest.raises(InvalidValue, match="is corrupt or truncated"):
+        read_all()
 
 
 def test_database_is_locked_becomes_a_concurrency_error(tmp_path: Path) -> None:

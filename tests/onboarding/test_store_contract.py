@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,7 +49,9 @@ FLOW = flows.self_employed()
 def journey(n: int = 4, subject: str = "c1", start: dt.datetime = T0) -> Journey:
     j = FLOW.start(subject, at=start, client="ООО Ромашка")
     for i, event in enumerate(EVENTS[:n]):
-        j = j.fire(event, at=start + dt.timedelta(minutes=i), actor="support" if i == 1 else "subject")
+        j = j.fire(
+            event, at=start + dt.timedelta(minutes=i), actor="support" if i == 1 else "subject"
+        )
     return j
 
 
@@ -241,8 +243,11 @@ def test_bad_input(store: JourneyStore) -> None:
 
 def test_events_are_append_only(backend: Backend, store: JourneyStore) -> None:
     store.save(journey(2))
-    for sql in (f"UPDATE {backend.prefix}events SET event = 'x'", f"DELETE FROM {backend.prefix}events"):
-        with pytest.raises(Exception, match="append-only"):  # noqa: PT011 - the raw driver's error
+    for sql in (
+        f"UPDATE {backend.prefix}events SET event = 'x'",
+        f"DELETE FROM {backend.prefix}events",
+    ):
+        with pytest.raises(Exception, match="append-only"):
             backend.raw(sql)
     assert len(store.events("c1")) == 2
 
@@ -289,21 +294,34 @@ def test_transaction_groups_writes(store: JourneyStore) -> None:
         store.save(journey(1, "b"))
         assert store.version("a") == 1  # reads inside see the transaction's writes
     assert store.ids() == ["a", "b"]
-    with pytest.raises(RuntimeError, match="boom"), store.transaction():
-        store.save(journey(1, "c"))
-        raise RuntimeError("boom")
+
+    def failing() -> None:
+        with store.transaction():
+            store.save(journey(1, "c"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        failing()
     assert store.version("c") is None
-    with pytest.raises(InvalidValue, match="rolled back because a write inside it failed"):
+
+    def doomed() -> None:
         with store.transaction():
             store.save(journey(1, "d"))
             with pytest.raises(ConcurrencyError):
                 store.save(journey(1, "a"))  # caught, yet the transaction is doomed
             with pytest.raises(InvalidValue, match="an earlier write in this transaction failed"):
                 store.save(journey(1, "e"))
+
+    with pytest.raises(InvalidValue, match="rolled back because a write inside it failed"):
+        doomed()
     assert store.version("d") is None
-    with pytest.raises(InvalidValue, match="do not nest"), store.transaction():
-        with store.transaction():
+
+    def nested() -> None:
+        with store.transaction(), store.transaction():
             pass
+
+    with pytest.raises(InvalidValue, match="do not nest"):
+        nested()
     assert store.ids() == ["a", "b"]
 
 
@@ -314,7 +332,7 @@ def test_use_after_close(backend: Backend) -> None:
     for call in (
         lambda: s.load("c1", FLOW),
         lambda: s.save(journey(1, "c2")),
-        lambda: s.ids(),
+        s.ids,
         lambda: s.version("c1"),
         lambda: s.claim_next(FLOW, now=NOW, idle=0, operator="op"),
     ):
@@ -474,30 +492,39 @@ def test_claim_lease_release_and_complete(store: JourneyStore) -> None:
     now = T0 + dt.timedelta(hours=6)
     a = store.claim_next(FLOW, now=now, idle=IDLE, operator="anna")
     assert isinstance(a, Claim)
-    assert (a.journey_id, a.operator, a.expires_at) == ("near", "anna", now + dt.timedelta(minutes=15))
+    assert (a.journey_id, a.operator, a.expires_at) == (
+        "near",
+        "anna",
+        now + dt.timedelta(minutes=15),
+    )
     assert a.to_dict()["state"] == "passport_verified"
     b = store.claim_next(FLOW, now=now, idle=IDLE, operator="boris")
-    assert b is not None and b.journey_id == "far"
+    assert b is not None
+    assert b.journey_id == "far"
     assert store.claim_next(FLOW, now=now, idle=IDLE, operator="vera") is None
     # Anna's lease runs out: the journey is offered again, her late release does nothing.
     later = now + dt.timedelta(minutes=15)
     c = store.claim_next(FLOW, now=later, idle=IDLE, operator="vera")
-    assert c is not None and c.journey_id == "near"
+    assert c is not None
+    assert c.journey_id == "near"
     assert store.release(a) is False
     assert store.release(c) is True
     assert store.release(c) is False
     # Released: offered again at once. Completed: gone until idle again after the call.
     d = store.claim_next(FLOW, now=later, idle=IDLE, operator="vera")
-    assert d is not None and d.journey_id == "near"
+    assert d is not None
+    assert d.journey_id == "near"
     assert store.complete(d) is True
     assert store.complete(b) is True
     assert store.claim_next(FLOW, now=later, idle=IDLE, operator="vera") is None
     # Boris's call was at `now`, Vera's at `later`: each is offered idle-after-the-call.
     e = store.claim_next(FLOW, now=now + IDLE, idle=IDLE, operator="vera")
-    assert e is not None and e.journey_id == "far"
+    assert e is not None
+    assert e.journey_id == "far"
     assert store.claim_next(FLOW, now=now + IDLE, idle=IDLE, operator="vera") is None
     g = store.claim_next(FLOW, now=later + IDLE, idle=IDLE, operator="vera")
-    assert g is not None and g.journey_id == "near"
+    assert g is not None
+    assert g.journey_id == "near"
     # A recent event takes a journey off the list until it is idle again.
     recent = journey(3, "near").fire("confirm_status", at=later + IDLE - dt.timedelta(hours=1))
     store.save(recent, expected_version=3)
@@ -505,7 +532,8 @@ def test_claim_lease_release_and_complete(store: JourneyStore) -> None:
     assert store.complete(e, at=later + IDLE) is True
     assert store.claim_next(FLOW, now=later + IDLE, idle=IDLE, operator="vera") is None
     h = store.claim_next(FLOW, now=later + 2 * IDLE, idle=IDLE, operator="vera")
-    assert h is not None and h.journey_id == "near"
+    assert h is not None
+    assert h.journey_id == "near"
     assert h.journey == recent
 
 
@@ -517,7 +545,7 @@ def test_claim_bad_input(store: JourneyStore) -> None:
     with pytest.raises(InvalidValue, match="idle must not be negative"):
         store.claim_next(FLOW, now=NOW, idle=-1, operator="op")
     with pytest.raises(InvalidValue, match="now"):
-        store.claim_next(FLOW, now=dt.datetime(2024, 1, 1), idle=IDLE, operator="op")  # noqa: DTZ001
+        store.claim_next(FLOW, now=dt.datetime(2024, 1, 1), idle=IDLE, operator="op")
     with pytest.raises(InvalidArgument, match="claim must be a Claim"):
         store.release("near")  # type: ignore[arg-type]
 
@@ -549,27 +577,22 @@ def test_eight_operators_never_share_a_journey(backend: Backend, demo: list[Jour
 
 
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 4), st.integers(0, 48 * 60)), min_size=0, max_size=12
-    ),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 48 * 60)), min_size=0, max_size=12),
     st.integers(0, 30 * 60),
 )
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_claim_order_is_stucks_order(
     backend: Backend, specs: list[tuple[int, int]], idle_minutes: int
 ) -> None:
-    journeys = [
-        journey(n, f"c{i}", T0 + dt.timedelta(minutes=m)) for i, (n, m) in enumerate(specs)
-    ]
+    journeys = [journey(n, f"c{i}", T0 + dt.timedelta(minutes=m)) for i, (n, m) in enumerate(specs)]
     now = T0 + dt.timedelta(hours=50)
     idle = dt.timedelta(minutes=idle_minutes)
-    fresh: Callable[[], JourneyStore]
-    if isinstance(backend, PostgresBackend):
-        fresh = lambda: PostgresJourneyStore(  # noqa: E731
-            backend.conninfo, schema="h" + uuid.uuid4().hex[:12]
-        )
-    else:
-        fresh = lambda: SQLiteJourneyStore(":memory:")  # noqa: E731
+
+    def fresh() -> JourneyStore:
+        if isinstance(backend, PostgresBackend):
+            return PostgresJourneyStore(backend.conninfo, schema="h" + uuid.uuid4().hex[:12])
+        return SQLiteJourneyStore(":memory:")
+
     with fresh() as s:
         s.save_many(journeys)
         got = []
@@ -588,7 +611,8 @@ def test_copy_store_round_trip(backend: Backend, tmp_path: Path, demo: list[Jour
         assert list(dst.journeys(FLOW)) == sorted(sample, key=lambda j: j.subject_id)
         first = dst.claim_next(FLOW, now=NOW, idle=IDLE, operator="op")
         expected = stuck(sample, now=NOW, idle=IDLE)[0]
-        assert first is not None and first.journey_id == expected.subject_id
+        assert first is not None
+        assert first.journey_id == expected.subject_id
         with SQLiteJourneyStore(tmp_path / "back.db") as back:
             assert copy_store(dst, back) == 120
             assert [j.to_dict() for j in back.journeys(FLOW)] == [

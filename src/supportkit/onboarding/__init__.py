@@ -17,6 +17,7 @@ from supportkit.onboarding._analytics import (
     self_service,
     stuck,
 )
+from supportkit.onboarding._copy import copy_store
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
 from supportkit.onboarding._guards import (
@@ -30,7 +31,6 @@ from supportkit.onboarding._guards import (
     check_snils,
 )
 from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey, Step, Verdict
-from supportkit.onboarding._copy import copy_store
 from supportkit.onboarding._postgres import PostgresJourneyStore
 from supportkit.onboarding._store import SQLiteJourneyStore
 from supportkit.onboarding._storebase import SCHEMA_VERSION, Claim, JourneyStore, StoreUnavailable

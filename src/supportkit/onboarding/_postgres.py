@@ -222,7 +222,7 @@ class PostgresJourneyStore(JourneyStore):
     # -- schema ----------------------------------------------------------------------------
     def _version(self, cur: Any) -> int:
         """The schema version in the database (0: none); refuses newer or foreign ones."""
-        cur.execute("SELECT to_regclass(%s)", (f"{self._s}.meta",))
+        cur.execute("SELECT to_regclass(%s)", (self._s + ".meta",))
         has_meta = cur.fetchone()[0] is not None
         cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", (self.schema,))
         tables = cur.fetchone()[0]
@@ -230,7 +230,7 @@ class PostgresJourneyStore(JourneyStore):
             return 0
         row = None
         if has_meta:
-            cur.execute(f"SELECT value FROM {self._s}.meta WHERE key = 'schema_version'")
+            cur.execute(self._q("SELECT value FROM {s}.meta WHERE key = 'schema_version'"))
             row = cur.fetchone()
         if row is None or not str(row[0]).isdigit():
             raise InvalidValue(
@@ -258,18 +258,20 @@ class PostgresJourneyStore(JourneyStore):
                 current = self._version(cur)  # again, under the lock
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     for statement in PG_MIGRATIONS[version]:
-                        cur.execute(statement.replace("{s}", self._s))
+                        cur.execute(self._q(statement))
                 if current < SCHEMA_VERSION:
                     cur.execute(
-                        f"INSERT INTO {self._s}.meta VALUES ('schema_version', %s) "
-                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        self._q(
+                            "INSERT INTO {s}.meta VALUES ('schema_version', %s) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                        ),
                         (str(SCHEMA_VERSION),),
                     )
 
     @property
     def schema_version(self) -> int:
         """The schema version stored in the database."""
-        rows = self._read(f"SELECT value FROM {self._s}.meta WHERE key = 'schema_version'")
+        rows = self._read("SELECT value FROM {s}.meta WHERE key = 'schema_version'")
         return int(rows[0][0])
 
     # -- errors and transactions -------------------------------------------------------------
@@ -381,45 +383,53 @@ class PostgresJourneyStore(JourneyStore):
                     col.append(value)
         with self._tx():
             try:
-                self._conn.execute(_SAVE.replace("{s}", self._s), args)
+                self._conn.execute(self._q(_SAVE), args)
             except self._pg.Error as exc:
                 if getattr(exc, "sqlstate", None) != "SK409":
                     raise
                 index, found = (exc.diag.message_detail or "0 -1").split()
                 raise Conflict(int(index) - 1, None if found == "-1" else int(found)) from None
 
+    def _q(self, sql: str) -> Any:
+        """``sql`` with ``{s}`` replaced by the quoted schema name.
+
+        The name was checked against ``[a-z_][a-z0-9_]*`` in ``__init__``, so it cannot
+        carry SQL; every value still goes through a ``%s`` parameter.
+        """
+        return sql.replace("{s}", self._s)
+
     def _read(self, sql: str, args: Any = ()) -> list[Any]:
         self._check_open()
         with self._lock, self._errors():
-            return self._conn.execute(sql, args).fetchall()
+            return self._conn.execute(self._q(sql), args).fetchall()
 
     def _journey_row(self, journey_id: str) -> tuple[str, str, str, int] | None:
         rows = self._read(
-            f"SELECT flow, started_at, data, version FROM {self._s}.journeys "
-            "WHERE journey_id = %s",
+            "SELECT flow, started_at, data, version FROM {s}.journeys WHERE journey_id = %s",
             (journey_id,),
         )
-        return None if not rows else tuple(rows[0])  # type: ignore[return-value]
+        return None if not rows else (rows[0][0], rows[0][1], rows[0][2], rows[0][3])
 
     def _event_rows(self, journey_id: str) -> list[EventRow]:
         return self._read(
-            f"SELECT seq, event, at, actor, data FROM {self._s}.events WHERE journey_id = %s "
-            "ORDER BY seq",
+            "SELECT seq, event, at, actor, data FROM {s}.events WHERE journey_id = %s ORDER BY seq",
             (journey_id,),
         )
 
     def _ids(self, flow: str | None) -> list[str]:
-        where = "" if flow is None else "WHERE flow = %s "
-        rows = self._read(
-            f"SELECT journey_id FROM {self._s}.journeys {where}ORDER BY journey_id COLLATE \"C\"",
-            () if flow is None else (flow,),
-        )
+        if flow is None:
+            rows = self._read('SELECT journey_id FROM {s}.journeys ORDER BY journey_id COLLATE "C"')
+        else:
+            rows = self._read(
+                "SELECT journey_id FROM {s}.journeys WHERE flow = %s "
+                'ORDER BY journey_id COLLATE "C"',
+                (flow,),
+            )
         return [r[0] for r in rows]
 
     def _unindexed(self, flow: str) -> list[tuple[str, int]]:
         rows = self._read(
-            f"SELECT journey_id, version FROM {self._s}.journeys "
-            "WHERE flow = %s AND state IS NULL",
+            "SELECT journey_id, version FROM {s}.journeys WHERE flow = %s AND state IS NULL",
             (flow,),
         )
         return [(r[0], r[1]) for r in rows]
@@ -427,8 +437,10 @@ class PostgresJourneyStore(JourneyStore):
     def _index(self, journey_id: str, version: int, state: str, last_at: _dt.datetime) -> None:
         with self._tx():
             self._conn.execute(
-                f"UPDATE {self._s}.journeys SET state = %s, last_at = %s "
-                "WHERE journey_id = %s AND version = %s",
+                self._q(
+                    "UPDATE {s}.journeys SET state = %s, last_at = %s "
+                    "WHERE journey_id = %s AND version = %s"
+                ),
                 (state, last_at, journey_id, version),
             )
 
@@ -436,6 +448,7 @@ class PostgresJourneyStore(JourneyStore):
         self,
         flow: str,
         states: dict[str, int],
+        *,
         now: _dt.datetime,
         cutoff: _dt.datetime,
         operator: str,
@@ -444,7 +457,7 @@ class PostgresJourneyStore(JourneyStore):
     ) -> str | None:
         with self._tx():
             row = self._conn.execute(
-                _CLAIM.replace("{s}", self._s),
+                self._q(_CLAIM),
                 {
                     "operator": operator,
                     "token": token,
@@ -461,9 +474,11 @@ class PostgresJourneyStore(JourneyStore):
     def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
         with self._tx():
             cur = self._conn.execute(
-                f"UPDATE {self._s}.journeys SET claim_operator = NULL, claim_token = NULL, "
-                "claim_until = NULL, called_at = coalesce(%s, called_at) "
-                "WHERE journey_id = %s AND claim_token = %s",
+                self._q(
+                    "UPDATE {s}.journeys SET claim_operator = NULL, claim_token = NULL, "
+                    "claim_until = NULL, called_at = coalesce(%s, called_at) "
+                    "WHERE journey_id = %s AND claim_token = %s"
+                ),
                 (called_at, journey_id, token),
             )
             return cur.rowcount == 1

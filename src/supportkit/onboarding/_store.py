@@ -123,8 +123,7 @@ def _check_path(path: Any) -> str:
         folder = os.path.dirname(os.path.abspath(text))
         if not os.path.isdir(folder):
             raise InvalidValue(
-                f"the folder {folder!r} of store path {shown!r} does not exist; create it "
-                "first.",
+                f"the folder {folder!r} of store path {shown!r} does not exist; create it first.",
                 field="path",
                 value=shown,
             )
@@ -414,9 +413,7 @@ class SQLiteJourneyStore(JourneyStore):
         """The schema version stored in the file."""
         self._check_open()
         with self._lock, self._errors():
-            row = self._db.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0])
 
     # -- primitives ---------------------------------------------------------------------------
@@ -505,6 +502,7 @@ class SQLiteJourneyStore(JourneyStore):
         self,
         flow: str,
         states: dict[str, int],
+        *,
         now: _dt.datetime,
         cutoff: _dt.datetime,
         operator: str,
@@ -517,8 +515,9 @@ class SQLiteJourneyStore(JourneyStore):
         marks = ", ".join("?" * len(names))
         rank = "CASE state " + " ".join("WHEN ? THEN ?" for _ in names) + " END"
         ranks = [x for name in names for x in (name, states[name])]
+        # Only "?" placeholders are interpolated; every value is a parameter.
         sql = (
-            f"SELECT journey_id FROM journeys WHERE flow = ? AND state IN ({marks}) "
+            f"SELECT journey_id FROM journeys WHERE flow = ? AND state IN ({marks}) "  # noqa: S608
             "AND last_us <= ? AND (claim_until IS NULL OR claim_until <= ?) "
             "AND (called_us IS NULL OR called_us <= ?) "
             f"ORDER BY {rank}, last_us, journey_id LIMIT 1"

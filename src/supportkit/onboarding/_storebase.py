@@ -196,6 +196,7 @@ class JourneyStore:
         self,
         flow: str,
         states: dict[str, int],
+        *,
         now: _dt.datetime,
         cutoff: _dt.datetime,
         operator: str,
@@ -362,11 +363,12 @@ class JourneyStore:
                 field="expected_version",
                 value=expected_version,
             )
-        if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence):
+        given: Any = steps
+        if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
             raise InvalidArgument(
-                f"steps must be a list of Step (got {type(steps).__name__}).",
+                f"steps must be a list of Step (got {type(given).__name__}).",
                 field="steps",
-                value=steps,
+                value=given,
             )
         rows = [_step_row(s, i, expected_version + i + 1) for i, s in enumerate(steps)]
         last = steps[-1] if steps else None
@@ -495,9 +497,7 @@ class JourneyStore:
                 f"idle must not be negative (got {quiet}).", field="idle", value=quiet
             )
         if hold <= _dt.timedelta(0):
-            raise InvalidValue(
-                f"lease must be positive (got {hold}).", field="lease", value=hold
-            )
+            raise InvalidValue(f"lease must be positive (got {hold}).", field="lease", value=hold)
         self._check_open()
         for journey_id, version in self._unindexed(flow.name):
             # Rows written by schema 1 lack the state and last event: fill them in once.
@@ -505,12 +505,18 @@ class JourneyStore:
             self._index(journey_id, version, j.state, j.last_at)
         token = uuid.uuid4().hex
         until = when + hold
-        journey_id = self._claim(
-            flow.name, open_states(flow), when, when - quiet, operator, token, until
+        claimed = self._claim(
+            flow.name,
+            open_states(flow),
+            now=when,
+            cutoff=when - quiet,
+            operator=operator,
+            token=token,
+            until=until,
         )
-        if journey_id is None:
+        if claimed is None:
             return None
-        return Claim(journey_id, operator, when, until, token, self.load(journey_id, flow))
+        return Claim(claimed, operator, when, until, token, self.load(claimed, flow))
 
     def release(self, claim: Claim) -> bool:
         """End ``claim`` without a call: the journey is offered again at once.
