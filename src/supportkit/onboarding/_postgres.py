@@ -13,8 +13,10 @@ database keeps the promises:
   not on snapshots: the version check reads the row it has just locked ``FOR UPDATE``,
   so a stale snapshot can never let two writers both pass; ``SERIALIZABLE`` would add
   retries without preventing anything more.
-* **Call list**: ``UPDATE ... WHERE journey_id = (SELECT ... ORDER BY ... LIMIT 1 FOR
-  UPDATE SKIP LOCKED)``: concurrent operators skip each other's rows instead of waiting.
+* **Call list**: ``<schema>.claim(...)`` walks the open states closest to done first
+  and takes ``SELECT ... ORDER BY last_at, journey_id LIMIT 1 FOR UPDATE SKIP LOCKED``
+  in each (an index scan): concurrent operators skip each other's rows instead of
+  waiting, and the row is marked claimed before the lock is released.
 * psycopg is imported when a store is created, so ``import supportkit.onboarding``
   works without it; without it the store raises :class:`MissingExtra`.
 """
@@ -31,10 +33,13 @@ from typing import TYPE_CHECKING, Any
 from supportkit.exceptions import ConcurrencyError, InvalidValue, MissingExtra
 from supportkit.onboarding._storebase import (
     SCHEMA_VERSION,
+    Claimed,
     Conflict,
     EventRow,
     Item,
+    JourneyRow,
     JourneyStore,
+    NeedsIndex,
     StoreUnavailable,
 )
 
@@ -75,7 +80,46 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
         """ALTER TABLE {s}.journeys ADD COLUMN state text, ADD COLUMN last_at timestamptz,
         ADD COLUMN claim_operator text, ADD COLUMN claim_token text,
         ADD COLUMN claim_until timestamptz, ADD COLUMN called_at timestamptz""",
-        "CREATE INDEX journeys_call_list ON {s}.journeys (flow, state, last_at)",
+        # The call list reads one state at a time in (last_at, id) order: an index scan
+        # that stops at the first free row, whatever the size of the list.
+        (
+            "CREATE INDEX journeys_call_list ON {s}.journeys "
+            '(flow, state, last_at, journey_id COLLATE "C")'
+        ),
+        "CREATE INDEX journeys_unindexed ON {s}.journeys (flow) WHERE state IS NULL",
+        """CREATE FUNCTION {s}.claim(
+            p_flow text, p_states text[], p_ranks integer[], p_cutoff timestamptz,
+            p_now timestamptz, p_operator text, p_token text, p_until timestamptz
+        ) RETURNS text LANGUAGE plpgsql AS $$
+        DECLARE
+            rank_now integer;
+            picked text;
+        BEGIN
+            IF EXISTS (SELECT 1 FROM {s}.journeys WHERE flow = p_flow AND state IS NULL) THEN
+                RAISE EXCEPTION 'supportkit: rows without call-list columns'
+                    USING ERRCODE = 'SK428';
+            END IF;
+            FOR rank_now IN SELECT DISTINCT r FROM unnest(p_ranks) AS r ORDER BY r LOOP
+                SELECT j.journey_id INTO picked FROM {s}.journeys j
+                WHERE j.flow = p_flow
+                    AND j.state = ANY (ARRAY(
+                        SELECT st FROM unnest(p_states, p_ranks) AS u (st, rk)
+                        WHERE rk = rank_now))
+                    AND j.last_at <= p_cutoff
+                    AND (j.claim_until IS NULL OR j.claim_until <= p_now)
+                    AND (j.called_at IS NULL OR j.called_at <= p_cutoff)
+                ORDER BY j.last_at, j.journey_id COLLATE "C"
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED;
+                IF picked IS NOT NULL THEN
+                    UPDATE {s}.journeys SET claim_operator = p_operator,
+                        claim_token = p_token, claim_until = p_until
+                    WHERE journey_id = picked;
+                    RETURN picked;
+                END IF;
+            END LOOP;
+            RETURN NULL;
+        END $$""",
         """CREATE FUNCTION {s}.save_batch(
             j_ids text[], j_expected integer[], j_versions integer[], j_flows text[],
             j_started text[], j_data text[], j_states text[], j_last timestamptz[],
@@ -130,20 +174,10 @@ _SAVE = (
     "%s::text[], %s::text[], %s::timestamptz[], %s::text[], %s::integer[], %s::text[], "
     "%s::text[], %s::text[], %s::text[])"
 )
-_CLAIM = """UPDATE {s}.journeys SET claim_operator = %(operator)s, claim_token = %(token)s,
-    claim_until = %(until)s
-WHERE journey_id = (
-    SELECT j.journey_id FROM {s}.journeys j
-    JOIN unnest(%(states)s::text[], %(ranks)s::integer[]) AS r (state, rank)
-        ON r.state = j.state
-    WHERE j.flow = %(flow)s AND j.last_at <= %(cutoff)s
-        AND (j.claim_until IS NULL OR j.claim_until <= %(now)s)
-        AND (j.called_at IS NULL OR j.called_at <= %(cutoff)s)
-    ORDER BY r.rank, j.last_at, j.journey_id COLLATE "C"
-    LIMIT 1
-    FOR UPDATE OF j SKIP LOCKED
+_CLAIM = (
+    "SELECT {s}.claim(%(flow)s, %(states)s::text[], %(ranks)s::integer[], %(cutoff)s, "
+    "%(now)s, %(operator)s, %(token)s, %(until)s)"
 )
-RETURNING journey_id"""
 
 
 def _psycopg() -> Any:
@@ -171,6 +205,11 @@ class PostgresJourneyStore(JourneyStore):
             ``"postgresql://app@db/app"``); empty: libpq's defaults and ``PG*`` variables.
         schema: The PostgreSQL schema that holds the store's tables (created if missing).
         connect_timeout: Seconds to wait for the server when connecting.
+        durable_claims: Commit claims, releases and completions with the WAL flushed
+            (``synchronous_commit=on``) like every event. Default ``False``: leases are
+            committed asynchronously (an fsync less per claim); a server crash may then
+            forget the last fraction of a second of them, so those journeys are offered
+            again. Events are always durable.
 
     One connection per store; use one store per thread or process (they may share the
     database). The connection runs in autocommit mode: each write is one statement (one
@@ -178,7 +217,12 @@ class PostgresJourneyStore(JourneyStore):
     """
 
     def __init__(
-        self, conninfo: str = "", *, schema: str = "supportkit", connect_timeout: float = 10.0
+        self,
+        conninfo: str = "",
+        *,
+        schema: str = "supportkit",
+        connect_timeout: float = 10.0,
+        durable_claims: bool = False,
     ) -> None:
         if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
             raise InvalidValue(
@@ -194,6 +238,7 @@ class PostgresJourneyStore(JourneyStore):
             )
         self._pg = _psycopg()
         self.schema = schema
+        self.durable_claims = bool(durable_claims)
         self._s = f'"{schema}"'
         self._depth = 0
         self._doomed = False
@@ -323,6 +368,32 @@ class PostgresJourneyStore(JourneyStore):
             yield  # autocommit: the one statement is its own transaction
 
     @contextlib.contextmanager
+    def _needs_index(self) -> Iterator[None]:
+        try:
+            yield
+        except self._pg.Error as exc:
+            if getattr(exc, "sqlstate", None) == "SK428":
+                raise NeedsIndex from None
+            raise
+
+    @contextlib.contextmanager
+    def _lease(self) -> Iterator[None]:
+        """A claim, release or complete: committed without waiting for the WAL flush.
+
+        Unless ``durable_claims=True``: a lease lives minutes, so the only cost of losing
+        the last few hundred milliseconds of them in a server crash is that those
+        journeys are offered again; while the server runs, a committed claim is seen by
+        every other operator at once either way.
+        """
+        if self.durable_claims or self._depth:
+            with self._tx():
+                yield
+            return
+        with self._lock, self._errors(), self._conn.transaction():
+            self._conn.execute("SET LOCAL synchronous_commit = off")
+            yield
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         with self._lock:
             if self._depth:
@@ -416,6 +487,20 @@ class PostgresJourneyStore(JourneyStore):
             (journey_id,),
         )
 
+    def _fetch(self, journey_id: str) -> tuple[JourneyRow, list[EventRow]] | None:
+        rows = self._read(
+            "SELECT j.flow, j.started_at, j.data, j.version, "
+            "e.seq, e.event, e.at, e.actor, e.data "
+            "FROM {s}.journeys j LEFT JOIN {s}.events e ON e.journey_id = j.journey_id "
+            "WHERE j.journey_id = %s ORDER BY e.seq",
+            (journey_id,),
+        )
+        if not rows:
+            return None
+        first = rows[0]
+        events: list[EventRow] = [(r[4], r[5], r[6], r[7], r[8]) for r in rows if r[4] is not None]
+        return (first[0], first[1], first[2], first[3]), events
+
     def _ids(self, flow: str | None) -> list[str]:
         if flow is None:
             rows = self._read('SELECT journey_id FROM {s}.journeys ORDER BY journey_id COLLATE "C"')
@@ -454,8 +539,8 @@ class PostgresJourneyStore(JourneyStore):
         operator: str,
         token: str,
         until: _dt.datetime,
-    ) -> str | None:
-        with self._tx():
+    ) -> Claimed | None:
+        with self._lease(), self._needs_index():
             row = self._conn.execute(
                 self._q(_CLAIM),
                 {
@@ -469,10 +554,10 @@ class PostgresJourneyStore(JourneyStore):
                     "now": now,
                 },
             ).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None or row[0] is None else (str(row[0]), None, None)
 
     def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
-        with self._tx():
+        with self._lease():
             cur = self._conn.execute(
                 self._q(
                     "UPDATE {s}.journeys SET claim_operator = NULL, claim_token = NULL, "

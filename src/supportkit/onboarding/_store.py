@@ -32,10 +32,13 @@ from typing import Any
 from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
 from supportkit.onboarding._storebase import (
     SCHEMA_VERSION,
+    Claimed,
     Conflict,
     EventRow,
     Item,
+    JourneyRow,
     JourneyStore,
+    NeedsIndex,
     StoreUnavailable,
 )
 
@@ -76,7 +79,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE journeys ADD COLUMN claim_token TEXT",
         "ALTER TABLE journeys ADD COLUMN claim_until INTEGER",
         "ALTER TABLE journeys ADD COLUMN called_us INTEGER",
-        "CREATE INDEX journeys_call_list ON journeys (flow, state, last_us)",
+        "CREATE INDEX journeys_call_list ON journeys (flow, state, last_us, journey_id)",
+        "CREATE INDEX journeys_unindexed ON journeys (flow) WHERE state IS NULL",
     ),
 }
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
@@ -472,6 +476,19 @@ class SQLiteJourneyStore(JourneyStore):
             (journey_id,),
         )
 
+    def _fetch(self, journey_id: str) -> tuple[JourneyRow, list[EventRow]] | None:
+        with self._lock, self._errors():
+            own = not self._depth
+            if own:
+                self._db.execute("BEGIN")  # one read snapshot for both queries
+            try:
+                row = self._journey_row(journey_id)
+                events = [] if row is None else self._event_rows(journey_id)
+            finally:
+                if own:
+                    self._db.execute("COMMIT")
+        return None if row is None else (row, events)
+
     def _ids(self, flow: str | None) -> list[str]:
         if flow is None:
             return [r[0] for r in self._read("SELECT journey_id FROM journeys ORDER BY 1")]
@@ -508,31 +525,36 @@ class SQLiteJourneyStore(JourneyStore):
         operator: str,
         token: str,
         until: _dt.datetime,
-    ) -> str | None:
-        if not states:
-            return None
-        names = list(states)
-        marks = ", ".join("?" * len(names))
-        rank = "CASE state " + " ".join("WHEN ? THEN ?" for _ in names) + " END"
-        ranks = [x for name in names for x in (name, states[name])]
-        # Only "?" placeholders are interpolated; every value is a parameter.
-        sql = (
-            f"SELECT journey_id FROM journeys WHERE flow = ? AND state IN ({marks}) "  # noqa: S608
-            "AND last_us <= ? AND (claim_until IS NULL OR claim_until <= ?) "
-            "AND (called_us IS NULL OR called_us <= ?) "
-            f"ORDER BY {rank}, last_us, journey_id LIMIT 1"
-        )
+    ) -> Claimed | None:
+        by_rank: dict[int, list[str]] = {}
+        for name, rank in states.items():
+            by_rank.setdefault(rank, []).append(name)
         edge, at = _us(cutoff), _us(now)
         with self._tx():
-            row = self._db.execute(sql, (flow, *names, edge, at, edge, *ranks)).fetchone()
-            if row is None:
-                return None
-            self._db.execute(
-                "UPDATE journeys SET claim_operator = ?, claim_token = ?, claim_until = ? "
-                "WHERE journey_id = ?",
-                (operator, token, _us(until), row[0]),
-            )
-        return str(row[0])
+            if self._db.execute(
+                "SELECT 1 FROM journeys WHERE flow = ? AND state IS NULL LIMIT 1", (flow,)
+            ).fetchone():
+                raise NeedsIndex
+            # Closest to done first: one state group at a time, each an index scan in
+            # (last event, id) order that stops at the first free journey.
+            for rank in sorted(by_rank):
+                names = by_rank[rank]
+                marks = ", ".join("?" * len(names))
+                row = self._db.execute(
+                    f"SELECT journey_id FROM journeys WHERE flow = ? AND state IN ({marks}) "  # noqa: S608
+                    "AND last_us <= ? AND (claim_until IS NULL OR claim_until <= ?) "
+                    "AND (called_us IS NULL OR called_us <= ?) "
+                    "ORDER BY last_us, journey_id LIMIT 1",
+                    (flow, *names, edge, at, edge),
+                ).fetchone()
+                if row is not None:
+                    self._db.execute(
+                        "UPDATE journeys SET claim_operator = ?, claim_token = ?, "
+                        "claim_until = ? WHERE journey_id = ?",
+                        (operator, token, _us(until), row[0]),
+                    )
+                    return (str(row[0]), None, None)
+        return None
 
     def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
         with self._tx():

@@ -49,10 +49,18 @@ UNREACHABLE = 1 << 30
 
 #: An event row: (seq, event, at ISO text, actor, data JSON text or None).
 EventRow = tuple[int, str, str, str, "str | None"]
+#: A journey row: (flow name, started_at ISO text, start data JSON text, version).
+JourneyRow = tuple[str, str, str, int]
+#: What a backend's ``_claim`` returns: the id, and the rows when it read them already.
+Claimed = tuple[str, "JourneyRow | None", "list[EventRow] | None"]
 
 
 class StoreUnavailable(SupportkitError, ConnectionError):
     """The store's database went away (connection lost, server stopped, store closed)."""
+
+
+class NeedsIndex(Exception):
+    """Raised by a backend's ``_claim``: rows of this flow lack their call-list columns."""
 
 
 class Conflict(Exception):
@@ -162,6 +170,48 @@ def open_states(flow: Flow) -> dict[str, int]:
     return {s: distance.get(s, UNREACHABLE) for s in flow.state_names if s not in terminal}
 
 
+def _decode(journey_id: str, rows: list[EventRow]) -> list[dict[str, Any]]:
+    out = []
+    for seq, event, at, actor, data in rows:
+        item: dict[str, Any] = {"seq": seq, "event": event, "at": at, "actor": actor}
+        if data is not None:
+            try:
+                item["data"] = json.loads(data)
+            except ValueError as exc:
+                raise InvalidFlow(
+                    f"stored event {journey_id!r}#{seq} has data that is not JSON ({data!r}).",
+                    field=f"events[{seq}].data",
+                    value=data,
+                ) from exc
+        out.append(item)
+    return out
+
+
+def _rebuild(journey_id: str, flow: Flow, row: JourneyRow, rows: list[EventRow]) -> Journey:
+    name, started_at, data, version = row
+    if name != flow.name:
+        raise InvalidFlow(
+            f"journey {journey_id!r} was stored with flow {name!r}, not {flow.name!r}.",
+            field="flow",
+            value=name,
+        )
+    events = _decode(journey_id, rows)
+    if [e["seq"] for e in events] != list(range(1, version + 1)):
+        raise InvalidFlow(
+            f"journey {journey_id!r} should have events 1..{version} but has "
+            f"{[e['seq'] for e in events]}.",
+            field="events",
+            value=version,
+        )
+    try:
+        start = json.loads(data)
+    except ValueError as exc:
+        raise InvalidFlow(
+            f"journey {journey_id!r} has start data that is not JSON.", field="data"
+        ) from exc
+    return replay(flow, journey_id, started_at, events, start)
+
+
 class JourneyStore:
     """The contract every journey store keeps; subclasses provide the private primitives.
 
@@ -177,10 +227,14 @@ class JourneyStore:
         """Write ``items`` atomically or raise :class:`Conflict` (nothing written)."""
         raise NotImplementedError
 
-    def _journey_row(self, journey_id: str) -> tuple[str, str, str, int] | None:
+    def _journey_row(self, journey_id: str) -> JourneyRow | None:
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _event_rows(self, journey_id: str) -> list[EventRow]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _fetch(self, journey_id: str) -> tuple[JourneyRow, list[EventRow]] | None:
+        """The journey row and its events, read in ONE snapshot (no append in between)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _ids(self, flow: str | None) -> list[str]:
@@ -202,7 +256,7 @@ class JourneyStore:
         operator: str,
         token: str,
         until: _dt.datetime,
-    ) -> str | None:
+    ) -> Claimed | None:
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
@@ -403,20 +457,7 @@ class JourneyStore:
         """The stored events of a journey as dicts, in order."""
         _journey_id(journey_id)
         self._check_open()
-        out = []
-        for seq, event, at, actor, data in self._event_rows(journey_id):
-            item: dict[str, Any] = {"seq": seq, "event": event, "at": at, "actor": actor}
-            if data is not None:
-                try:
-                    item["data"] = json.loads(data)
-                except ValueError as exc:
-                    raise InvalidFlow(
-                        f"stored event {journey_id!r}#{seq} has data that is not JSON ({data!r}).",
-                        field=f"events[{seq}].data",
-                        value=data,
-                    ) from exc
-            out.append(item)
-        return out
+        return _decode(journey_id, self._event_rows(journey_id))
 
     def load(self, journey_id: str, flow: Flow) -> Journey:
         """Replay a stored journey through ``flow``.
@@ -428,33 +469,12 @@ class JourneyStore:
         _journey_id(journey_id)
         _flow(flow)
         self._check_open()
-        row = self._journey_row(journey_id)
-        if row is None:
+        found = self._fetch(journey_id)
+        if found is None:
             raise InvalidValue(
                 f"journey {journey_id!r} is not in the store.", field="journey_id", value=journey_id
             )
-        name, started_at, data, version = row
-        if name != flow.name:
-            raise InvalidFlow(
-                f"journey {journey_id!r} was stored with flow {name!r}, not {flow.name!r}.",
-                field="flow",
-                value=name,
-            )
-        events = self.events(journey_id)
-        if [e["seq"] for e in events] != list(range(1, version + 1)):
-            raise InvalidFlow(
-                f"journey {journey_id!r} should have events 1..{version} but has "
-                f"{[e['seq'] for e in events]}.",
-                field="events",
-                value=version,
-            )
-        try:
-            start = json.loads(data)
-        except ValueError as exc:
-            raise InvalidFlow(
-                f"journey {journey_id!r} has start data that is not JSON.", field="data"
-            ) from exc
-        return replay(flow, journey_id, started_at, events, start)
+        return _rebuild(journey_id, flow, *found)
 
     def journeys(self, flow: Flow) -> Iterator[Journey]:
         """Replay every stored journey of ``flow`` (by name), in id order."""
@@ -499,24 +519,33 @@ class JourneyStore:
         if hold <= _dt.timedelta(0):
             raise InvalidValue(f"lease must be positive (got {hold}).", field="lease", value=hold)
         self._check_open()
-        for journey_id, version in self._unindexed(flow.name):
-            # Rows written by schema 1 lack the state and last event: fill them in once.
-            j = self.load(journey_id, flow)
-            self._index(journey_id, version, j.state, j.last_at)
         token = uuid.uuid4().hex
         until = when + hold
-        claimed = self._claim(
-            flow.name,
-            open_states(flow),
-            now=when,
-            cutoff=when - quiet,
-            operator=operator,
-            token=token,
-            until=until,
-        )
+        states = open_states(flow)
+        try:
+            claimed = self._claim(
+                flow.name, states, now=when, cutoff=when - quiet, operator=operator,
+                token=token, until=until,
+            )  # fmt: skip
+        except NeedsIndex:
+            # Rows written by schema 1 (or copied by copy_store) lack their state and
+            # last event time: fill them in from a replay once, then claim.
+            for journey_id, version in self._unindexed(flow.name):
+                j = self.load(journey_id, flow)
+                self._index(journey_id, version, j.state, j.last_at)
+            claimed = self._claim(
+                flow.name, states, now=when, cutoff=when - quiet, operator=operator,
+                token=token, until=until,
+            )  # fmt: skip
         if claimed is None:
             return None
-        return Claim(claimed, operator, when, until, token, self.load(claimed, flow))
+        journey_id, row, rows = claimed
+        journey = (
+            self.load(journey_id, flow)
+            if row is None or rows is None
+            else _rebuild(journey_id, flow, row, rows)
+        )
+        return Claim(journey_id, operator, when, until, token, journey)
 
     def release(self, claim: Claim) -> bool:
         """End ``claim`` without a call: the journey is offered again at once.
