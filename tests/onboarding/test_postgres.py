@@ -304,3 +304,21 @@ def test_eight_operator_processes_never_get_the_same_journey(pg_cluster: Cluster
     expected = {j.subject_id for j in stuck(journeys, now=NOW, idle=dt.timedelta(hours=4))}
     assert len(claimed) == len(set(claimed)) == len(expected) == 274
     assert set(claimed) == expected
+
+
+@pytest.mark.parametrize("durable", [False, True])
+def test_leases_never_weaken_event_durability(pg_cluster: Cluster, durable: bool) -> None:
+    """Claims commit asynchronously by default (SET LOCAL): the session stays durable."""
+    journeys = demo_journeys()[:100]
+    with PostgresJourneyStore(
+        pg_cluster.conninfo, schema=schema(), durable_claims=durable
+    ) as store:
+        store.save_many(journeys)
+        got = []
+        while c := store.claim_next(FLOW, now=NOW, idle=dt.timedelta(hours=4), operator="o"):
+            got.append(c.journey_id)
+            assert store.complete(c) is True
+        sync = store._conn.execute("SHOW synchronous_commit").fetchone()
+        assert sync is not None
+        assert sync[0] == "on"
+    assert got == [j.subject_id for j in stuck(journeys, now=NOW, idle=dt.timedelta(hours=4))]

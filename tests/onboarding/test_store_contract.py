@@ -624,3 +624,42 @@ def test_copy_store_round_trip(backend: Backend, tmp_path: Path, demo: list[Jour
             copy_store(src, dst)
     with pytest.raises(InvalidArgument, match="src must be a journey store"):
         copy_store("a.db", dst)  # type: ignore[arg-type]
+
+
+def test_load_reads_one_snapshot_while_another_writer_appends(backend: Backend) -> None:
+    """A load never sees the journey row of one version and the events of another."""
+    with backend.open() as s:
+        s.save(FLOW.start("c1", at=T0))
+    step = FLOW.start("c1", at=T0).fire("register", at=T0).history[0]
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def appender() -> None:
+        try:
+            with backend.open() as s:
+                for version in range(60):
+                    s.append("c1", [step], expected_version=version)
+        except Exception as exc:  # noqa: BLE001 - asserted empty below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=appender)
+    thread.start()
+    loads = 0
+    with backend.open() as s:
+        while not done.is_set() or loads == 0:
+            try:
+                s.events("c1")
+                assert s._fetch("c1") is not None
+                version = s.version("c1")
+                row, events = s._fetch("c1")  # type: ignore[misc]
+                assert [e[0] for e in events] == list(range(1, row[3] + 1))
+                assert version is not None
+            except Exception as exc:  # noqa: BLE001 - asserted empty below
+                errors.append(exc)
+                break
+            loads += 1
+    thread.join()
+    assert errors == []
+    assert loads > 0
