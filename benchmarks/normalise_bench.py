@@ -1,7 +1,7 @@
 """Benchmark supportkit.rules.normalize against confusable_homoglyphs' detection.
 
 Builds N real-sized messages (200-400 characters) from the seed sentences
-(``tests/rules/data/seed_sentences.txt``, extracted from the Russian support articles),
+(``tests/text/data/seed_sentences.txt``, extracted from the Russian support articles),
 a third of them with random Cyrillic -> Latin look-alike substitutions, then times in
 the same process:
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from supportkit.rules import normalize, normalize_with_offsets
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests/rules"))
+sys.path.insert(0, str(ROOT / "tests/text"))
 
 from lookalike_corpus import SENTENCES, mutate  # noqa: E402 - same corpus as the tests
 

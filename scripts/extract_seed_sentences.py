@@ -1,6 +1,6 @@
 """Extract the test corpus of Russian sentences from the seed articles.
 
-Writes ``tests/rules/data/seed_sentences.txt``: one sentence a line, 20-300
+Writes ``tests/text/data/seed_sentences.txt``: one sentence a line, 20-300
 characters, with at least three Cyrillic words, deduplicated, in article order. The
 tests and ``benchmarks/normalise_bench.py`` build look-alike and keyboard-layout
 variants from it.
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "tests/rules/data/seed_sentences.txt"
+OUT = ROOT / "tests/text/data/seed_sentences.txt"
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
 _CYRILLIC_WORD_RE = re.compile(r"[А-Яа-яЁё]{2,}")
 

@@ -10,7 +10,7 @@ __all__ = ["BLOCKS", "block_modules"]
 
 #: The building blocks, in the order the command line and the demo show them
 #: (metrics last: the demo ends with its report).
-BLOCKS = ("rules", "sla", "onboarding", "metrics")
+BLOCKS = ("sources", "rules", "sla", "onboarding", "metrics")
 
 
 def block_modules(suffix: str) -> Iterator[ModuleType]:

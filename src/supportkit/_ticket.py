@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import attrs
 
+from supportkit._frames import is_series, series_row
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidTicket, SupportkitError
 
@@ -365,6 +366,8 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
         return value
     if isinstance(value, str):
         return Ticket(body=value)
+    if is_series(value):  # one DataFrame row
+        value = series_row(value)
     if not isinstance(value, Mapping):
         raise InvalidArgument(
             f"{field} must be a Ticket, a mapping or a str (got {type(value).__name__}).",

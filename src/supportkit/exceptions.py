@@ -28,6 +28,9 @@ __all__ = [
     "SupportkitError",
     "TemplateError",
     "TransitionError",
+    "UnknownEvent",
+    "UnknownFlowName",
+    "UnknownName",
 ]
 
 _UNSET: Any = object()
@@ -162,3 +165,20 @@ class MissingExtra(SupportkitError, ImportError):
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message, field="extra", value=extra)
         self.extra = extra
+
+
+class UnknownName(InvalidValue, KeyError):
+    """A name looked up where it is not known (a built-in flow, a funnel step).
+
+    Also a :class:`LookupError` (a :class:`KeyError`, so dict-style ``except KeyError``
+    keeps working) as well as a :class:`ValueError`; a wrong *type* stays
+    :class:`InvalidArgument`. ``str()`` is the message, not ``KeyError``'s quoted key.
+    """
+
+
+class UnknownFlowName(InvalidFlow, UnknownName):
+    """A state or guard name that the onboarding flow does not have."""
+
+
+class UnknownEvent(TransitionError, UnknownName):
+    """An event name that is not an event of the onboarding flow at all."""

@@ -80,12 +80,12 @@ def test_demo_report_agrees_and_renders() -> None:
     html = report.render("html")
     assert html.startswith("<!DOCTYPE html>")
     svgs = html.split("<figure>")[1:]
-    assert len(svgs) == 3
+    assert len(svgs) == 4  # volume, CSAT, response times, arrivals heat map
     for chunk in svgs:
         svg = chunk.split("</figure>")[0]
         root = ET.fromstring(svg)  # well-formed, self-contained SVG
         assert root.tag.endswith("svg")
-    assert "Tickets per week" in html
+    assert "Tickets created per week" in html
     assert "CSAT per week" in html
     assert "First-response time distribution" in html
     assert str(report) == text

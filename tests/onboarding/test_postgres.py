@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from pg_server import Cluster
 
+from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.onboarding import (
     PostgresJourneyStore,
     StoreUnavailable,
@@ -94,10 +95,16 @@ def test_server_runs_durable_and_read_committed(pg_cluster: Cluster) -> None:
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreUnavailable, match=r"cannot connect to PostgreSQL \(.*\); check the"):
+    with pytest.raises(InvalidValue, match=r"cannot connect to PostgreSQL \(.*\); check the"):
         PostgresJourneyStore(f"host={tmp_path} port=5999 dbname=postgres user=postgres")
-    with pytest.raises(ValueError, match="schema must be a lower-case SQL name"):
+    with pytest.raises(InvalidValue, match="schema must be a lower-case SQL name"):
         PostgresJourneyStore("", schema='x"; DROP TABLE y; --')
+    with pytest.raises(InvalidValue, match="cannot connect to PostgreSQL"):
+        PostgresJourneyStore("no_such_option=1")
+    with pytest.raises(InvalidValue, match="connect_timeout must be a number of seconds"):
+        PostgresJourneyStore("", connect_timeout=None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="durable_claims must be True or False"):
+        PostgresJourneyStore("", durable_claims="yes")  # type: ignore[arg-type]
 
 
 APPENDER = r"""

@@ -52,11 +52,27 @@ def test_section() -> None:
     assert TITLE == "Keyword rules (supportkit.rules)"
     lines = text.splitlines()
     assert len(lines) <= 25
-    assert "automation rate" in lines[1]
-    assert lines[2].startswith("top rules: payout-late")
+    assert all(len(line) <= 80 for line in lines)
+    # Not called "automation rate": the report's automation rate counts something else.
+    assert lines[1].startswith("rule coverage: ")
+    assert "automation rate" in lines[2]
+    assert "automation rate" not in lines[1]
+    assert "top rules: payout-late" in text
     assert "look-alike repair" in text
     assert "keyboard-layout fixing" in text
     assert "typo tolerance" in text
-    saved = [int(line.rsplit(": ", 1)[1]) for line in lines if line.startswith("  ")]
+    start = lines.index("tickets matched only thanks to:")
+    saved = [int(line.rsplit(": ", 1)[1]) for line in lines[start + 1 : start + 4]]
     assert len(saved) == 3
     assert all(n > 0 for n in saved)
+
+
+def test_the_example_names_the_look_alike_letter_without_slice_notation() -> None:
+    text = section(demo_tickets())
+    example = text[text.index("example:") :]
+    assert "[" not in example
+    word = example.split('"')[1]
+    latin = [c for c in word if "a" <= c.lower() <= "z"]
+    assert latin
+    position = next(i for i, c in enumerate(word, 1) if c == latin[0])
+    assert f'letter {position} is the Latin "{latin[0]}"' in example

@@ -69,9 +69,9 @@ def test_threads_share_a_rule_set_safely() -> None:
     ruleset = demo_ruleset()
     records = demo_records()[:200]
     expected = [ruleset.evaluate(r) for r in records]
-    from supportkit.rules import _phrases
+    from supportkit.text import _morphology
 
-    _phrases._STEMS.clear()  # cold caches: the stemmer runs in every thread at once
+    _morphology._STEMS.clear()  # cold caches: the stemmer runs in every thread at once
     fresh = demo_ruleset()
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(fresh.evaluate, records)) == expected

@@ -115,7 +115,7 @@ def test_typos_accept_zero_edits_of_a_text_without_letters() -> None:
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(PHRASES).flatmap(lambda t: st.tuples(st.just(t), sk.invisible_noise(t))))
 def test_invisible_noise_removes_to_the_original(pair: tuple[str, str]) -> None:
-    from supportkit.rules._tables import INVISIBLE_CHARS
+    from supportkit.text._tables import INVISIBLE_CHARS
 
     text, noisy = pair
     assert noisy != text
@@ -132,7 +132,7 @@ def test_invisible_noise_shrinks_to_a_leading_soft_hyphen() -> None:
 
 @given(st.sampled_from(PHRASES).flatmap(lambda t: st.tuples(st.just(t), sk.layout_variants(t))))
 def test_layout_variants_change_whole_words_by_the_layout_table(pair: tuple[str, str]) -> None:
-    from supportkit.rules._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
+    from supportkit.text._tables import LAYOUT_EN_TO_RU, LAYOUT_RU_TO_EN
 
     text, typed = pair
     words, typed_words = text.split(), typed.split()

@@ -8,6 +8,7 @@ export, or as a Dask reduction. :func:`weekly_report` puts them together.
 
 from supportkit.metrics._base import WorkingTime
 from supportkit.metrics._dask import accumulate_bag, report_from_bag, report_from_files
+from supportkit.metrics._frame_batch import MetricsBatch
 from supportkit.metrics._operations import (
     AutomationRate,
     Backlog,
@@ -30,7 +31,7 @@ from supportkit.metrics._operations import (
 )
 from supportkit.metrics._percentiles import LogSketch
 from supportkit.metrics._quality import DEFAULT_BONUS, QAScores, bonus, qa_monthly, qa_score
-from supportkit.metrics._report import FORMATS, Report, WeeklyReport, WeekRow, weekly_report
+from supportkit.metrics._report import FORMATS, Report, WeekRow
 from supportkit.metrics._results import (
     AgentMonth,
     BacklogPeriod,
@@ -57,6 +58,7 @@ from supportkit.metrics._satisfaction import (
 )
 from supportkit.metrics._stats import mean_interval, nps_interval, wilson_interval
 from supportkit.metrics._trends import CategoryMap, TopCategories, top_categories
+from supportkit.metrics._weekly import WeeklyReport, weekly_report
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "AgentMonth",
@@ -75,6 +77,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "LogSketch",
     "Mean",
     "MeanScore",
+    "MetricsBatch",
     "NPS",
     "NPSResult",
     "OneTouchRate",

@@ -9,7 +9,9 @@ from typing import Any
 
 from supportkit._io import read_records
 from supportkit.exceptions import InvalidArgument
-from supportkit.metrics._report import FORMATS, weekly_report
+from supportkit.metrics._report import FORMATS
+from supportkit.metrics._weekly import weekly_report
+from supportkit.sla import WorkCalendar, russia
 
 __all__ = ["register", "run_report"]
 
@@ -25,8 +27,6 @@ def _calendar(args: argparse.Namespace) -> Any:
                 value=args.holidays,
             )
         return None
-    from supportkit.sla import WorkCalendar, russia
-
     hours: dict[str, str] = {}
     for spec in args.hours:
         days, sep, span = spec.partition("=")
@@ -38,6 +38,12 @@ def _calendar(args: argparse.Namespace) -> Any:
             )
         hours[days.strip()] = span.strip()
     holidays = russia() if args.holidays == "russia" else None
+    if args.tz is None:
+        raise InvalidArgument(
+            "--hours needs --tz, the zone the working hours are in, e.g. --tz Europe/Moscow.",
+            field="tz",
+            value=None,
+        )
     return WorkCalendar.weekly(args.tz, hours, holidays=holidays)
 
 
@@ -96,7 +102,11 @@ def register(sub: Any) -> None:
         help="output format (default: text, or from the --output extension)",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--tz", default="UTC", help="time zone weeks are counted in (default: UTC)")
+    parser.add_argument(
+        "--tz",
+        default=None,
+        help="time zone weeks are cut in (default: the UTC offset of the tickets' created_at)",
+    )
     parser.add_argument(
         "--top", type=int, default=5, metavar="N", help="top categories per week (default 5)"
     )

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from supportkit.exceptions import MissingExtra
-from supportkit.metrics._report import Report, WeeklyReport
+from supportkit.metrics._report import Report
+from supportkit.metrics._weekly import WeeklyReport
 
 __all__ = ["accumulate_bag", "report_from_bag", "report_from_files"]
 

@@ -12,10 +12,10 @@ errors, their messages and lenient reading are exactly the shared ones.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
+from supportkit._frames import rows
 from supportkit._ticket import (
     AUTHORS,
     EVENT_TYPES,
@@ -307,35 +307,9 @@ def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> Tic
     return _from_ticket(as_ticket(value, strict=strict, field=field))
 
 
-def _is_frame(data: Any) -> bool:
-    module = type(data).__module__
-    return (module == "pandas" or module.startswith("pandas.")) and hasattr(data, "itertuples")
-
-
-def _clean(value: Any) -> Any:
-    """Turn pandas' missing markers (NaN, NaT, None) into None."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if type(value).__name__ in ("NaTType", "NAType"):
-        return None
-    if type(value).__name__ == "Timestamp":
-        return value.to_pydatetime()
-    return value
-
-
 def rows_of(data: Any) -> Iterable[Any]:
     """Return ``data`` as an iterable of tickets; a pandas DataFrame gives its rows as dicts."""
-    if _is_frame(data):
-        return _frame_rows(data)
-    return data  # type: ignore[no-any-return]
-
-
-def _frame_rows(frame: Any) -> Iterator[dict[str, Any]]:
-    columns = [str(c) for c in frame.columns]
-    for row in frame.itertuples(index=False, name=None):
-        yield {k: v for k, v in zip(columns, map(_clean, row), strict=True) if v is not None}
+    return rows(data)
 
 
 def iter_views(data: Any, *, strict: bool = True) -> Iterator[TicketView]:

@@ -20,6 +20,7 @@ from supportkit.onboarding._analytics import (
 from supportkit.onboarding._copy import copy_store
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
+from supportkit.onboarding._frame_batch import FunnelBatch, FunnelParts
 from supportkit.onboarding._guards import (
     GUARDS,
     NPD_INCOME_LIMIT,
@@ -30,8 +31,9 @@ from supportkit.onboarding._guards import (
     check_ogrnip,
     check_snils,
 )
-from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey, Step, Verdict
+from supportkit.onboarding._journey import Journey
 from supportkit.onboarding._postgres import PostgresJourneyStore
+from supportkit.onboarding._step import SUPPORT_ACTORS, Step, Verdict
 from supportkit.onboarding._store import SQLiteJourneyStore
 from supportkit.onboarding._storebase import SCHEMA_VERSION, Claim, JourneyStore, StoreUnavailable
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
@@ -46,6 +48,8 @@ __all__ = [  # noqa: RUF022
     "Flow",
     "FlowDiff",
     "Funnel",
+    "FunnelBatch",
+    "FunnelParts",
     "FunnelStep",
     "GUARDS",
     "Guard",

@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from supportkit._time import to_aware, to_timedelta
-from supportkit.exceptions import InvalidArgument
-from supportkit.onboarding._flow import Flow
-from supportkit.onboarding._journey import SUPPORT_ACTORS, Journey
+from supportkit.exceptions import InvalidArgument, InvalidValue, UnknownName
+from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._step import SUPPORT_ACTORS
 from supportkit.onboarding._worktime import OfficeClock, WorkingTime
 
 __all__ = [
@@ -51,6 +52,19 @@ def _default_clock() -> OfficeClock:
     if not _DEFAULT_CLOCK:
         _DEFAULT_CLOCK.append(OfficeClock())
     return _DEFAULT_CLOCK[0]
+
+
+def _clock(clock: Any) -> WorkingTime:
+    if clock is None:
+        return _default_clock()
+    if not isinstance(clock, WorkingTime):
+        raise InvalidArgument(
+            f"clock must have between(start, end), as a WorkCalendar or OfficeClock has "
+            f"(got {type(clock).__name__}).",
+            field="clock",
+            value=clock,
+        )
+    return clock
 
 
 def _rank(values: list[float], q: float) -> float:
@@ -96,10 +110,20 @@ class Funnel:
     ended: tuple[tuple[str, int], ...]
 
     def __getitem__(self, state: str) -> FunnelStep:
+        """Return the step of ``state``.
+
+        Raises:
+            UnknownName: the funnel has no such step (a ``KeyError``).
+        """
         for step in self.steps:
             if step.state == state:
                 return step
-        raise KeyError(state)
+        raise UnknownName(
+            f"funnel of flow {self.flow!r} has no step {state!r}; steps are "
+            f"{[s.state for s in self.steps]}.",
+            field="state",
+            value=state,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -124,6 +148,13 @@ class Funnel:
 
 
 def _journeys(journeys: Iterable[Any]) -> list[Journey]:
+    if isinstance(journeys, (str, bytes, Mapping, Journey)) or not isinstance(journeys, Iterable):
+        raise InvalidArgument(
+            f"journeys must be an iterable of Journey objects, such as a list (got "
+            f"{type(journeys).__name__}).",
+            field="journeys",
+            value=journeys,
+        )
     out = list(journeys)
     for i, j in enumerate(out):
         if not isinstance(j, Journey):
@@ -136,7 +167,20 @@ def _journeys(journeys: Iterable[Any]) -> list[Journey]:
     return out
 
 
-def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None = None) -> Funnel:
+def _flow(flow: Any) -> FlowGraph:
+    if not isinstance(flow, FlowGraph):
+        raise InvalidArgument(
+            f"flow must be an onboarding Flow such as flows.self_employed() (got "
+            f"{type(flow).__name__}).",
+            field="flow",
+            value=flow,
+        )
+    return flow
+
+
+def funnel(
+    journeys: Iterable[Journey], flow: FlowGraph, *, clock: WorkingTime | None = None
+) -> Funnel:
     """Return the :class:`Funnel` of ``journeys`` along ``flow``'s main path.
 
     Args:
@@ -145,12 +189,13 @@ def funnel(journeys: Iterable[Journey], flow: Flow, *, clock: WorkingTime | None
         clock: Measures time in step (default: :class:`OfficeClock` on ``russia()``).
     """
     items = _journeys(journeys)
+    _flow(flow)
     path = flow.path()
     on_path = set(path)
     counts = dict.fromkeys(path, 0)
     durations: dict[str, list[float]] = {s: [] for s in path}  # working seconds
     ended: dict[str, int] = {}
-    clock = clock if clock is not None else _default_clock()
+    clock = _clock(clock)
     seconds = clock.seconds if isinstance(clock, OfficeClock) else None
     if seconds is None:
         # Any WorkingTime: measure every instant as working time since a fixed origin.
@@ -242,6 +287,13 @@ def stuck(journeys: Iterable[Journey], *, now: Any, idle: Any) -> list[Journey]:
     """
     when = to_aware(now, field="now")
     quiet = to_timedelta(idle, field="idle")
+    if quiet < _dt.timedelta(0):
+        raise InvalidValue(
+            f"idle must not be negative (got {quiet}); give how long a journey has been "
+            "quiet, e.g. timedelta(hours=4).",
+            field="idle",
+            value=idle,
+        )
     distances: dict[int, dict[str, int]] = {}
     rows = []
     for j in _journeys(journeys):
@@ -330,7 +382,7 @@ def compare_cohorts(
     ``difference`` is ``b``'s completion minus ``a``'s; ``p_value`` is two-sided
     (normal approximation, fine from a few dozen journeys per cohort).
     """
-    clock = clock if clock is not None else _default_clock()
+    clock = _clock(clock)
     ca = _cohort(names[0], _journeys(a), clock)
     cb = _cohort(names[1], _journeys(b), clock)
     pooled_n = ca.total + cb.total

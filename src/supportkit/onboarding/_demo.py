@@ -12,9 +12,9 @@ import json
 from importlib import resources
 from typing import Any
 
-from supportkit.onboarding import flows
 from supportkit.onboarding._analytics import funnel, self_service, stuck
 from supportkit.onboarding._journey import Journey
+from supportkit.onboarding.flows import self_employed
 
 __all__ = ["NOW", "TITLE", "demo_journeys", "section"]
 
@@ -26,7 +26,7 @@ NOW = _dt.datetime(2024, 11, 14, 12, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=
 
 def demo_journeys() -> list[Journey]:
     """Return the shipped demo journeys, replayed through ``flows.self_employed()``."""
-    flow = flows.self_employed()
+    flow = self_employed()
     text = resources.files("supportkit.data").joinpath("demo_journeys.jsonl").read_text("utf-8")
     return [Journey.from_dict(flow, json.loads(line)) for line in text.splitlines() if line]
 

@@ -7,10 +7,8 @@ has not drifted).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from supportkit.onboarding._flow import Flow, Transition
+from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._parts import Transition
 
 __all__ = ["to_dot", "to_mermaid"]
 
@@ -19,7 +17,7 @@ def _label(t: Transition) -> str:
     return f"{t.event} [{', '.join(t.guards)}]" if t.guards else t.event
 
 
-def to_mermaid(flow: Flow) -> str:
+def to_mermaid(flow: FlowGraph) -> str:
     """Return a Mermaid state diagram: ``[*]`` marks the start and the terminal states."""
     lines = ["stateDiagram-v2", f"    [*] --> {flow.initial}"]
     lines += [f"    {s.name} : {s.name} — {s.label}" for s in flow.states if s.label]
@@ -32,7 +30,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def to_dot(flow: Flow) -> str:
+def to_dot(flow: FlowGraph) -> str:
     """Return a Graphviz digraph: success states double circles, failures grey."""
     lines = [
         f"digraph {_quote(flow.name)} {{",

@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
-if TYPE_CHECKING:
-    from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._step import Step
 
 __all__ = [
     "EAEU_COUNTRIES",
@@ -31,6 +30,7 @@ __all__ = [
     "PARTNER_PERMISSIONS",
     "Guard",
     "GuardContext",
+    "JourneyView",
     "check_account",
     "check_inn",
     "check_ogrnip",
@@ -72,12 +72,59 @@ _NPD_RESTRICTIONS = {
 }
 
 
+class FlowView(Protocol):
+    """What a guard reads of the flow: its name and initial state."""
+
+    @property
+    def name(self) -> str:
+        """The flow's name."""
+
+    @property
+    def initial(self) -> str:
+        """The state a journey starts in."""
+
+
+class JourneyView(Protocol):
+    """What a guard reads of the journey before the event (a ``Journey`` fits).
+
+    Guards sit below journeys (a flow is built from its guards, a journey from its
+    flow), so they see the journey through this protocol rather than the class.
+    """
+
+    @property
+    def flow(self) -> FlowView:
+        """The flow of the journey."""
+
+    @property
+    def subject_id(self) -> str:
+        """Who is onboarded."""
+
+    @property
+    def state(self) -> str:
+        """The current state."""
+
+    @property
+    def started_at(self) -> _dt.datetime:
+        """When the journey started."""
+
+    @property
+    def history(self) -> tuple[Step, ...]:
+        """The steps so far, oldest first."""
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """Everything known before the event."""
+
+    def entered_at(self, state: str) -> _dt.datetime | None:
+        """When the journey last entered ``state``."""
+
+
 class GuardContext:
     """What a guard sees: the merged ``data``, the ``journey`` before the event, ``at``."""
 
     __slots__ = ("at", "data", "event", "journey")
 
-    def __init__(self, data: Mapping[str, Any], journey: Journey, at: _dt.datetime, event: str):
+    def __init__(self, data: Mapping[str, Any], journey: JourneyView, at: _dt.datetime, event: str):
         self.data = data
         self.journey = journey
         self.at = at
@@ -263,7 +310,8 @@ def _permissions(ctx: GuardContext) -> list[str]:
         return []
     if isinstance(given, str) or not hasattr(given, "__iter__"):
         return [f"permissions must be a list of permission codes (got {given!r})."]
-    missing = [code for code in PARTNER_PERMISSIONS if code not in set(given)]
+    granted = list(given)  # compared with ==, so unhashable items are merely wrong
+    missing = [code for code in PARTNER_PERMISSIONS if code not in granted]
     return [
         f"«Мой налог» partner permission {code!r} ({PARTNER_PERMISSIONS[code]}) is not granted."
         for code in missing
@@ -290,18 +338,23 @@ def _foreign(ctx: GuardContext) -> list[str]:
     status = ctx.data.get("residence_status")
     if status is None:
         return []
-    if status not in FOREIGN_DOCUMENTS:
+    if not isinstance(status, str) or status not in FOREIGN_DOCUMENTS:
         return [f"residence_status must be one of {sorted(FOREIGN_DOCUMENTS)} (got {status!r})."]
     out = []
     country = ctx.data.get("citizenship")
-    if status == "eaeu" and country is not None and country not in EAEU_COUNTRIES:
+    if status == "eaeu" and country is not None and str(country) not in EAEU_COUNTRIES:
         out.append(
             f"residence_status 'eaeu' needs EAEU citizenship {sorted(EAEU_COUNTRIES)} "
             f"(got citizenship {country!r})."
         )
-    given = set(ctx.data.get("documents") or ())
-    missing = [d for d in FOREIGN_DOCUMENTS[status] if d not in given]
-    if ctx.data.get("documents") is not None and missing:
+    documents = ctx.data.get("documents")
+    if documents is None:
+        return out
+    if not isinstance(documents, (list, tuple)):
+        out.append(f"documents must be a list of document codes (got {documents!r}).")
+        return out
+    missing = [d for d in FOREIGN_DOCUMENTS[status] if d not in documents]
+    if missing:
         out.append(f"documents for status {status!r} are missing {missing}.")
     return out
 

@@ -9,78 +9,59 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 import attrs
 
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidArgument, InvalidFlow, InvalidValue, TransitionError
+from supportkit.exceptions import (
+    InvalidArgument,
+    InvalidFlow,
+    InvalidValue,
+    TransitionError,
+    UnknownEvent,
+)
+from supportkit.onboarding._graph import FlowGraph, track
 from supportkit.onboarding._guards import GuardContext
-from supportkit.onboarding._values import NO_DATA, instant, jsonable, parse_at, track
-
-if TYPE_CHECKING:
-    from supportkit.onboarding._flow import Flow, Transition
+from supportkit.onboarding._parts import Transition
+from supportkit.onboarding._step import SUPPORT_ACTORS, Step, Verdict
+from supportkit.onboarding._values import NO_DATA, instant, jsonable, parse_at
 
 __all__ = ["SUPPORT_ACTORS", "Journey", "Step", "Verdict", "replay"]
 
-#: Actors whose events mark a journey as support-assisted (not self-service).
-SUPPORT_ACTORS = frozenset({"support"})
+
+def _subject(value: Any, error: type[InvalidArgument | InvalidFlow]) -> str:
+    if isinstance(value, str) and value.strip():
+        return value
+    blank = isinstance(value, str) and value != ""
+    raise error(
+        f"subject_id must be a non-empty string such as 'c0001' (got {value!r}"
+        + (", which is blank)." if blank else ")."),
+        field="subject_id",
+        value=value,
+    )
 
 
-class Step(NamedTuple):
-    """One entry of a journey's history: ``event`` at ``at`` by ``actor`` with ``data``.
-
-    Immutable. A ``NamedTuple`` rather than an attrs class on purpose: replaying
-    100,000 journeys builds ~800,000 steps, and tuple construction is about three
-    times cheaper than a frozen attrs ``__init__``.
-    """
-
-    event: str
-    at: _dt.datetime
-    actor: str
-    source: str
-    target: str
-    data: Mapping[str, Any] = NO_DATA
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form."""
-        out: dict[str, Any] = {
-            "event": self.event,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "from": self.source,
-            "to": self.target,
-        }
-        if self.data:
-            out["data"] = dict(self.data)
-        return out
+def _flow(value: Any) -> FlowGraph:
+    if not isinstance(value, FlowGraph):
+        raise InvalidArgument(
+            f"flow must be an onboarding Flow such as flows.self_employed() (got "
+            f"{type(value).__name__}).",
+            field="flow",
+            value=value,
+        )
+    return value
 
 
-@attrs.frozen
-class Verdict:
-    """Whether an event may fire now, and why (not).
-
-    ``bool(verdict)`` is the answer. ``reasons`` explains a refusal; on an allowed
-    verdict of a lenient flow it lists the data a guard could not check (``needs inn
-    …``). ``missing`` holds those data keys.
-    """
-
-    event: str
-    allowed: bool
-    reasons: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form."""
-        return {
-            "event": self.event,
-            "allowed": self.allowed,
-            "reasons": list(self.reasons),
-            "missing": list(self.missing),
-        }
+def _event(value: Any) -> str:
+    if type(value) is not str and not isinstance(value, str):
+        raise InvalidArgument(
+            f"event must be an event name string such as 'register' (got {value!r} that is "
+            f"a {type(value).__name__}).",
+            field="event",
+            value=value,
+        )
+    return value
 
 
 @attrs.frozen
@@ -99,7 +80,7 @@ class Journey:
         met: Deadline name -> when the event that meets it fired.
     """
 
-    flow: Flow = attrs.field(eq=False, repr=False)
+    flow: FlowGraph = attrs.field(eq=False, repr=False)
     subject_id: str
     state: str
     started_at: _dt.datetime
@@ -110,14 +91,12 @@ class Journey:
     met: Mapping[str, _dt.datetime] = attrs.field(factory=dict, hash=False, repr=False)
 
     @classmethod
-    def begin(cls, flow: Flow, subject_id: Any, *, at: Any, data: Mapping[str, Any]) -> Journey:
+    def begin(
+        cls, flow: FlowGraph, subject_id: Any, *, at: Any, data: Mapping[str, Any]
+    ) -> Journey:
         """Start a journey (what :meth:`Flow.start` calls)."""
-        if not isinstance(subject_id, str) or not subject_id:
-            raise InvalidArgument(
-                f"subject_id must be a non-empty string (got {subject_id!r}).",
-                field="subject_id",
-                value=subject_id,
-            )
+        _flow(flow)
+        _subject(subject_id, InvalidArgument)
         when = instant(at, "at")
         start = jsonable(dict(data), "data")
         deadlines: dict[str, _dt.datetime] = {}
@@ -193,7 +172,7 @@ class Journey:
     def _refusal(self, event: str) -> str | None:
         flow = self.flow
         allowed = flow._allowed[self.state]
-        if event not in flow._events:
+        if _event(event) not in flow._events:
             return (
                 f"{event!r} is not an event of flow {flow.name!r}; events allowed in state "
                 f"{self.state!r} are {list(allowed)}."
@@ -238,7 +217,7 @@ class Journey:
             return Verdict(event, allowed=False, reasons=(refusal,))
         when = self.last_at if at is None else to_aware(at, field="at")
         t = self.flow._index[self.state, event]
-        reasons, missing = self._judge(t, when, data)
+        reasons, missing = self._judge(t, when, jsonable(data, "data") if data else NO_DATA)
         allowed = not reasons and not (missing and self.flow.strict)
         return Verdict(event, allowed, (*reasons, *self._needs(event, missing)), tuple(missing))
 
@@ -253,17 +232,20 @@ class Journey:
             **data: Facts the event carries (checked by the transition's guards).
 
         Raises:
-            TransitionError: unknown event, event not allowed in this state (the error
-                names the state and the allowed events) or a guard refused (``reasons``).
-            InvalidValue: ``at`` is earlier than the last event.
+            UnknownEvent: ``event`` is not an event of the flow (a ``TransitionError``
+                and a ``LookupError``).
+            TransitionError: event not allowed in this state (the error names the
+                state and the allowed events) or a guard refused (``reasons``).
+            InvalidArgument: ``event`` is not a string, or ``data`` is not JSON-like.
+            InvalidValue: ``at`` is earlier than the last event; ``data`` holds NaN,
+                contains itself or nests too deeply.
             NaiveDatetimeError: ``at`` has no time zone.
         """
         refusal = self._refusal(event)
         flow = self.flow
         if refusal is not None:
-            raise TransitionError(
-                refusal, state=self.state, event=event, allowed=flow._allowed[self.state]
-            )
+            error = UnknownEvent if event not in flow._events else TransitionError
+            raise error(refusal, state=self.state, event=event, allowed=flow._allowed[self.state])
         when = instant(at, "at")
         last = self.last_at
         if when < last:
@@ -324,12 +306,14 @@ class Journey:
         return out
 
     @classmethod
-    def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Journey:
+    def from_dict(cls, flow: FlowGraph, data: Mapping[str, Any]) -> Journey:
         """Rebuild a journey from :meth:`to_dict` output by replaying its history.
 
         Raises:
             InvalidFlow: malformed data (the message names the key or ``history[i]``).
+            InvalidArgument: ``flow`` is not a flow.
         """
+        _flow(flow)
         if type(data) is not dict and not isinstance(data, Mapping):
             raise InvalidFlow(
                 f"a journey must be a mapping (got {type(data).__name__}).",
@@ -374,19 +358,15 @@ def _as_record(item: Any, i: int) -> dict[str, Any]:
 
 
 def replay(
-    flow: Flow,
+    flow: FlowGraph,
     subject_id: Any,
     started_at: Any,
     history: Sequence[Any],
     data: Mapping[str, Any],
 ) -> Journey:
     """Rebuild a journey from its history in one pass (guards are not re-run)."""
-    if not isinstance(subject_id, str) or not subject_id:
-        raise InvalidFlow(
-            f"subject_id must be a non-empty string (got {subject_id!r}).",
-            field="subject_id",
-            value=subject_id,
-        )
+    _flow(flow)
+    _subject(subject_id, InvalidFlow)
     if type(history) is not list and (
         isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Sequence)
     ):

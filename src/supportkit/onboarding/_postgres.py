@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import math
 import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from supportkit.exceptions import ConcurrencyError, InvalidValue, MissingExtra
+from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue, MissingExtra
 from supportkit.onboarding._storebase import (
     SCHEMA_VERSION,
     Claimed,
@@ -236,9 +237,26 @@ class PostgresJourneyStore(JourneyStore):
                 field="conninfo",
                 value=conninfo,
             )
+        if (
+            not isinstance(connect_timeout, (int, float))
+            or isinstance(connect_timeout, bool)
+            or not 0 < connect_timeout < 86_400
+        ):
+            raise InvalidValue(
+                f"connect_timeout must be a number of seconds between 0 and 86400 (got "
+                f"{connect_timeout!r}).",
+                field="connect_timeout",
+                value=connect_timeout,
+            )
+        if not isinstance(durable_claims, bool):
+            raise InvalidArgument(
+                f"durable_claims must be True or False (got {durable_claims!r}).",
+                field="durable_claims",
+                value=durable_claims,
+            )
         self._pg = _psycopg()
         self.schema = schema
-        self.durable_claims = bool(durable_claims)
+        self.durable_claims = durable_claims
         self._s = f'"{schema}"'
         self._depth = 0
         self._doomed = False
@@ -247,11 +265,12 @@ class PostgresJourneyStore(JourneyStore):
             self._conn: psycopg.Connection[Any] = self._pg.connect(
                 conninfo,
                 autocommit=True,
-                connect_timeout=max(1, round(connect_timeout)),
+                connect_timeout=max(1, math.ceil(connect_timeout)),
                 application_name="supportkit",
             )
         except self._pg.Error as exc:
-            raise StoreUnavailable(
+            # Bad input in the contract's terms: this conninfo leads to no server.
+            raise InvalidValue(
                 f"cannot connect to PostgreSQL ({_first_line(exc)}); check the conninfo and "
                 "that the server is running.",
                 field="conninfo",

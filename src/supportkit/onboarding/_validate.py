@@ -8,13 +8,11 @@ variant with three mistakes is fixed in one round, not three.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
 from supportkit.exceptions import InvalidFlow
-from supportkit.onboarding._guards import GUARDS
-
-if TYPE_CHECKING:
-    from supportkit.onboarding._flow import Flow, State, Transition
+from supportkit.onboarding._guards import GUARDS, Guard
+from supportkit.onboarding._parts import DeadlineRule, State, Transition
 
 __all__ = ["check_flow"]
 
@@ -46,9 +44,18 @@ def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
 
 
 def check_flow(
-    flow: Flow,
+    name: str,
+    *,
+    initial: str,
+    states: Sequence[State],
+    transitions: Sequence[Transition],
+    deadlines: Sequence[DeadlineRule],
+    guards: Mapping[str, Guard],
 ) -> tuple[dict[str, State], dict[tuple[str, str], Transition], dict[str, tuple[str, ...]]]:
-    """Check ``flow``; return its state map, transition index and allowed events per state.
+    """Check a flow's parts; return its state map, transition index and allowed events.
+
+    Takes the parts rather than the flow, so that the flow is built on this check and
+    not the other way round.
 
     Raises:
         InvalidFlow: listing every problem found, e.g.
@@ -56,28 +63,28 @@ def check_flow(
             states with no transition out) ['limbo'].``
     """
     problems: dict[str, list[str]] = {kind: [] for kind, _ in _KINDS}
-    states: dict[str, State] = {}
-    for state in flow.states:
-        if state.name in states:
+    by_name: dict[str, State] = {}
+    for state in states:
+        if state.name in by_name:
             problems["duplicate_states"].append(state.name)
-        states[state.name] = state
-    if flow.initial not in states:
-        problems["unknown_initial"].append(flow.initial)
+        by_name[state.name] = state
+    if initial not in by_name:
+        problems["unknown_initial"].append(initial)
     index: dict[tuple[str, str], Transition] = {}
     edges: dict[str, set[str]] = {}
-    for t in flow.transitions:
+    for t in transitions:
         for end in (t.source, t.target):
-            if end not in states and end not in problems["unknown_states"]:
+            if end not in by_name and end not in problems["unknown_states"]:
                 problems["unknown_states"].append(end)
         if (t.source, t.event) in index:
             problems["duplicate_transitions"].append(f"{t.source}.{t.event}")
         index[t.source, t.event] = t
         edges.setdefault(t.source, set()).add(t.target)
         for g in t.guards:
-            if g not in flow.guards and g not in GUARDS and g not in problems["unknown_guards"]:
+            if g not in guards and g not in GUARDS and g not in problems["unknown_guards"]:
                 problems["unknown_guards"].append(g)
     events = {e for _, e in index}
-    for state in states.values():
+    for state in by_name.values():
         out = edges.get(state.name, set())
         if state.terminal and out:
             problems["terminal_exits"].append(state.name)
@@ -85,12 +92,12 @@ def check_flow(
             problems["dead_ends"].append(state.name)
         if state.timeout is not None and (state.name, state.timeout.event) not in index:
             problems["orphan_events"].append(f"{state.name}.timeout:{state.timeout.event}")
-    terminals = {s.name for s in states.values() if s.terminal}
+    terminals = {s.name for s in by_name.values() if s.terminal}
     if not terminals:
-        problems["no_terminal"].append(flow.name)
-    if flow.initial in states:
-        reach = _reachable(flow.initial, edges)
-        problems["unreachable"] = [s for s in states if s not in reach]
+        problems["no_terminal"].append(name)
+    if initial in by_name:
+        reach = _reachable(initial, edges)
+        problems["unreachable"] = [s for s in by_name if s not in reach]
     reverse: dict[str, set[str]] = {}
     for source, targets in edges.items():
         for target in targets:
@@ -99,9 +106,9 @@ def check_flow(
     for terminal in terminals:
         can_finish |= _reachable(terminal, reverse)
     problems["traps"] = [
-        s for s in states if s not in can_finish and s not in problems["dead_ends"] and terminals
+        s for s in by_name if s not in can_finish and s not in problems["dead_ends"] and terminals
     ]
-    for rule in flow.deadlines:
+    for rule in deadlines:
         for event in (rule.start_on, *rule.stop_on):
             if event not in events and event != "start":
                 problems["orphan_events"].append(f"deadlines.{rule.name}:{event}")
@@ -109,11 +116,11 @@ def check_flow(
     if found:
         parts = "; ".join(f"{text} {offenders}" for _, text, offenders in found)
         raise InvalidFlow(
-            f"flow {flow.name!r} is invalid: {parts}.",
+            f"flow {name!r} is invalid: {parts}.",
             field="flow",
             value={kind: offenders for kind, _, offenders in found},
         )
-    allowed: dict[str, list[str]] = {s: [] for s in states}
+    allowed: dict[str, list[str]] = {s: [] for s in by_name}
     for source, event in index:
         allowed[source].append(event)
-    return states, index, {s: tuple(sorted(e)) for s, e in allowed.items()}
+    return by_name, index, {s: tuple(sorted(e)) for s, e in allowed.items()}

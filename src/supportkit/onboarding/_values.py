@@ -1,63 +1,146 @@
-"""Values a journey is made of: instants with fixed offsets, JSON-like data, deadlines.
+"""Values a journey is made of: instants with fixed offsets and JSON-like data.
 
-Shared by :meth:`Journey.fire` and :func:`replay`, so that a journey fired step by step
-and the same journey replayed from storage are equal.
+The bottom of the onboarding block: nothing here knows about flows or journeys.
+:func:`jsonable` is the one gate for data entering a journey (``start``, ``fire``,
+``can``, ``replay``, ``from_dict``): it accepts only what ``to_dict`` can write as
+standard JSON, bounded in depth, so hostile data fails with a
+:class:`~supportkit.exceptions.SupportkitError` instead of a ``RecursionError`` or a
+``NaN`` in the output.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
-
-from dateutil.relativedelta import relativedelta
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, NoReturn
 
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidArgument
-from supportkit.onboarding._worktime import nth_working_day
+from supportkit.exceptions import InvalidArgument, InvalidValue
 
-if TYPE_CHECKING:
-    from supportkit.onboarding._flow import DeadlineRule, Flow
+__all__ = ["MAX_DEPTH", "NO_DATA", "instant", "jsonable", "parse_at"]
 
-__all__ = ["NO_DATA", "due", "instant", "jsonable", "parse_at", "track"]
+#: How deeply journey data may nest (a list in a dict in a list ... counts each level).
+MAX_DEPTH = 64
 
-_ZONES: dict[str, ZoneInfo] = {}
+
+class _NoData(Mapping[str, Any]):
+    """The data of a step that carries none: one shared, read-only, empty mapping.
+
+    Pickles and deep-copies to the same object (a ``MappingProxyType`` does neither).
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "NO_DATA"
+
 
 #: The data of a step that carries none: one shared read-only mapping, not a dict per step.
-NO_DATA: Mapping[str, Any] = MappingProxyType({})
+NO_DATA: Mapping[str, Any] = _NoData()
+
+_ATOMS = frozenset({str, bool, int, type(None)})
 
 
-def _zone(name: str) -> ZoneInfo:
-    zone = _ZONES.get(name)
-    if zone is None:
-        zone = _ZONES[name] = ZoneInfo(name)
-    return zone
+def _wrong(value: Any, field: str) -> NoReturn:
+    raise InvalidArgument(
+        f"{field} must be JSON-like data (str, number, bool, None, list, dict) "
+        f"(got {_short(value)} that is a {type(value).__name__}).",
+        field=field,
+        value=value,
+    )
 
 
-_ATOMS = frozenset({str, bool, int, float, type(None)})
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real problem
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
-def jsonable(value: Any, field: str) -> Any:
-    if type(value) in _ATOMS or isinstance(value, (str, bool, int, float)):
+def _walk(value: Any, field: str, depth: int, path: set[int]) -> Any:
+    kind = type(value)
+    if kind in _ATOMS:
         return value
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v, f"{field}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, (set, frozenset)):
-        return sorted(jsonable(v, field) for v in value)
-    if isinstance(value, Mapping) and all(isinstance(k, str) for k in value):
-        return {k: jsonable(v, f"{field}.{k}") for k, v in value.items()}
+    if kind is float or isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidValue(
+                f"{field} must be a finite number (got {value!r}); JSON has no NaN or "
+                "infinity, so store a string or None instead.",
+                field=field,
+                value=value,
+            )
+        return value
+    if isinstance(value, (str, bool, int)):
+        return value
     if isinstance(value, _dt.datetime):
         return to_aware(value, field=field).isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    raise InvalidArgument(
-        f"{field} must be JSON-like data (str, number, bool, None, list, dict) "
-        f"(got {value!r} that is a {type(value).__name__}).",
-        field=field,
-        value=value,
-    )
+    is_map = isinstance(value, Mapping)
+    if not is_map and not isinstance(value, (list, tuple, set, frozenset)):
+        _wrong(value, field)
+    if id(value) in path:
+        raise InvalidValue(
+            f"{field} contains itself; journey data must be a tree, not a cyclic structure.",
+            field=field,
+        )
+    if depth >= MAX_DEPTH:
+        raise InvalidValue(
+            f"{field} nests deeper than {MAX_DEPTH} levels; flatten the data before "
+            "giving it to a journey.",
+            field=field,
+        )
+    path.add(id(value))
+    try:
+        if is_map:
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if type(k) is not str and not isinstance(k, str):
+                    raise InvalidArgument(
+                        f"{field} keys must be strings (got key {_short(k)} that is a "
+                        f"{type(k).__name__}).",
+                        field=field,
+                        value=k,
+                    )
+                out[k] = _walk(v, f"{field}.{k}", depth + 1, path)
+            return out
+        if isinstance(value, (set, frozenset)):
+            items = [_walk(v, field, depth + 1, path) for v in value]
+            try:
+                return sorted(items)
+            except TypeError:  # mixed kinds: any fixed order will do
+                return sorted(items, key=lambda v: (type(v).__name__, repr(v)))
+        return [_walk(v, f"{field}[{i}]", depth + 1, path) for i, v in enumerate(value)]
+    finally:
+        path.discard(id(value))
+
+
+def jsonable(value: Any, field: str) -> Any:
+    """Return ``value`` as plain JSON data (tuples and sets become lists, dates ISO text).
+
+    Raises:
+        InvalidArgument: a value JSON cannot hold (an object, a non-string key).
+        InvalidValue: NaN or infinity, a structure that contains itself, or nesting
+            deeper than :data:`MAX_DEPTH`.
+        NaiveDatetimeError: a datetime without a time zone.
+    """
+    if type(value) in _ATOMS:
+        return value
+    return _walk(value, field, 0, set())
 
 
 def instant(value: Any, field: str) -> _dt.datetime:
@@ -76,6 +159,7 @@ def instant(value: Any, field: str) -> _dt.datetime:
 
 
 def parse_at(value: Any, field: str) -> _dt.datetime:
+    """Like :func:`instant`, with a fast path for ISO strings with a fixed offset."""
     if isinstance(value, str):
         try:
             parsed = _dt.datetime.fromisoformat(value)
@@ -84,30 +168,3 @@ def parse_at(value: Any, field: str) -> _dt.datetime:
         if type(parsed.tzinfo) is _dt.timezone:
             return parsed
     return instant(value, field)
-
-
-def due(flow: Flow, rule: DeadlineRule, at: _dt.datetime) -> _dt.datetime:
-    zone = _zone(rule.tz)
-    local = at.astimezone(zone)
-    if rule.working_days is not None:
-        day = nth_working_day(flow.working_days(), local.date(), rule.working_days)
-        return _dt.datetime.combine(day, _dt.time.max, zone)
-    if rule.days is not None:
-        return local + _dt.timedelta(days=rule.days)
-    assert rule.months is not None
-    return local + relativedelta(months=rule.months)
-
-
-def track(
-    flow: Flow,
-    event: str,
-    at: _dt.datetime,
-    deadlines: dict[str, _dt.datetime],
-    met: dict[str, _dt.datetime],
-) -> None:
-    for rule in flow._stops.get(event, ()):
-        if rule.name in deadlines and rule.name not in met:
-            met[rule.name] = at
-    for rule in flow._starts.get(event, ()):
-        if rule.name not in deadlines:
-            deadlines[rule.name] = due(flow, rule, at)

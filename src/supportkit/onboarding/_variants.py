@@ -10,17 +10,21 @@ result is a new flow, checked as a whole like any other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from supportkit.exceptions import InvalidFlow
-from supportkit.onboarding._flow import Flow, State, Timeout, Transition
+from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._parts import State, Timeout, Transition
+
+# Variants keep the class of the flow they start from (the public Flow in practice).
+_F = TypeVar("_F", bound=FlowGraph)
 
 __all__ = ["FlowDiff", "diff", "move_step", "with_step", "without_step"]
 
 
-def _on_path(flow: Flow, state: str, field: str) -> tuple[tuple[str, ...], int]:
+def _on_path(flow: FlowGraph, state: str, field: str) -> tuple[tuple[str, ...], int]:
     path = flow.path()
     if state not in path:
         raise InvalidFlow(
@@ -31,7 +35,7 @@ def _on_path(flow: Flow, state: str, field: str) -> tuple[tuple[str, ...], int]:
     return path, path.index(state)
 
 
-def _main(flow: Flow, source: str, target: str) -> Transition:
+def _main(flow: FlowGraph, source: str, target: str) -> Transition:
     for event in flow.events_from(source):
         t = flow.transition(source, event)
         if t is not None and t.target == target:
@@ -40,15 +44,15 @@ def _main(flow: Flow, source: str, target: str) -> Transition:
 
 
 def _rebuild(
-    flow: Flow, states: Sequence[State], transitions: Sequence[Transition], name: str | None
-) -> Flow:
+    flow: _F, states: Sequence[State], transitions: Sequence[Transition], name: str | None
+) -> _F:
     return attrs.evolve(
         flow, name=name or flow.name, states=tuple(states), transitions=tuple(transitions)
     )
 
 
 def _side(
-    flow: Flow, source: str, main: Transition | None
+    flow: FlowGraph, source: str, main: Transition | None
 ) -> list[tuple[str, str, tuple[str, ...]]]:
     timeout = flow.state(source).timeout
     out = []
@@ -63,7 +67,7 @@ def _side(
 
 
 def with_step(
-    flow: Flow,
+    flow: _F,
     state: str,
     *,
     after: str,
@@ -73,7 +77,7 @@ def with_step(
     timeout: Timeout | None = None,
     side: Sequence[tuple[str, str, Sequence[str]]] | None = None,
     name: str | None = None,
-) -> Flow:
+) -> _F:
     """Return ``flow`` with step ``state`` (entered by ``event``) inserted after ``after``.
 
     Args:
@@ -118,7 +122,7 @@ def with_step(
     return _rebuild(flow, states, transitions, name)
 
 
-def without_step(flow: Flow, state: str, *, name: str | None = None) -> Flow:
+def without_step(flow: _F, state: str, *, name: str | None = None) -> _F:
     """Return ``flow`` with step ``state`` removed from the main path.
 
     The event that entered ``state`` goes with it; the event that left it now leaves
@@ -153,7 +157,7 @@ def without_step(flow: Flow, state: str, *, name: str | None = None) -> Flow:
     return _rebuild(flow, states, transitions, name)
 
 
-def move_step(flow: Flow, state: str, *, after: str, name: str | None = None) -> Flow:
+def move_step(flow: _F, state: str, *, after: str, name: str | None = None) -> _F:
     """Return ``flow`` with step ``state`` moved to just after ``after`` on the main path.
 
     The step keeps its entering event, guards, label, timeout and exits. One client
@@ -228,7 +232,7 @@ class FlowDiff:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.asdict(self).items()}
 
 
-def diff(base: Flow, variant: Flow) -> FlowDiff:
+def diff(base: FlowGraph, variant: FlowGraph) -> FlowDiff:
     """Return the :class:`FlowDiff` from ``base`` to ``variant``."""
     b_states, v_states = set(base.state_names), set(variant.state_names)
     b_t = {str(t) for t in base.transitions}

@@ -16,12 +16,15 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
+from supportkit.exceptions import InvalidArgument, UnknownName
 from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
 
 __all__ = [
     "INVITATION_DAYS",
     "MVD_NOTICE_WORKING_DAYS",
+    "NAMES",
     "foreign_citizen",
+    "get",
     "individual",
     "self_employed",
     "sole_proprietor",
@@ -260,3 +263,42 @@ def support_agent() -> Flow:
         description="Support agent onboarding: mentor; e-mail, chat after about a month, phone "
         "after 1.5-2 months; a three-month probation ending in a test.",
     )
+
+
+_BUILT_IN = {
+    "individual": individual,
+    "self_employed": self_employed,
+    "sole_proprietor": sole_proprietor,
+    "foreign_citizen": foreign_citizen,
+    "support_agent": support_agent,
+}
+
+#: The names of the built-in flows, as :func:`get` (and ``--flow`` on the command line) take them.
+NAMES = tuple(sorted(_BUILT_IN))
+
+
+def get(name: str) -> Flow:
+    """Return a fresh built-in flow by its name (``"self_employed"``).
+
+    Raises:
+        UnknownName: no built-in flow has that name (a ``LookupError``; the message
+            lists the names).
+        InvalidArgument: ``name`` is not a string.
+
+    >>> get("self_employed").name
+    'self_employed'
+    """
+    if not isinstance(name, str):
+        raise InvalidArgument(
+            f"flow name must be a string such as 'self_employed' (got {name!r}).",
+            field="flow",
+            value=name,
+        )
+    make = _BUILT_IN.get(name)
+    if make is None:
+        raise UnknownName(
+            f"there is no built-in flow {name!r}; built-in flows are {list(NAMES)}.",
+            field="flow",
+            value=name,
+        )
+    return make()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from supportkit._ticket import Ticket
 from supportkit.rules._results import Evidence
@@ -39,10 +39,13 @@ def section(tickets: list[Ticket]) -> str:
             "(supportkit/data/demo_rules.json)"
         ),
         (
-            f"automatic replies: {replied} of {len(results)} tickets "
-            f"(automation rate {replied / total:.1%}); escalated to a team lead: {escalated}"
+            f"rule coverage: {replied} of {len(results)} tickets ({replied / total:.1%}) would get "
+            "an automatic reply"
         ),
-        "top rules: " + ", ".join(f"{rule} {n}" for rule, n in counts.most_common(5)),
+        '  from these rules (the report\'s "automation rate" is another number: the',
+        "  tickets a bot or rule answered and no agent did)",
+        f"escalated to a team lead: {escalated}",
+        *_items("top rules: ", [f"{rule} {n}" for rule, n in counts.most_common(5)]),
         "tickets matched only thanks to:",
     ]
     for label, option in (
@@ -71,11 +74,38 @@ def section(tickets: list[Ticket]) -> str:
     )
     if sample is not None:
         ticket, rule_id, item = sample
-        lines.append(
-            f"example: {ticket.id} {item.field}[{item.start}:{item.end}] = {item.text!r} "
-            f"matched {item.phrase!r} of rule {rule_id!r}"
-        )
+        lines += _example(ticket.id, item.field, item.text, item.phrase, rule_id)
     return "\n".join(lines)
+
+
+#: Latin letters that look like Cyrillic ones (what look-alike repair undoes).
+_CYRILLIC: Final = dict(zip("aceopxykmtbh", "асеорхукмтвн", strict=True))
+
+
+def _items(head: str, items: list[str], width: int = 80) -> list[str]:
+    """Lay ``items`` out after ``head``, comma-separated, never splitting an item."""
+    lines = [head]
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if len(lines[-1]) + 1 + len(piece) > width and lines[-1].strip():
+            lines.append("  " + piece)
+        else:
+            lines[-1] += ("" if lines[-1].endswith(" ") else " ") + piece
+    return lines
+
+
+def _example(ticket: str | None, field: str, word: str, phrase: str, rule: str) -> list[str]:
+    """Say which letter of ``word`` is the Latin look-alike, in words (no slice notation)."""
+    position, letter = next(
+        ((i, c) for i, c in enumerate(word, 1) if "a" <= c.lower() <= "z"), (0, "?")
+    )
+    twin = _CYRILLIC.get(letter.lower())
+    like = f', not the Cyrillic "{twin}"' if twin else ""
+    return [
+        f'example: ticket {ticket}, {field}: "{word}"',
+        f'  letter {position} is the Latin "{letter}" (U+{ord(letter):04X}){like};',
+        f'  repaired, the word matched "{phrase}" of rule {rule}',
+    ]
 
 
 def _mixed(text: str) -> bool:

@@ -14,13 +14,16 @@ from typing import Any
 
 import attrs
 
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._frames import rows
+from supportkit._ticket import CHANNELS, Ticket, as_ticket
 from supportkit.exceptions import InvalidArgument, InvalidRule
 from supportkit.rules._actions import decide
 from supportkit.rules._calendars import Calendar
+from supportkit.rules._explain import explain
+from supportkit.rules._lint import lint
 from supportkit.rules._load import Document, Options, load_document, read_source
 from supportkit.rules._matcher import Matcher
-from supportkit.rules._model import Rule
+from supportkit.rules._model import PRIORITIES, Rule, field_equals
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import (
     Evaluation,
@@ -354,7 +357,7 @@ class RuleSet:
             if not have.issuperset(when.tags_all) or not have.isdisjoint(when.tags_none):
                 return False
         for key, values in when.equals:
-            if not _equals(ticket.fields.get(key), values):
+            if not field_equals(ticket.fields.get(key), values):
                 return False
         if when.outside is not None or when.inside is not None:
             if at is None:
@@ -443,8 +446,11 @@ class RuleSet:
     def evaluate_many(
         self, tickets: Iterable[Any], *, at: dt.datetime | str | None = None
     ) -> Iterator[Evaluation]:
-        """Evaluate tickets one by one, lazily (a generator: constant memory on big exports)."""
-        for ticket in tickets:
+        """Evaluate tickets one by one, lazily (a generator: constant memory on big exports).
+
+        A pandas DataFrame gives one ticket per row, never its column names.
+        """
+        for ticket in rows(tickets):
             yield self.evaluate(ticket, at=at)
 
     def explain(
@@ -460,8 +466,6 @@ class RuleSet:
         Raises:
             InvalidArgument: ``rule_id`` is not in the rule set.
         """
-        from supportkit.rules._explain import explain
-
         return explain(self, ticket, rule_id, at=at)
 
     def lint(self, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
@@ -476,27 +480,14 @@ class RuleSet:
             unreachable behind an unconditional ``stop``, duplicate phrases, unknown
             templates and template fields, regexes that can backtrack catastrophically.
         """
-        from supportkit.rules._lint import lint
-
         return lint(self, fields=fields)
 
 
-def _equals(value: Any, options: tuple[Any, ...]) -> bool:
-    if value in options:
-        return True
-    text = "" if value is None else str(value)
-    return any(text == ("" if o is None else str(o)) for o in options if not isinstance(o, bool))
-
-
 def _default_channels() -> tuple[str, ...]:
-    from supportkit._ticket import CHANNELS
-
     return CHANNELS
 
 
 def _default_priorities() -> tuple[str, ...]:
-    from supportkit.rules._model import PRIORITIES
-
     return PRIORITIES
 
 

@@ -10,20 +10,21 @@ letter and position, a typo distance, a form the stemmer does not relate).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from supportkit._ticket import Ticket, as_ticket
+from supportkit.rules._book import RuleBook
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Matcher
-from supportkit.rules._normalise import normalize
-from supportkit.rules._phrases import Phrase, damerau, stem
+from supportkit.rules._model import field_equals
+from supportkit.rules._phrases import Phrase, damerau
 from supportkit.rules._results import Explanation
 from supportkit.rules._scan import Scan, scan_ticket
-
-if TYPE_CHECKING:
-    from supportkit.rules._engine import RuleSet
+from supportkit.rules._text import tone_of
+from supportkit.text import normalize
+from supportkit.text._morphology import stem
 
 __all__ = ["explain"]
 
@@ -116,7 +117,7 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
 
 
 def _phrase_report(
-    ruleset: RuleSet, phrase: Phrase, ticket: Ticket, scan: Scan, fields: tuple[str, ...]
+    ruleset: RuleBook, phrase: Phrase, ticket: Ticket, scan: Scan, fields: tuple[str, ...]
 ) -> str:
     parts = [f"`{phrase.source}` not found in {', '.join(fields)}"]
     if phrase.pattern is not None:
@@ -160,7 +161,7 @@ def _phrase_report(
 
 
 def explain(
-    ruleset: RuleSet, value: Any, rule_id: str, *, at: dt.datetime | str | None = None
+    ruleset: RuleBook, value: Any, rule_id: str, *, at: dt.datetime | str | None = None
 ) -> Explanation:
     """Explain one rule for one ticket; see :meth:`RuleSet.explain`."""
     rule = ruleset.rule(rule_id)
@@ -208,10 +209,8 @@ def explain(
             f"tags {list(ticket.tags)} include none of {list(when.tags_none)}",
         )
     for key, values in when.equals:
-        from supportkit.rules._engine import _equals
-
         got = ticket.fields.get(key)
-        check(_equals(got, values), f"fields.{key} = {got!r} is one of {list(values)}")
+        check(field_equals(got, values), f"fields.{key} = {got!r} is one of {list(values)}")
     for kind, name in (("outside", when.outside), ("inside", when.inside)):
         if name is None:
             continue
@@ -225,8 +224,6 @@ def explain(
             f"{'open' if is_open else 'closed'}",
         )
     if when.tone:
-        from supportkit.rules._text import tone_of
-
         signals = tone_of("\n".join(ticket.text(f) for f in fields))
         for name, wanted in when.tone:
             value = bool(signals.is_shouting if name == "shouting" else signals.has_insult)

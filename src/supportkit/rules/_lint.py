@@ -21,16 +21,14 @@ Codes (severity):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import regex
 
+from supportkit.rules._book import RuleBook
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import LintIssue
 from supportkit.rules._text import mixed_words
-
-if TYPE_CHECKING:
-    from supportkit.rules._engine import RuleSet
 
 __all__ = ["catastrophic", "lint"]
 
@@ -84,7 +82,7 @@ def _key(phrase: Phrase) -> tuple[object, ...]:
     return tuple((w.mode, w.text, w.typos) for w in phrase.words)
 
 
-def lint(ruleset: RuleSet, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
+def lint(ruleset: RuleBook, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
     """Return every :class:`LintIssue` of ``ruleset``, in rule order."""
     declared = ruleset.fields if fields is None else tuple(fields)
     out: list[LintIssue] = []

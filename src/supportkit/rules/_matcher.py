@@ -23,10 +23,10 @@ from supportkit.rules._phrases import (
     damerau,
     deletions,
     required_literal,
-    stem,
     tokenize,
 )
 from supportkit.rules._text import key_of
+from supportkit.text._morphology import stem
 
 __all__ = ["ENDINGS", "Hit", "Matcher"]
 

@@ -8,7 +8,7 @@ import attrs
 
 from supportkit.rules._phrases import Phrase
 
-__all__ = ["DEFAULT_FIELDS", "PRIORITIES", "Rule", "Then", "When"]
+__all__ = ["DEFAULT_FIELDS", "PRIORITIES", "Rule", "Then", "When", "field_equals"]
 
 #: The text fields a rule reads when it does not say.
 DEFAULT_FIELDS: Final = ("subject", "body")
@@ -164,3 +164,11 @@ class Rule:
         if not self.enabled:
             out["enabled"] = False
         return out
+
+
+def field_equals(value: Any, options: tuple[Any, ...]) -> bool:
+    """Return whether a custom field's value is one of ``options`` (``1`` equals ``"1"``)."""
+    if value in options:
+        return True
+    text = "" if value is None else str(value)
+    return any(text == ("" if o is None else str(o)) for o in options if not isinstance(o, bool))

@@ -9,17 +9,17 @@ and checked when a rule set is loaded, so a bad phrase never surfaces at evaluat
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 from typing import Final, Literal
 
 import attrs
 import regex
-import snowballstemmer
 
 from supportkit.exceptions import InvalidRule
+from supportkit.text import normalize
+from supportkit.text._morphology import stem
 
-__all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "stem", "tokenize"]
+__all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "tokenize"]
 
 #: Words shorter than this cannot carry ``~N``: one typo in a 3-letter word is another word.
 MIN_TYPO_LENGTH: Final = 4
@@ -28,38 +28,9 @@ MAX_TYPOS: Final = 2
 
 WORD_RE: Final = re.compile(r"\w+")
 _TYPO_RE: Final = re.compile(r"^(.*?)~(\d+)$")
-_CYRILLIC: Final = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 
-_RU = snowballstemmer.stemmer("russian")
-_EN = snowballstemmer.stemmer("english")
-_STEMS: dict[str, str] = {}
-_STEM_LOCK = threading.Lock()
-_STEM_CACHE_LIMIT: Final = 400_000
 
 Mode = Literal["form", "exact", "prefix", "typo"]
-
-
-def stem(word: str) -> str:
-    """Return the stem of one normalised (lower-case) word, cached.
-
-    Cyrillic words use Snowball's Russian stemmer, Latin ones the English stemmer;
-    numbers and other words are their own stem.
-    """
-    found = _STEMS.get(word)
-    if found is not None:
-        return found
-    if len(_STEMS) >= _STEM_CACHE_LIMIT:
-        _STEMS.clear()
-    if any(c in _CYRILLIC for c in word):
-        with _STEM_LOCK:  # Snowball stemmer objects keep state: not thread-safe
-            out = str(_RU.stemWord(word))
-    elif word.isascii() and word.isalpha():
-        with _STEM_LOCK:
-            out = str(_EN.stemWord(word))
-    else:
-        out = word
-    _STEMS[word] = out
-    return out
 
 
 def tokenize(text: str) -> list[str]:
@@ -122,8 +93,6 @@ class Phrase:
 
 
 def _normalise(text: str) -> str:
-    from supportkit.rules._normalise import normalize
-
     return str(normalize(text))
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from supportkit._frames import to_pandas
+
 __all__ = ["Evaluation", "Evidence", "Explanation", "LintIssue", "Override", "RegexTimeout"]
 
 
@@ -152,6 +154,10 @@ class Evaluation:
             "stopped_by": self.stopped_by,
             "timeouts": self.timeouts,
         }
+
+    def to_pandas(self) -> Any:
+        """Return a one-row pandas DataFrame (see :func:`supportkit.sources.to_pandas` for many)."""
+        return to_pandas(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (lists instead of tuples, evidence as lists of dicts)."""

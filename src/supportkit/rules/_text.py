@@ -1,4 +1,4 @@
-"""The rule engine's narrow view of the normalisation layer (``supportkit.rules._normalise``).
+"""The rule engine's narrow view of the text layer (:mod:`supportkit.text`).
 
 One place that knows how the engine calls the normaliser, so the matcher and the
 explainer stay independent of its details.
@@ -10,6 +10,14 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from supportkit.rules._load import Options
+from supportkit.text import (
+    fix_layout,
+    match_key,
+    mixed_script_words,
+    normalize,
+    normalize_with_offsets,
+    tone,
+)
 
 __all__ = [
     "Offsets",
@@ -35,7 +43,6 @@ class Offsets(Protocol):
 
 def normalised(text: str, options: Options) -> str:
     """Return the text the matcher reads: normalised per the rule set's options."""
-    from supportkit.rules._normalise import normalize, normalize_with_offsets
 
     if options.layout or options.translit:
         return str(
@@ -48,7 +55,6 @@ def normalised(text: str, options: Options) -> str:
 
 def offsets(text: str, options: Options) -> Offsets:
     """Return the normalised text with its offset map (computed only for evidence)."""
-    from supportkit.rules._normalise import normalize_with_offsets
 
     result: Offsets = normalize_with_offsets(
         text, repair=options.repair, layout=options.layout, translit=options.translit
@@ -60,27 +66,23 @@ def offsets(text: str, options: Options) -> Offsets:
 def tone_of(text: str) -> Any:
     """Return the tone signals (``.is_shouting``, ``.has_insult``) of ``text`` (cached:
     the insult lexicon's obfuscation-proof search is the slowest step of evaluation)."""
-    from supportkit.rules._tone import tone
 
     return tone(text)
 
 
 def mixed_words(text: str) -> list[Any]:
     """Return the words of ``text`` that mix scripts (``.word .start .end .scripts .fixed``)."""
-    from supportkit.rules._mixed import mixed_script_words
 
     return list(mixed_script_words(text))
 
 
 def layout_fixed(text: str) -> str:
     """Return ``text`` with words typed on the wrong keyboard layout converted."""
-    from supportkit.rules._layout import fix_layout
 
     return str(fix_layout(text))
 
 
 def key_of(word: str) -> str:
     """Return the script-neutral match key of a normalised word (``peka`` -> ``река``)."""
-    from supportkit.rules._mixed import match_key
 
     return str(match_key(word))

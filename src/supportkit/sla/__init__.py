@@ -5,6 +5,7 @@ from supportkit.sla._batch import Attainment, AttainmentSummary
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._clock import PolicySet
 from supportkit.sla._coverage import Crew, Slot, coverage, gaps
+from supportkit.sla._frame_batch import FrameSchema, SLABatch
 from supportkit.sla._holidays_adapter import from_holidays
 from supportkit.sla._policy import (
     METRICS,
@@ -29,11 +30,13 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_contract.py checks
     "AttainmentSummary",
     "CalendarTime",
     "Crew",
+    "FrameSchema",
     "METRICS",
     "MetricResult",
     "PRESETS",
     "PolicySet",
     "ProductionCalendar",
+    "SLABatch",
     "SLAPolicy",
     "SLAReport",
     "STATES",

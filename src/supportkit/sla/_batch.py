@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from supportkit._frames import to_pandas
 from supportkit.exceptions import InvalidArgument
 from supportkit.sla._report import SLAReport
 
@@ -182,6 +183,10 @@ class AttainmentSummary:
 
     def __repr__(self) -> str:
         return f"AttainmentSummary(reports={self.reports}, attainment={list(self.result())!r})"
+
+    def to_pandas(self) -> Any:
+        """Return a pandas DataFrame, one row per (policy, metric) attainment."""
+        return to_pandas(self.result())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""

@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import attrs
 
+from supportkit._frames import rows
 from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket
@@ -210,7 +211,7 @@ class PolicySet:
         """
         as_of = None if now is None else to_aware(now, field="now")
         add = None if summary is None else summary.add
-        for i, raw in enumerate(tickets):
+        for i, raw in enumerate(rows(tickets)):  # a DataFrame: one ticket per row
             field = f"tickets[{i}]"
             try:
                 ticket = as_ticket(raw, strict=strict, field=field)

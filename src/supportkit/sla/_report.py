@@ -8,6 +8,8 @@ from typing import Any, Final
 
 import attrs
 
+from supportkit._frames import to_pandas
+
 __all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport"]
 
 #: Possible values of :attr:`MetricResult.state`.
@@ -218,6 +220,10 @@ class SLAReport(Mapping[str, MetricResult]):
     def breached(self) -> bool:
         """Whether any metric breached."""
         return any(result.breached for result in self.metrics.values())
+
+    def to_pandas(self) -> Any:
+        """Return a pandas DataFrame, one row per metric (many reports: ``sources.to_pandas``)."""
+        return to_pandas(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""

@@ -100,7 +100,7 @@ def from_ruleset(
 
     @st.composite
     def _draw(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-        from supportkit.rules import normalize
+        from supportkit.text import normalize
 
         rule, anys, alls, nones = draw(st.sampled_from(usable))
         when = rule.when

@@ -158,7 +158,7 @@ def caps(text: str) -> st.SearchStrategy[str]:
 
 
 def _tables() -> Any:
-    from supportkit.rules import _tables
+    from supportkit.text import _tables
 
     return _tables
 

@@ -1,0 +1,161 @@
+"""Help Scout: conversations with embedded threads (Mailbox API 2.0).
+
+Follows developer.helpscout.com/mailbox-api/ — "List Conversations" and "Get
+Conversation" with ``embed=threads`` (HAL: ``_embedded.conversations``, ``page``;
+25 per page) and "List Threads" (thread ``type`` customer/message/note/lineitem/
+chat/phone, thread ``status``, ``createdBy.type`` customer/user). Threads come inside
+their conversation, so tickets stream one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from supportkit._ticket import Ticket
+from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+
+__all__ = ["CHANNELS", "NAME", "STATUSES", "STREAMS", "THREADS", "build", "shape", "split"]
+
+NAME: Final = "helpscout"
+STREAMS: Final = True
+
+#: Conversation and thread ``status`` -> supportkit status. Help Scout's ``closed``
+#: reopens on the customer's next reply, which is supportkit's ``solved``.
+STATUSES: Final[Mapping[str, str | None]] = {
+    "active": "open",
+    "pending": "waiting_customer",
+    "closed": "solved",
+    "spam": "closed",
+    "nochange": None,
+}
+#: Thread ``type`` -> (event type, author); ``None`` author: from ``createdBy.type``.
+THREADS: Final[Mapping[str, tuple[str | None, str | None]]] = {
+    "customer": ("reply", "customer"),
+    "message": ("reply", "agent"),
+    "note": ("note", "agent"),
+    "forwardparent": ("note", "agent"),
+    "forwardchild": ("note", "agent"),
+    "chat": ("reply", None),
+    "beaconchat": ("reply", None),
+    "phone": ("reply", None),
+    "lineitem": (None, None),
+}
+_PEOPLE: Final[Mapping[str, str]] = {"customer": "customer", "user": "agent", "workflow": "rule"}
+#: Conversation ``type`` -> channel.
+CHANNELS: Final[Mapping[str, str]] = {"email": "email", "chat": "chat", "phone": "phone"}
+_USED: Final = frozenset({"id", "subject", "createdAt", "tags", "_embedded", "type"})
+
+
+def shape(data: Any) -> str | None:
+    """Return ``"conversations"``, ``"conversation"`` or ``None``."""
+    if not isinstance(data, Mapping):
+        return None
+    embedded = data.get("_embedded")
+    if isinstance(embedded, Mapping):
+        if isinstance(embedded.get("conversations"), list):
+            return "conversations"
+        if "mailboxId" in data and isinstance(embedded.get("threads"), list):
+            return "conversation"
+    return None
+
+
+def split(data: Any, where: str) -> Iterator[Item]:
+    """Yield each conversation (with its threads) as a ticket."""
+    if shape(data) == "conversation":
+        yield ("ticket", str(data.get("id")), where, data)
+        return
+    for conversation in only_dicts(data["_embedded"]["conversations"]):
+        yield ("ticket", str(conversation.get("id")), where, conversation)
+
+
+def _workflow(thread: Mapping[str, Any]) -> bool:
+    action = thread.get("action")
+    kind = action.get("type") if isinstance(action, Mapping) else None
+    return isinstance(kind, str) and "workflow" in kind
+
+
+def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
+    field = f"threads[{thread.get('id')}]"
+    at = d.time(thread.get("createdAt"), f"{field}.createdAt")
+    kind = d.lookup(THREADS, thread.get("type"), "thread type", f"{field}.type")
+    status = thread.get("status")
+    if status is not None:
+        mapped = d.lookup(STATUSES, status, "thread status", f"{field}.status")
+        if mapped is not None and mapped != last[0]:
+            last[0] = mapped
+            d.status(at, mapped)
+    assigned = thread.get("assignedTo")
+    if (
+        isinstance(assigned, Mapping)
+        and assigned.get("id") is not None
+        and assigned.get("id") != last[1]
+    ):
+        last[1] = assigned.get("id")
+        d.assign(at, assigned.get("id"))
+    if kind is None:
+        return
+    event, by = kind
+    if event is None:
+        action = thread.get("action")
+        if isinstance(action, Mapping) and action.get("text"):
+            d.fields.setdefault("activities", []).append(
+                drop_none(
+                    {
+                        "at": None if at is None else at.isoformat(),
+                        "text": action.get("text"),
+                        "type": action.get("type"),
+                    }
+                )
+            )
+        return
+    creator = thread.get("createdBy")
+    person = creator.get("type") if isinstance(creator, Mapping) else None
+    if _workflow(thread):
+        by = "rule"
+    elif by is None:
+        by = d.lookup(_PEOPLE, person, "createdBy.type", f"{field}.createdBy.type")
+    meta = drop_none(
+        {
+            "id": thread.get("id"),
+            "thread_type": thread.get("type"),
+            "created_by": creator.get("id") if isinstance(creator, Mapping) else None,
+        }
+    )
+    d.message(at, by, public=event == "reply", text=thread.get("body"), meta=meta)
+
+
+def build(
+    key: str,
+    where: str,
+    record: Mapping[str, Any],
+    parts: list[tuple[str, str, Any]],
+    *,
+    users: UserLookup,
+    ctx: Context,
+) -> Ticket:
+    """Put one Help Scout conversation together from its embedded threads."""
+    d = Draft(ctx, record.get("id", key), where)
+    created = d.time(record.get("createdAt"), "createdAt")
+    d.keep(record, _USED)
+    raw = record.get("type")
+    channel = None if raw is None else d.lookup(CHANNELS, raw, "conversation type", "type")
+    if record.get("status") == "spam":
+        d.fields["spam"] = True
+    embedded = record.get("_embedded")
+    threads = list(only_dicts(embedded.get("threads"))) if isinstance(embedded, Mapping) else []
+    threads.sort(key=lambda t: str(t.get("createdAt")))
+    last: list[Any] = ["open", None]
+    for thread in threads:
+        _thread(d, thread, last)
+    final = d.lookup(STATUSES, record.get("status"), "status", "status")
+    if final is not None and final != last[0]:
+        at = d.time(record.get("closedAt") or record.get("userUpdatedAt"), "closedAt")
+        d.current_status(at or created, final)
+    tags = [t.get("tag") for t in only_dicts(record.get("tags"))]
+    return d.finish(
+        created_at=created,
+        subject=record.get("subject"),
+        channel=channel,
+        tags=[t for t in tags if isinstance(t, str)],
+    )

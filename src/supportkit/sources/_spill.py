@@ -1,0 +1,119 @@
+"""A temporary SQLite file that holds an export while its parts are put together.
+
+Helpdesks send comments, ratings and users apart from tickets (Zendesk audits and
+ticket events, Freshdesk conversations, Chatwoot messages), in any order across
+files. Rather than a dict of everything, :class:`Spill` writes each record to a
+SQLite file in the system temp folder, then hands back one ticket at a time with
+its parts. Memory stays bounded by SQLite's page cache (:data:`CACHE_KIB`) plus one
+ticket and its parts; the file is deleted when reading ends or is abandoned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from typing import Any, Final
+
+__all__ = ["CACHE_KIB", "Spill"]
+
+#: SQLite page cache per spill, in KiB (the memory bound of the spill itself).
+CACHE_KIB: Final = 16384
+
+_SCHEMA = """
+CREATE TABLE tickets (key TEXT PRIMARY KEY, seq INTEGER NOT NULL, src TEXT, doc TEXT);
+CREATE TABLE parts (ticket TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT, src TEXT, doc TEXT);
+CREATE TABLE users (key TEXT PRIMARY KEY, doc TEXT);
+"""
+
+
+class Spill:
+    """Tickets, their parts and users, keyed by the helpdesk's ids, on disk."""
+
+    def __init__(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix="supportkit-spill-", suffix=".sqlite")
+        os.close(fd)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+            f"PRAGMA cache_size=-{CACHE_KIB}; PRAGMA temp_store=FILE;" + _SCHEMA
+        )
+        self._db.execute("BEGIN")
+        self._seq = 0
+        self._users: dict[str, Any] = {}
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def ticket(self, key: str, src: str, record: Any) -> None:
+        """Store a ticket; a later copy (incremental exports repeat updated tickets) wins,
+        keeping the place of the first."""
+        self._db.execute(
+            "INSERT INTO tickets VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "src = excluded.src, doc = excluded.doc",
+            (key, self._next(), src, json.dumps(record, ensure_ascii=False)),
+        )
+
+    def part(self, ticket: str, kind: str, src: str, record: Any) -> None:
+        """Store a part (comment, audit, rating …) of ticket ``ticket``."""
+        self._db.execute(
+            "INSERT INTO parts VALUES (?, ?, ?, ?, ?)",
+            (ticket, self._next(), kind, src, json.dumps(record, ensure_ascii=False)),
+        )
+
+    def user(self, key: str, record: Any) -> None:
+        """Store a user (the latest copy wins)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO users VALUES (?, ?)",
+            (key, json.dumps(record, ensure_ascii=False)),
+        )
+
+    def lookup_user(self, key: str) -> Any:
+        """Return a stored user or ``None`` (a small cache keeps agents, who recur)."""
+        if key in self._users:
+            return self._users[key]
+        row = self._db.execute("SELECT doc FROM users WHERE key = ?", (key,)).fetchone()
+        value = None if row is None else json.loads(row[0])
+        if len(self._users) >= 4096:
+            self._users.clear()
+        self._users[key] = value
+        return value
+
+    def tickets(self) -> Iterator[tuple[str, str, Any, list[tuple[str, str, Any]]]]:
+        """Yield ``(key, src, record, parts)`` in order of first appearance."""
+        self._db.execute("COMMIT")
+        self._db.execute("CREATE INDEX parts_ticket ON parts (ticket, seq)")
+        reader = self._db.cursor()
+        reader.execute("SELECT key, src, doc FROM tickets ORDER BY seq")
+        for key, src, doc in reader:
+            yield key, src, json.loads(doc), self._parts(key)
+
+    def _parts(self, key: str) -> list[tuple[str, str, Any]]:
+        rows = self._db.execute(
+            "SELECT kind, src, doc FROM parts WHERE ticket = ? ORDER BY seq", (key,)
+        ).fetchall()
+        return [(kind, src, json.loads(doc)) for kind, src, doc in rows]
+
+    def orphans(self) -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
+        """Yield ``(ticket key, parts)`` for parts whose ticket never appeared."""
+        keys = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT ticket FROM parts WHERE ticket NOT IN (SELECT key FROM tickets) "
+                "ORDER BY ticket"
+            )
+        ]
+        for key in keys:
+            yield key, self._parts(key)
+
+    def close(self) -> None:
+        """Close and delete the file."""
+        try:
+            self._db.close()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)

@@ -1,0 +1,423 @@
+"""Zendesk Support: incremental exports, audits, ticket events, ratings, metric events.
+
+Follows the Ticketing API reference (developer.zendesk.com/api-reference/ticketing/):
+``ticket-management/incremental_exports`` (ticket pages, time- and cursor-based, with
+side-loaded ``users``; ticket events with ``include=comment_events``; ticket metric
+events), ``tickets/ticket_audits`` (``audits[].events[]``), ``tickets/tickets`` (the
+ticket object and ``via``), ``ticket-management/satisfaction_ratings`` and
+``ticket-management/csat_survey_responses``, ``users/users`` (``role``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from supportkit._ticket import Ticket
+from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+
+__all__ = ["CHANNELS", "NAME", "ROLES", "STATUSES", "STREAMS", "build", "shape", "split"]
+
+NAME: Final = "zendesk"
+STREAMS: Final = False
+
+#: Zendesk ticket status -> supportkit status.
+STATUSES: Final[Mapping[str, str]] = {
+    "new": "new",
+    "open": "open",
+    "pending": "waiting_customer",
+    "hold": "on_hold",
+    "solved": "solved",
+    "closed": "closed",
+    "deleted": "closed",  # incremental exports list deleted tickets; fields["deleted"] = True
+}
+#: Side-loaded user ``role`` -> author.
+ROLES: Final[Mapping[str, str]] = {"end-user": "customer", "agent": "agent", "admin": "agent"}
+#: ``via.channel`` -> supportkit channel (``None``: made inside Zendesk, no channel).
+CHANNELS: Final[Mapping[str, str | None]] = {
+    "email": "email",
+    "web": "web",
+    "web_form": "web",
+    "help_center": "web",
+    "mobile": "web",
+    "api": "api",
+    "web_service": "api",
+    "chat": "chat",
+    "chat_transcript": "chat",
+    "web_widget": "chat",
+    "mobile_sdk": "chat",
+    "native_messaging": "chat",
+    "sdk": "chat",
+    "voice": "phone",
+    "phone_call_inbound": "phone",
+    "phone_call_outbound": "phone",
+    "voicemail": "phone",
+    "sms": "messenger",
+    "whatsapp": "messenger",
+    "telegram": "messenger",
+    "line": "messenger",
+    "wechat": "messenger",
+    "viber": "messenger",
+    "messenger": "messenger",
+    "instagram_dm": "messenger",
+    "apple_business_chat": "messenger",
+    "facebook": "social",
+    "twitter": "social",
+    "any_channel": "api",
+    "rule": None,
+    "system": None,
+    "closed_ticket": None,
+    "linked_problem": None,
+    "merge": None,
+    "batch": None,
+    "side_conversation": None,
+    "answer_bot": None,
+    "answer_bot_for_agents": None,
+    "answer_bot_for_web_widget": None,
+    "answer_bot_for_sdk": None,
+    "answer_bot_for_slack": None,
+    "answer_bot_api": None,
+}
+#: ``via.source.rel`` values that mean a business rule wrote the comment.
+RULE_RELS: Final = frozenset({"trigger", "automation", "macro_reference"})
+_BOT_PREFIXES: Final = ("answer_bot", "ai_agent", "bot")
+#: Ticket-event ``via`` names (the incremental ticket events give a name, not an object).
+_EVENT_VIA: Final[Mapping[str, str]] = {"rule": "rule", "automation": "rule", "trigger": "rule"}
+_LIST_KEYS: Final = (
+    "tickets",
+    "audits",
+    "ticket_events",
+    "satisfaction_ratings",
+    "survey_responses",
+    "ticket_metric_events",
+)
+_PAGE_KEYS: Final = frozenset(
+    {"next_page", "end_of_stream", "after_cursor", "after_url", "end_time", "meta", "count"}
+)
+_SUPPORTKIT_KEYS: Final = frozenset(
+    {
+        "id",
+        "channel",
+        "subject",
+        "body",
+        "tags",
+        "priority",
+        "created_at",
+        "events",
+        "rating",
+        "fields",
+    }
+)
+_USED: Final = frozenset({"id", "created_at", "subject", "description", "priority", "tags"})
+
+
+def shape(data: Any) -> str | None:
+    """Return what kind of Zendesk response ``data`` is, or ``None``."""
+    if not isinstance(data, Mapping):
+        return None
+    if isinstance(data.get("ticket"), Mapping) and "via" in data["ticket"]:
+        return "ticket"
+    for key in _LIST_KEYS:
+        items = data.get(key)
+        if not isinstance(items, list):
+            continue
+        if key == "tickets":
+            first = next(only_dicts(items), None)
+            if first is None:
+                return key if _PAGE_KEYS & set(data) or "users" in data else None
+            if set(first) <= _SUPPORTKIT_KEYS or not ({"via", "requester_id"} & set(first)):
+                return None
+        return key
+    users = data.get("users")
+    if isinstance(users, list) and all("role" in u for u in only_dicts(users)) and users:
+        return "users"
+    return None
+
+
+def _ticket_of_survey(response: Mapping[str, Any]) -> str | None:
+    for zrn in response.get("subject_zrns") or ():
+        if isinstance(zrn, str) and zrn.startswith("zen:ticket:"):
+            return zrn.rsplit(":", 1)[1]
+    return None
+
+
+def split(data: Any, where: str) -> Iterator[Item]:
+    """Split one response into tickets, users and parts keyed by ticket id."""
+    for user in only_dicts(data.get("users")):
+        if "id" in user:
+            yield ("user", str(user["id"]), where, user)
+    if isinstance(data.get("ticket"), Mapping):
+        yield ("ticket", str(data["ticket"].get("id")), where, data["ticket"])
+    for ticket in only_dicts(data.get("tickets")):
+        yield ("ticket", str(ticket.get("id")), where, ticket)
+    for kind, key in (
+        ("audit", "audits"),
+        ("ticket_event", "ticket_events"),
+        ("rating", "satisfaction_ratings"),
+        ("metric", "ticket_metric_events"),
+    ):
+        for record in only_dicts(data.get(key)):
+            yield (kind, str(record.get("ticket_id")), where, record)
+    for response in only_dicts(data.get("survey_responses")):
+        yield ("survey", str(_ticket_of_survey(response)), where, response)
+
+
+def _via_parts(via: Any) -> tuple[str | None, str | None, Any]:
+    """Return ``(channel, rel, from)`` of a via object (or a ticket-event via name)."""
+    if isinstance(via, Mapping):
+        source = via.get("source") or {}
+        rel = source.get("rel") if isinstance(source, Mapping) else None
+        origin = source.get("from") if isinstance(source, Mapping) else None
+        channel = via.get("channel")
+        return (None if channel is None else str(channel).lower(), rel, origin)
+    if isinstance(via, str):
+        name = via.strip().lower()
+        if name in _EVENT_VIA:
+            return ("rule", None, None)
+        return (name.replace(" ", "_"), None, None)
+    return (None, None, None)
+
+
+class _State:
+    """One ticket being read: its draft, requester, users, and what its history said."""
+
+    def __init__(self, d: Draft, requester: Any, users: UserLookup) -> None:
+        self.d = d
+        self.requester = requester
+        self.users = users
+        self.status_seen = False
+        self.first_priority: Any = None
+        self.priority_seen = False
+
+
+def _author(state: _State, author_id: Any, via: Any, field: str) -> str | None:
+    channel, rel, _ = _via_parts(via)
+    if channel == "rule" or rel in RULE_RELS:
+        return "rule"
+    if (channel is not None and channel.startswith(_BOT_PREFIXES)) or rel == "answer_bot":
+        return "bot"
+    if author_id == -1:
+        return "rule"  # Zendesk's system user writes on behalf of business rules
+    user = None if author_id is None else state.users(str(author_id))
+    if user is not None:
+        role: str | None = state.d.lookup(ROLES, user.get("role"), "user role", field)
+        return role
+    if author_id is not None and author_id == state.requester:
+        return "customer"  # the requester is the customer, even when users were not side-loaded
+    state.d.fail(
+        f"author {author_id!r} of a comment is neither a side-loaded user nor the requester "
+        "(export with include=users, or add the users' responses to the folder)",
+        field=f"{field}.author_id",
+        value=author_id,
+    )
+    return None
+
+
+def _field_event(
+    state: _State,
+    at: _dt.datetime | None,
+    name: str,
+    value: Any,
+    previous: Any,
+    *,
+    create: bool,
+    where: str,
+) -> None:
+    d = state.d
+    if name == "status":
+        state.status_seen = True
+        d.status(at, d.lookup(STATUSES, value, "status", where))
+    elif name == "priority":
+        if not state.priority_seen:
+            state.priority_seen = True
+            state.first_priority = value if create else previous
+        if not create:
+            d.priority(at, None if value is None else str(value))
+    elif name == "assignee_id":
+        if value is not None or not create:
+            d.assign(at, value)
+    else:
+        d.change(at, name, value, previous)
+
+
+def _comment(
+    state: _State,
+    at: _dt.datetime | None,
+    event: Mapping[str, Any],
+    via: Any,
+    author: Any,
+    *,
+    where: str,
+) -> None:
+    author_id = event.get("author_id", author)
+    by = _author(state, author_id, event.get("via") or via, where)
+    public = event.get("public", True) is not False
+    text = event.get("plain_body") or event.get("body")
+    _, rel, origin = _via_parts(event.get("via") or via)
+    meta = drop_none(
+        {
+            "id": event.get("id"),
+            "author_id": author_id,
+            "rule": origin.get("title") if isinstance(origin, Mapping) and rel else None,
+        }
+    )
+    state.d.message(at, by, public=public, text=text, meta=meta)
+
+
+def _other(state: _State, at: _dt.datetime | None, event: Mapping[str, Any]) -> None:
+    kept = {k: v for k, v in event.items() if k != "html_body"}
+    state.d.fields.setdefault("other_events", []).append(
+        {"at": None if at is None else at.isoformat(), **kept}
+    )
+
+
+def _audit(state: _State, audit: Mapping[str, Any]) -> None:
+    at = state.d.time(audit.get("created_at"), f"audits[{audit.get('id')}].created_at")
+    via = audit.get("via")
+    for i, event in enumerate(only_dicts(audit.get("events"))):
+        where = f"audits[{audit.get('id')}].events[{i}]"
+        kind = event.get("type")
+        if kind in ("Comment", "VoiceComment"):
+            _comment(state, at, event, via, audit.get("author_id"), where=where)
+        elif kind in ("Change", "Create") and event.get("field_name"):
+            _field_event(
+                state,
+                at,
+                str(event["field_name"]),
+                event.get("value"),
+                event.get("previous_value"),
+                create=kind == "Create",
+                where=where,
+            )
+        else:
+            _other(state, at, event)
+
+
+_CHILD_META: Final = frozenset(
+    {
+        "id",
+        "via",
+        "via_reference_id",
+        "event_type",
+        "previous_value",
+        "type",
+        "added_tags",
+        "removed_tags",
+        "created_at",
+        "audit_id",
+        "author_id",
+        "body",
+        "html_body",
+        "plain_body",
+        "public",
+        "attachments",
+        "comment_present",
+        "comment_public",
+    }
+)
+
+
+def _ticket_event(state: _State, item: Mapping[str, Any]) -> None:
+    at = state.d.time(
+        item.get("created_at") or item.get("timestamp"),
+        f"ticket_events[{item.get('id')}].created_at",
+    )
+    via = item.get("via")
+    for i, child in enumerate(only_dicts(item.get("child_events"))):
+        where = f"ticket_events[{item.get('id')}].child_events[{i}]"
+        kind = child.get("event_type") or child.get("type")
+        if kind in ("Comment", "VoiceComment"):
+            _comment(state, at, child, child.get("via") or via, item.get("updater_id"), where=where)
+        elif kind in ("Change", "Create"):
+            for name in [k for k in child if k not in _CHILD_META]:
+                _field_event(
+                    state,
+                    at,
+                    name,
+                    child[name],
+                    child.get("previous_value"),
+                    create=kind == "Create",
+                    where=where,
+                )
+        else:
+            _other(state, at, child)
+
+
+def _legacy_rating(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        score = value.get("score")
+        if score in ("good", "bad"):
+            return str(score)
+    return None
+
+
+def _survey_rating(d: Draft, response: Mapping[str, Any]) -> Any:
+    for answer in only_dicts(response.get("answers")):
+        if answer.get("type") == "rating_scale" and answer.get("rating") is not None:
+            if answer.get("rating_category"):
+                d.fields["rating_category"] = answer["rating_category"]
+            return answer["rating"]
+    return None
+
+
+def build(
+    key: str,
+    where: str,
+    record: Mapping[str, Any],
+    parts: list[tuple[str, str, Any]],
+    *,
+    users: UserLookup,
+    ctx: Context,
+) -> Ticket:
+    """Put one Zendesk ticket together from its record and its parts."""
+    d = Draft(ctx, record.get("id", key), where)
+    created = d.time(record.get("created_at"), "created_at")
+    requester = record.get("requester_id")
+    channel_raw, _, _ = _via_parts(record.get("via"))
+    channel = None
+    if channel_raw is not None:
+        channel = d.lookup(CHANNELS, channel_raw, "via.channel", "via.channel")
+    if record.get("status") == "deleted":
+        d.fields["deleted"] = True
+    d.keep(record, _USED)
+    state = _State(d, requester, users)
+    rating = _legacy_rating(record.get("satisfaction_rating"))
+    audits = [p for p in parts if p[0] == "audit"]
+    events = [p for p in parts if p[0] == "ticket_event"]
+    for _, _src, audit in sorted(audits, key=lambda p: str(p[2].get("created_at"))):
+        _audit(state, audit)
+    for _, _src, item in sorted(
+        events, key=lambda p: str(p[2].get("created_at") or p[2].get("timestamp"))
+    ):
+        _ticket_event(state, item)
+    if not state.status_seen and record.get("status") is not None:
+        status = d.lookup(STATUSES, record.get("status"), "status", "status")
+        if status not in (None, "new"):
+            d.current_status(d.time(record.get("updated_at"), "updated_at") or created, status)
+    for kind, _src, part in parts:
+        if kind == "rating":
+            rating = _legacy_rating(part) or rating
+            if part.get("comment"):
+                d.fields["rating_comment"] = part["comment"]
+        elif kind == "survey":
+            rating = _survey_rating(d, part) or rating
+        elif kind == "metric":
+            d.fields.setdefault("zendesk_metric_events", []).append(
+                drop_none(
+                    {
+                        k: part.get(k)
+                        for k in ("metric", "type", "time", "instance_id", "sla", "status")
+                    }
+                )
+            )
+    priority = state.first_priority if state.priority_seen else record.get("priority")
+    return d.finish(
+        created_at=created,
+        subject=record.get("subject") or record.get("raw_subject"),
+        body=record.get("description"),
+        channel=channel,
+        tags=record.get("tags"),
+        priority=None if priority is None else str(priority),
+        rating=rating,
+    )

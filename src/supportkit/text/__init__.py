@@ -1,0 +1,35 @@
+"""supportkit.text: cleaning and reading text the way customers type it.
+
+What it owns: normalisation (:func:`normalize`, :func:`normalize_with_offsets` and the
+offset-tracking steps and tables behind them), look-alike repair and
+:func:`mixed_script_words`, script-neutral matching keys (:func:`match_key`),
+wrong-layout repair (:func:`fix_layout` and its character model), transliteration
+(:func:`from_translit`), tone (:func:`tone`) and the morphology layer the rule engine
+matches word forms through.
+
+What it needs from below: only :mod:`supportkit.exceptions` and the data files in
+``supportkit.data``. It knows nothing of rules, tickets or calendars, so a host that only
+cleans text (search, deduplication, analytics) imports it without the rule engine.
+
+What it offers above: :mod:`supportkit.rules` matches on its output and re-exports
+:func:`normalize`, :func:`mixed_script_words` and :func:`fix_layout` (the same objects).
+"""
+
+from supportkit.text._layout import fix_layout
+from supportkit.text._mixed import MixedWord, match_key, mixed_script_words
+from supportkit.text._normalise import Normalized, normalize, normalize_with_offsets
+from supportkit.text._tone import Tone, tone
+from supportkit.text._translit import from_translit
+
+__all__ = [
+    "MixedWord",
+    "Normalized",
+    "Tone",
+    "fix_layout",
+    "from_translit",
+    "match_key",
+    "mixed_script_words",
+    "normalize",
+    "normalize_with_offsets",
+    "tone",
+]

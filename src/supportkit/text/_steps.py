@@ -1,0 +1,210 @@
+"""The steps of normalisation that change lengths, each keeping the offset map.
+
+:class:`Track` is the map from the text being normalised back to the original, one
+entry per character; each step that deletes, expands or contracts characters reports
+its changes as ``(start, end, length)`` and the map is rebuilt from slices. Steps that
+replace one character by one (look-alike repair, case folding of most letters, layout
+fixing) leave the map alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Final
+
+from supportkit.text._tables import COMBINING_MARK_RANGES, COMPOSES_WITH_PREVIOUS, INVISIBLE_CHARS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "MAX_MARKS",
+    "SUSPECT_RE",
+    "Changes",
+    "Track",
+    "casefold",
+    "collapse",
+    "compose",
+    "cut_marks",
+    "drop_invisible",
+    "nfkc",
+]
+
+#: Combining marks kept after one base character (UAX #15's stream-safe limit);
+#: longer runs ("Zalgo" text) are cut, which keeps normalisation linear in time.
+MAX_MARKS: Final = 30
+
+
+def _class(codes: Iterable[int]) -> str:
+    """A regex character class body for ``codes``, as ranges."""
+    ranges: list[list[int]] = []
+    for code in sorted(set(codes)):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges)
+
+
+_MARK_CODES: Final = [c for lo, hi in COMBINING_MARK_RANGES for c in range(lo, hi + 1)]
+_INVISIBLE_CODES: Final = [ord(c) for c in INVISIBLE_CHARS]
+# Anything that needs the slow path: invisible characters and combining marks of the
+# BMP, and every astral character (tags, variation selectors, marks live there too).
+SUSPECT_RE: Final = re.compile(
+    "["
+    + _class(c for c in _INVISIBLE_CODES + _MARK_CODES if c < 0x10000)
+    + "]|[\U00010000-\U0010ffff]"
+)
+_INVISIBLE_RE: Final = re.compile(
+    "["
+    + _class(c for c in _INVISIBLE_CODES if c < 0x10000)
+    + "]+|["
+    + _class(c for c in _INVISIBLE_CODES if c >= 0x10000)
+    + "]+"
+)
+_MARKS_RUN_RE: Final = re.compile(
+    "(?:["
+    + _class(c for c in _MARK_CODES if c < 0x10000)
+    + "]|["
+    + _class(c for c in _MARK_CODES if c >= 0x10000)
+    + "])"
+    f"{{{MAX_MARKS + 1},}}"
+)
+# Runs of whitespace that collapsing shortens (the ends are trimmed separately).
+_SPACE_RUN_RE: Final = re.compile(r"\s\s+")
+Changes = list[tuple[int, int, int]]
+
+
+def compose(
+    starts: Sequence[int], ends: Sequence[int], changes: Changes
+) -> tuple[list[int], list[int]]:
+    """Map a stage's output back through ``starts``/``ends`` (per input character).
+
+    ``changes`` are sorted, non-overlapping ``(a, b, k)``: input ``[a, b)`` became ``k``
+    output characters, each of which stands for the whole of ``[a, b)``.
+    """
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    prev = 0
+    for a, b, k in changes:
+        new_starts += starts[prev:a]
+        new_ends += ends[prev:a]
+        if k:
+            new_starts += [starts[a]] * k
+            new_ends += [ends[b - 1]] * k
+        prev = b
+    new_starts += starts[prev:]
+    new_ends += ends[prev:]
+    return new_starts, new_ends
+
+
+class Track:
+    """The per-character map of the text being normalised back to the original.
+
+    It starts as the identity, kept as ``range`` objects (no integers are created
+    until a step changes lengths).
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, n: int) -> None:
+        self.starts: Sequence[int] = range(n)
+        self.ends: Sequence[int] = range(1, n + 1)
+
+    def apply(self, changes: Changes) -> None:
+        if changes:
+            self.starts, self.ends = compose(self.starts, self.ends, changes)
+
+    def freeze(self) -> tuple[Sequence[int], Sequence[int]]:
+        if isinstance(self.starts, range):
+            return self.starts, self.ends
+        return tuple(self.starts), tuple(self.ends)
+
+
+def cut_marks(text: str, track: Track | None) -> str:
+    """Drop combining marks beyond :data:`MAX_MARKS` in a row (keeps NFKC linear)."""
+    changes: Changes = []
+    parts: list[str] = []
+    last = 0
+    for m in _MARKS_RUN_RE.finditer(text):
+        cut = m.start() + MAX_MARKS
+        parts.append(text[last:cut])
+        changes.append((cut, m.end(), 0))
+        last = m.end()
+    if not changes:
+        return text
+    parts.append(text[last:])
+    if track is not None:
+        track.apply(changes)
+    return "".join(parts)
+
+
+def nfkc(text: str, track: Track | None) -> str:
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    out = unicodedata.normalize("NFKC", text)
+    if track is None:
+        return out
+    changes: Changes = []
+    offset = 0
+    for chunk in text.split(" "):  # a space never composes: chunks normalise independently
+        if not unicodedata.is_normalized("NFKC", chunk):
+            changes.extend(_nfkc_changes(chunk, offset))
+        offset += len(chunk) + 1
+    track.apply(changes)
+    return out
+
+
+def _nfkc_changes(text: str, offset: int) -> Changes:
+    """The length changes NFKC makes to ``text``, cluster by cluster."""
+    composes = COMPOSES_WITH_PREVIOUS
+    # A new cluster starts at a starter that nothing before it can compose with.
+    changes: Changes = []
+    start = 0
+    n = len(text)
+    for i in range(1, n + 1):
+        if i < n:
+            ch = text[i]
+            if unicodedata.combining(ch) or ch in composes:
+                continue
+        if i - start > 1 or ord(text[start]) > 0x7F:
+            done = unicodedata.normalize("NFKC", text[start:i])
+            if len(done) != i - start:
+                changes.append((offset + start, offset + i, len(done)))
+        start = i
+    return changes
+
+
+def casefold(text: str, track: Track | None) -> str:
+    out = text.casefold()
+    if track is not None and len(out) != len(text):
+        changes: Changes = []
+        for i, ch in enumerate(text):
+            folded = ch.casefold()
+            if len(folded) != 1:
+                changes.append((i, i + 1, len(folded)))
+        track.apply(changes)
+    return out
+
+
+def collapse(text: str, track: Track | None) -> str:
+    out = " ".join(text.split())
+    if track is not None and len(out) != len(text):
+        n = len(text)
+        changes: Changes = []
+        lead = n - len(text.lstrip())
+        trail = len(text.rstrip())
+        if lead:
+            changes.append((0, lead, 0))
+        changes.extend((m.start(), m.end(), 1) for m in _SPACE_RUN_RE.finditer(text, lead, trail))
+        if trail < n and trail >= lead:
+            changes.append((trail, n, 0))
+        track.apply(changes)
+    return out
+
+
+def drop_invisible(text: str, track: Track | None) -> str:
+    if track is not None:
+        track.apply([(m.start(), m.end(), 0) for m in _INVISIBLE_RE.finditer(text)])
+    return _INVISIBLE_RE.sub("", text)
