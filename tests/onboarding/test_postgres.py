@@ -315,7 +315,7 @@ def test_eight_operator_processes_never_get_the_same_journey(pg_cluster: Cluster
 
 @pytest.mark.parametrize("durable", [False, True])
 def test_leases_never_weaken_event_durability(pg_cluster: Cluster, durable: bool) -> None:
-    """Claims commit asynchronously by default (SET LOCAL): the session stays durable."""
+    """durable_claims=False commits leases asynchronously (SET LOCAL): events stay durable."""
     journeys = demo_journeys()[:100]
     with PostgresJourneyStore(
         pg_cluster.conninfo, schema=schema(), durable_claims=durable

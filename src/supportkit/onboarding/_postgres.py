@@ -97,24 +97,38 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
         ) RETURNS text LANGUAGE plpgsql AS $$
         DECLARE
             rank_now integer;
+            group_states text[];
             picked text;
         BEGIN
             IF EXISTS (SELECT 1 FROM {s}.journeys WHERE flow = p_flow AND state IS NULL) THEN
                 RAISE EXCEPTION 'supportkit: rows without call-list columns'
                     USING ERRCODE = 'SK428';
             END IF;
-            FOR rank_now IN SELECT DISTINCT r FROM unnest(p_ranks) AS r ORDER BY r LOOP
-                SELECT j.journey_id INTO picked FROM {s}.journeys j
-                WHERE j.flow = p_flow
-                    AND j.state = ANY (ARRAY(
-                        SELECT st FROM unnest(p_states, p_ranks) AS u (st, rk)
-                        WHERE rk = rank_now))
-                    AND j.last_at <= p_cutoff
-                    AND (j.claim_until IS NULL OR j.claim_until <= p_now)
-                    AND (j.called_at IS NULL OR j.called_at <= p_cutoff)
-                ORDER BY j.last_at, j.journey_id COLLATE "C"
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED;
+            FOR rank_now, group_states IN
+                SELECT rk, array_agg(st) FROM unnest(p_states, p_ranks) AS u (st, rk)
+                GROUP BY rk ORDER BY rk
+            LOOP
+                IF cardinality(group_states) = 1 THEN
+                    -- One state: the index gives (last_at, id) order, the scan stops at
+                    -- the first free row.
+                    SELECT j.journey_id INTO picked FROM {s}.journeys j
+                    WHERE j.flow = p_flow AND j.state = group_states[1]
+                        AND j.last_at <= p_cutoff
+                        AND (j.claim_until IS NULL OR j.claim_until <= p_now)
+                        AND (j.called_at IS NULL OR j.called_at <= p_cutoff)
+                    ORDER BY j.last_at, j.journey_id COLLATE "C"
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED;
+                ELSE
+                    SELECT j.journey_id INTO picked FROM {s}.journeys j
+                    WHERE j.flow = p_flow AND j.state = ANY (group_states)
+                        AND j.last_at <= p_cutoff
+                        AND (j.claim_until IS NULL OR j.claim_until <= p_now)
+                        AND (j.called_at IS NULL OR j.called_at <= p_cutoff)
+                    ORDER BY j.last_at, j.journey_id COLLATE "C"
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED;
+                END IF;
                 IF picked IS NOT NULL THEN
                     UPDATE {s}.journeys SET claim_operator = p_operator,
                         claim_token = p_token, claim_until = p_until
@@ -123,7 +137,8 @@ PG_MIGRATIONS: dict[int, tuple[str, ...]] = {
                 END IF;
             END LOOP;
             RETURN NULL;
-        END $$""",
+        END $$
+        SET enable_seqscan = off""",
         # save_batch: set-based, for a batch of distinct journeys (the usual case).
         """CREATE FUNCTION {s}.save_batch(
             j_ids text[], j_expected integer[], j_versions integer[], j_flows text[],
@@ -260,11 +275,11 @@ class PostgresJourneyStore(JourneyStore):
             ``"postgresql://app@db/app"``); empty: libpq's defaults and ``PG*`` variables.
         schema: The PostgreSQL schema that holds the store's tables (created if missing).
         connect_timeout: Seconds to wait for the server when connecting.
-        durable_claims: Commit claims, releases and completions with the WAL flushed
-            (``synchronous_commit=on``) like every event. Default ``False``: leases are
-            committed asynchronously (an fsync less per claim); a server crash may then
-            forget the last fraction of a second of them, so those journeys are offered
-            again. Events are always durable.
+        durable_claims: Commit claims, releases and completions with the WAL flushed,
+            like every event (default). ``False`` commits them asynchronously
+            (``SET LOCAL synchronous_commit = off``): no fsync wait per claim, but a
+            server crash may forget the last fraction of a second of leases, so those
+            journeys are offered again. Events are always durable.
 
     One connection per store; use one store per thread or process (they may share the
     database). The connection runs in autocommit mode: each write is one statement (one
@@ -277,7 +292,7 @@ class PostgresJourneyStore(JourneyStore):
         *,
         schema: str = "supportkit",
         connect_timeout: float = 10.0,
-        durable_claims: bool = False,
+        durable_claims: bool = True,
     ) -> None:
         if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
             raise InvalidValue(
@@ -451,12 +466,10 @@ class PostgresJourneyStore(JourneyStore):
 
     @contextlib.contextmanager
     def _lease(self) -> Iterator[None]:
-        """A claim, release or complete: committed without waiting for the WAL flush.
-
-        Unless ``durable_claims=True``: a lease lives minutes, so the only cost of losing
-        the last few hundred milliseconds of them in a server crash is that those
-        journeys are offered again; while the server runs, a committed claim is seen by
-        every other operator at once either way.
+        """A claim, release or complete; with ``durable_claims=False`` committed
+        without waiting for the WAL flush (a lease lives minutes: losing the last few
+        hundred milliseconds of them in a server crash only offers those journeys again;
+        while the server runs, a committed claim is seen by every operator at once).
         """
         if self.durable_claims or self._depth:
             with self._tx():
