@@ -117,6 +117,11 @@ def test_paths_that_are_not_paths(tmp_path: Path) -> None:
         SQLiteJourneyStore(str(tmp_path / ("x" * 5000)))
     with pytest.raises(InvalidValue, match="is not a file path"):
         SQLiteJourneyStore("bad\x00name.db")
+    with pytest.raises(InvalidValue, match="is not a file path"):
+        SQLiteJourneyStore('{"journeys": []}')
+    with SQLiteJourneyStore(tmp_path / "[backup] journeys.db") as odd:  # a real file name
+        assert odd.ids() == []
+    (tmp_path / "[backup] journeys.db").unlink()
     with pytest.raises(InvalidArgument, match="path must be a file path"):
         SQLiteJourneyStore(42)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match=r"path must be a file path .*got bytes"):

@@ -109,7 +109,9 @@ def _check_path(path: Any) -> str:
     if text == ":memory:":
         return text
     shown = text if len(text) <= 200 else text[:200] + "…"
-    if not text or "\x00" in text or text.lstrip().startswith(("{", "[")):
+    stripped = text.strip()
+    looks_like_json = stripped[:1] in ("{", "[") and stripped[-1:] in ("}", "]")
+    if not text or "\x00" in text or looks_like_json:
         raise InvalidValue(
             f"path {shown!r} is not a file path; pass the store file's name, such as "
             "'journeys.db'.",
