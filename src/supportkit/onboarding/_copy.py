@@ -10,8 +10,6 @@ journey's call-list columns on its first ``claim_next``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
 from supportkit.onboarding._storebase import Item, JourneyStore
 
@@ -46,10 +44,10 @@ def copy_store(src: JourneyStore, dst: JourneyStore, *, batch: int = 500) -> int
     pending: list[Item] = []
     copied = 0
     for journey_id in src.ids():
-        row = src._journey_row(journey_id)
-        if row is None:  # deleted meanwhile: journeys are never deleted, but be exact
+        found = src._fetch(journey_id)  # the row and its events in one snapshot
+        if found is None:  # journeys are never deleted, but be exact
             continue
-        flow, started_at, data, version = row
+        (flow, started_at, data, version), events = found
         have = dst.version(journey_id)
         if have == version:
             continue
@@ -60,7 +58,6 @@ def copy_store(src: JourneyStore, dst: JourneyStore, *, batch: int = 500) -> int
                 field="journey_id",
                 value=journey_id,
             )
-        events: list[Any] = src._event_rows(journey_id)
         pending.append(
             Item(journey_id, None, version, flow, started_at, data, None, None, list(events))
         )
