@@ -329,3 +329,23 @@ def test_leases_never_weaken_event_durability(pg_cluster: Cluster, durable: bool
         assert sync is not None
         assert sync[0] == "on"
     assert got == [j.subject_id for j in stuck(journeys, now=NOW, idle=dt.timedelta(hours=4))]
+
+
+def test_missing_server_binaries_fail_with_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pg_server
+
+    monkeypatch.setattr(pg_server.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pg_server.glob, "glob", lambda pattern: [])
+    with pytest.raises(pg_server.ServerMissing) as info:
+        pg_server.find_bindir()
+    assert "install Debian's `postgresql` package" in str(info.value)
+    assert "apt-get install -y postgresql" in str(info.value)
+
+
+def test_server_binaries_are_found_on_path_or_in_debians_folder() -> None:
+    import pg_server
+
+    bindir = pg_server.find_bindir()
+    assert all((bindir / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres"))
