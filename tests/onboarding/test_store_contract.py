@@ -37,8 +37,8 @@ from supportkit.onboarding import (
     stuck,
 )
 from supportkit.onboarding._demo import NOW, demo_journeys
-from supportkit.onboarding._postgres import PG_MIGRATIONS
-from supportkit.onboarding._store import MIGRATIONS
+from supportkit.onboarding._pgschema import PG_MIGRATIONS
+from supportkit.onboarding._sqlitefile import MIGRATIONS
 
 MSK = ZoneInfo("Europe/Moscow")
 T0 = dt.datetime(2024, 11, 11, 10, 0, tzinfo=MSK)

@@ -35,7 +35,8 @@ from supportkit.onboarding._journey import Journey
 from supportkit.onboarding._postgres import PostgresJourneyStore
 from supportkit.onboarding._step import SUPPORT_ACTORS, Step, Verdict
 from supportkit.onboarding._store import SQLiteJourneyStore
-from supportkit.onboarding._storebase import SCHEMA_VERSION, Claim, JourneyStore, StoreUnavailable
+from supportkit.onboarding._storebase import Claim, JourneyStore
+from supportkit.onboarding._storerows import SCHEMA_VERSION, StoreUnavailable
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
 from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
 

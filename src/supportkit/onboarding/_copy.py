@@ -11,7 +11,8 @@ journey's call-list columns on its first ``claim_next``.
 from __future__ import annotations
 
 from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
-from supportkit.onboarding._storebase import Item, JourneyStore
+from supportkit.onboarding._storebase import JourneyStore
+from supportkit.onboarding._storerows import Item
 
 __all__ = ["copy_store"]
 

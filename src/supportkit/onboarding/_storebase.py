@@ -1,4 +1,4 @@
-"""What every journey store shares: the contract, argument checks, rows and the call list.
+"""What every journey store shares: the contract, its checks and messages, the call list.
 
 A backend (:class:`~supportkit.onboarding.SQLiteJourneyStore`,
 :class:`~supportkit.onboarding.PostgresJourneyStore`) implements a handful of private
@@ -6,9 +6,7 @@ primitives — write a batch, read rows, claim a row — and inherits everything
 calls from :class:`JourneyStore`, so both keep *exactly* the same contract: the same
 checks, the same messages, the same replay and the same call-list order.
 
-Rows are the same on both backends: an event is ``(journey_id, seq, event, at, actor,
-data)`` with ``at`` the ISO text of the aware datetime (its UTC offset kept, so a
-loaded journey equals the saved one *and* its ``to_dict()``) and ``data`` JSON text.
+The rows and errors the backends share are in :mod:`._storerows`.
 """
 
 from __future__ import annotations
@@ -23,15 +21,26 @@ from typing import Any
 import attrs
 
 from supportkit._time import to_aware, to_timedelta
-from supportkit.exceptions import (
-    ConcurrencyError,
-    InvalidArgument,
-    InvalidFlow,
-    InvalidValue,
-    SupportkitError,
-)
+from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
 from supportkit.onboarding._flow import Flow
-from supportkit.onboarding._journey import Journey, Step, replay
+from supportkit.onboarding._journey import Journey, Step
+from supportkit.onboarding._storerows import (
+    SCHEMA_VERSION,
+    Claimed,
+    Conflict,
+    EventRow,
+    Item,
+    JourneyRow,
+    NeedsIndex,
+    StoreUnavailable,
+    check_flow,
+    check_journey,
+    check_journey_id,
+    decode,
+    open_states,
+    rebuild,
+    step_row,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,37 +48,6 @@ __all__ = [
     "JourneyStore",
     "StoreUnavailable",
 ]
-
-#: The schema this version of supportkit writes (both backends).
-#: 1: journeys + append-only events. 2: the call list (state, last event, claims).
-SCHEMA_VERSION = 2
-
-#: Distance of a state from which success is unreachable: such journeys come last.
-UNREACHABLE = 1 << 30
-
-#: An event row: (seq, event, at ISO text, actor, data JSON text or None).
-EventRow = tuple[int, str, str, str, "str | None"]
-#: A journey row: (flow name, started_at ISO text, start data JSON text, version).
-JourneyRow = tuple[str, str, str, int]
-#: What a backend's ``_claim`` returns: the id, and the rows when it read them already.
-Claimed = tuple[str, "JourneyRow | None", "list[EventRow] | None"]
-
-
-class StoreUnavailable(SupportkitError, ConnectionError):
-    """The store's database went away (connection lost, server stopped, store closed)."""
-
-
-class NeedsIndex(Exception):
-    """Raised by a backend's ``_claim``: rows of this flow lack their call-list columns."""
-
-
-class Conflict(Exception):
-    """Raised by a backend's ``_write``: item ``index`` found at version ``found``."""
-
-    def __init__(self, index: int, found: int | None) -> None:
-        super().__init__(index, found)
-        self.index = index
-        self.found = found
 
 
 @attrs.frozen
@@ -104,112 +82,6 @@ class Claim:
             "state": self.journey.state,
             "version": self.journey.version,
         }
-
-
-@attrs.frozen
-class Item:
-    """One journey of a write batch, encoded for the backend."""
-
-    journey_id: str
-    expected: int | None  # None: a new journey
-    version: int  # after the write
-    flow: str | None  # new journeys only
-    started_at: str | None
-    data: str | None
-    state: str | None  # None: unchanged (an append of no steps)
-    last_at: _dt.datetime | None
-    events: list[EventRow]
-
-
-def _step_row(step: Any, i: int, seq: int) -> EventRow:
-    if isinstance(step, Step):
-        return (
-            seq,
-            step.event,
-            step.at.isoformat(),
-            step.actor,
-            json.dumps(dict(step.data)) if step.data else None,
-        )
-    raise InvalidArgument(
-        f"steps[{i}] must be a Step from journey.history (got {step!r}).",
-        field=f"steps[{i}]",
-        value=step,
-    )
-
-
-def _journey_id(value: Any, field: str = "journey_id") -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidArgument(
-            f"{field} must be a non-empty string (got {value!r}).", field=field, value=value
-        )
-    return value
-
-
-def _flow(value: Any) -> Flow:
-    if not isinstance(value, Flow):
-        raise InvalidArgument(
-            f"flow must be a Flow such as flows.self_employed() (got {value!r}).",
-            field="flow",
-            value=value,
-        )
-    return value
-
-
-def _journey(value: Any, field: str = "journey") -> Journey:
-    if not isinstance(value, Journey):
-        raise InvalidArgument(
-            f"{field} must be a Journey (got {type(value).__name__}).", field=field, value=value
-        )
-    return value
-
-
-def open_states(flow: Flow) -> dict[str, int]:
-    """Every non-terminal state of ``flow`` -> its distance to success (as ``stuck()``)."""
-    distance = flow.distance_to_success()
-    terminal = set(flow.terminal_states)
-    return {s: distance.get(s, UNREACHABLE) for s in flow.state_names if s not in terminal}
-
-
-def _decode(journey_id: str, rows: list[EventRow]) -> list[dict[str, Any]]:
-    out = []
-    for seq, event, at, actor, data in rows:
-        item: dict[str, Any] = {"seq": seq, "event": event, "at": at, "actor": actor}
-        if data is not None:
-            try:
-                item["data"] = json.loads(data)
-            except ValueError as exc:
-                raise InvalidFlow(
-                    f"stored event {journey_id!r}#{seq} has data that is not JSON ({data!r}).",
-                    field=f"events[{seq}].data",
-                    value=data,
-                ) from exc
-        out.append(item)
-    return out
-
-
-def _rebuild(journey_id: str, flow: Flow, row: JourneyRow, rows: list[EventRow]) -> Journey:
-    name, started_at, data, version = row
-    if name != flow.name:
-        raise InvalidFlow(
-            f"journey {journey_id!r} was stored with flow {name!r}, not {flow.name!r}.",
-            field="flow",
-            value=name,
-        )
-    events = _decode(journey_id, rows)
-    if [e["seq"] for e in events] != list(range(1, version + 1)):
-        raise InvalidFlow(
-            f"journey {journey_id!r} should have events 1..{version} but has "
-            f"{[e['seq'] for e in events]}.",
-            field="events",
-            value=version,
-        )
-    try:
-        start = json.loads(data)
-    except ValueError as exc:
-        raise InvalidFlow(
-            f"journey {journey_id!r} has start data that is not JSON.", field="data"
-        ) from exc
-    return replay(flow, journey_id, started_at, events, start)
 
 
 class JourneyStore:
@@ -306,7 +178,7 @@ class JourneyStore:
             ConcurrencyError: the journey exists already (for a new one), or the store
                 is not at ``expected_version``.
         """
-        _journey(journey)
+        check_journey(journey)
         return self.save_many([journey], expected_versions=[expected_version])[0]
 
     def save_many(
@@ -338,7 +210,7 @@ class JourneyStore:
             )
         batch = []
         for i, (j, v) in enumerate(zip(items, expected, strict=True)):
-            _journey(j, "journey" if len(items) == 1 else f"journeys[{i}]")
+            check_journey(j, "journey" if len(items) == 1 else f"journeys[{i}]")
             batch.append(self._item(j, v))
         self._run(batch, append=False)
         return [item.version for item in batch]
@@ -365,7 +237,7 @@ class JourneyStore:
             json.dumps(dict(journey.start_data)) if expected is None else None,
             journey.state,
             journey.last_at,
-            [_step_row(s, i, start + i + 1) for i, s in enumerate(steps)],
+            [step_row(s, i, start + i + 1) for i, s in enumerate(steps)],
         )
 
     def _run(self, batch: list[Item], *, append: bool) -> None:
@@ -410,7 +282,7 @@ class JourneyStore:
             ConcurrencyError: the journey is not at ``expected_version`` (nothing written).
             InvalidValue: no such journey.
         """
-        _journey_id(journey_id)
+        check_journey_id(journey_id)
         if type(expected_version) is not int or expected_version < 0:
             raise InvalidValue(
                 f"expected_version must be a whole number >= 0 (got {expected_version!r}).",
@@ -424,7 +296,7 @@ class JourneyStore:
                 field="steps",
                 value=given,
             )
-        rows = [_step_row(s, i, expected_version + i + 1) for i, s in enumerate(steps)]
+        rows = [step_row(s, i, expected_version + i + 1) for i, s in enumerate(steps)]
         last = steps[-1] if steps else None
         item = Item(
             journey_id,
@@ -443,7 +315,7 @@ class JourneyStore:
     # -- reading ------------------------------------------------------------------------------
     def version(self, journey_id: str) -> int | None:
         """The stored version of a journey, ``None`` if it is not stored."""
-        _journey_id(journey_id)
+        check_journey_id(journey_id)
         self._check_open()
         row = self._journey_row(journey_id)
         return None if row is None else row[3]
@@ -455,9 +327,9 @@ class JourneyStore:
 
     def events(self, journey_id: str) -> list[dict[str, Any]]:
         """The stored events of a journey as dicts, in order."""
-        _journey_id(journey_id)
+        check_journey_id(journey_id)
         self._check_open()
-        return _decode(journey_id, self._event_rows(journey_id))
+        return decode(journey_id, self._event_rows(journey_id))
 
     def load(self, journey_id: str, flow: Flow) -> Journey:
         """Replay a stored journey through ``flow``.
@@ -466,19 +338,19 @@ class JourneyStore:
             InvalidValue: no such journey.
             InvalidFlow: the stored rows do not fit ``flow`` or are malformed.
         """
-        _journey_id(journey_id)
-        _flow(flow)
+        check_journey_id(journey_id)
+        check_flow(flow)
         self._check_open()
         found = self._fetch(journey_id)
         if found is None:
             raise InvalidValue(
                 f"journey {journey_id!r} is not in the store.", field="journey_id", value=journey_id
             )
-        return _rebuild(journey_id, flow, *found)
+        return rebuild(journey_id, flow, *found)
 
     def journeys(self, flow: Flow) -> Iterator[Journey]:
         """Replay every stored journey of ``flow`` (by name), in id order."""
-        _flow(flow)
+        check_flow(flow)
         self._check_open()
         for journey_id in self._ids(flow.name):
             yield self.load(journey_id, flow)
@@ -507,11 +379,11 @@ class JourneyStore:
             operator: Who claims (a non-empty string).
             lease: How long the claim lasts (default 15 minutes).
         """
-        _flow(flow)
+        check_flow(flow)
         when = to_aware(now, field="now")
         quiet = to_timedelta(idle, field="idle")
         hold = to_timedelta(lease, field="lease")
-        _journey_id(operator, "operator")
+        check_journey_id(operator, "operator")
         if quiet < _dt.timedelta(0):
             raise InvalidValue(
                 f"idle must not be negative (got {quiet}).", field="idle", value=quiet
@@ -543,7 +415,7 @@ class JourneyStore:
         journey = (
             self.load(journey_id, flow)
             if row is None or rows is None
-            else _rebuild(journey_id, flow, row, rows)
+            else rebuild(journey_id, flow, row, rows)
         )
         return Claim(journey_id, operator, when, until, token, journey)
 
