@@ -23,6 +23,7 @@ PACKAGES = [
     "supportkit.sla",
     "supportkit.onboarding",
     "supportkit.metrics",
+    "supportkit.sources",
 ]
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 

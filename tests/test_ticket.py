@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import pickle
+import types
 import zoneinfo
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,7 +15,12 @@ from hypothesis import strategies as st
 
 from supportkit import Event, Ticket, as_ticket
 from supportkit._ticket import AUTHORS, STATUSES, as_tickets
-from supportkit.exceptions import InvalidArgument, InvalidTicket, NaiveDatetimeError
+from supportkit.exceptions import (
+    InvalidArgument,
+    InvalidTicket,
+    NaiveDatetimeError,
+    SupportkitError,
+)
 
 ROW = {
     "id": 1042,
@@ -237,3 +244,66 @@ def test_durations_across_a_dst_change_are_real_elapsed_time() -> None:
     assert ticket.created_at.hour == 1  # the local time shown is kept  # type: ignore[union-attr]
     direct = Ticket(created_at=created, events=(Event(at=answered, type="reply", by="agent"),))
     assert direct.events[0].at - direct.created_at == dt.timedelta(hours=4)  # type: ignore[operator]
+
+
+# --- the fast path for well-formed rows gives exactly what the checking path gives ----
+
+_clock = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2024, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)
+)
+_offsets = st.sampled_from(["+03:00", "+00:00", "Z", "+10:00", "", "-05:30"])
+_event_rows = st.fixed_dictionaries(
+    {
+        "at": st.tuples(_clock, _offsets).map(lambda p: p[0].isoformat() + p[1]),
+        "type": st.sampled_from(["reply", "note", "status", "Reply", "priority"]),
+    },
+    optional={
+        "by": st.sampled_from(["agent", "customer", "bot", "Agent", "robot"]),
+        "status": st.sampled_from(["open", "solved", "waiting_customer", "Open"]),
+        "priority": st.sampled_from(["high", "low"]),
+    },
+)
+_rows = st.fixed_dictionaries(
+    {"created_at": st.tuples(_clock, _offsets).map(lambda p: p[0].isoformat() + p[1])},
+    optional={
+        "id": st.one_of(st.text(max_size=3), st.integers(), st.booleans()),
+        "channel": st.sampled_from(["chat", "Chat", " email", "", None]),
+        "priority": st.sampled_from(["high", "HIGH", None]),
+        "subject": st.one_of(st.text(max_size=5), st.none()),
+        "tags": st.one_of(
+            st.lists(st.sampled_from(["a", "b", " c", ""]), max_size=3), st.just("a,b")
+        ),
+        "rating": st.one_of(st.integers(1, 5), st.just("5"), st.booleans()),
+        "fields": st.just({"x": 1}),
+        "events": st.lists(_event_rows, max_size=5),
+    },
+)
+
+
+def _checking_path(row: dict[str, Any]) -> Any:
+    """The same row behind mapping proxies, which only the checking path reads."""
+    events = row.get("events")
+    copy = dict(row)
+    if isinstance(events, list):
+        copy["events"] = [types.MappingProxyType(e) for e in events]
+    return types.MappingProxyType(copy)
+
+
+def _outcome(row: Any) -> Any:
+    try:
+        return as_ticket(row).to_dict()
+    except SupportkitError as exc:
+        return type(exc).__name__
+
+
+@given(row=_rows)
+def test_fast_path_equals_checking_path(row: dict[str, Any]) -> None:
+    assert _outcome(row) == _outcome(_checking_path(row))
+
+
+def test_ticket_and_event_reject_naive_datetimes() -> None:
+    naive = dt.datetime(2024, 3, 1, 9, 0)
+    with pytest.raises(NaiveDatetimeError, match=r"Ticket\.created_at must be timezone-aware"):
+        Ticket(created_at=naive)
+    with pytest.raises(NaiveDatetimeError, match=r"Event\.at must be timezone-aware"):
+        Event(at=naive, type="reply", by="agent")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import pairwise
 from typing import Any, Final
 
 import attrs
@@ -99,7 +100,7 @@ def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return mapping if isinstance(mapping, FrozenFields) else FrozenFields(mapping)
 
 
-def _fixed_offset(value: _dt.datetime) -> _dt.datetime:
+def _fixed_offset(value: Any, field: str = "Event.at") -> _dt.datetime:
     """Keep the wall clock and instant, but with a fixed-offset tzinfo.
 
     Python subtracts and compares two datetimes that share one tzinfo object by their
@@ -107,17 +108,22 @@ def _fixed_offset(value: _dt.datetime) -> _dt.datetime:
     clock change. Ticket times are instants; a fixed offset makes every difference
     and comparison exact while showing the same local time.
     """
-    tz = value.tzinfo
-    if tz is None or type(tz) is _dt.timezone:
-        return value
-    offset = value.utcoffset()
+    if value.__class__ is not _dt.datetime or value.tzinfo is None:
+        # A naive datetime, a string or another type: the one checking path decides
+        # (NaiveDatetimeError, InvalidArgument) or reads the ISO string.
+        value = to_aware(value, field=field)
+    moment: _dt.datetime = value
+    tz = moment.tzinfo
+    if type(tz) is _dt.timezone:
+        return moment
+    offset = moment.utcoffset()
     if offset is None:
-        return value
-    return value.replace(tzinfo=_dt.timezone(offset), fold=0)
+        return moment
+    return moment.replace(tzinfo=_dt.timezone(offset), fold=0)
 
 
-def _opt_fixed_offset(value: _dt.datetime | None) -> _dt.datetime | None:
-    return None if value is None else _fixed_offset(value)
+def _opt_fixed_offset(value: Any) -> _dt.datetime | None:
+    return None if value is None else _fixed_offset(value, "Ticket.created_at")
 
 
 @attrs.frozen
@@ -339,6 +345,143 @@ def _event(raw: Any, field: str) -> Event:
     return Event(at=at, type=kind, by=by, status=status, priority=priority, assignee=assignee)
 
 
+_fromisoformat = _dt.datetime.fromisoformat
+_FIXED = _dt.timezone
+_AUTHORS_SET: Final = frozenset(AUTHORS)
+_STATUS_SET: Final = frozenset(STATUSES)
+_new_event = Event.__new__
+_event_keys_ok = _EVENT_KEYS.issuperset
+_set = object.__setattr__
+
+
+def _fast_event(raw: Any) -> Event | None:
+    """An event from a well-formed export row, or ``None`` to take the checking path.
+
+    Well-formed: a plain ``dict`` with known keys, ``at`` an ISO string with an offset,
+    values already in canonical form (lower-case ``type``/``by``/``status``). Anything
+    else returns ``None`` and :func:`_event` reads it with every check and message.
+    """
+    if raw.__class__ is not dict or not _event_keys_ok(raw):
+        return None
+    at = raw.get("at")
+    kind = raw.get("type")
+    if at.__class__ is not str or kind.__class__ is not str:
+        return None
+    try:
+        moment = _fromisoformat(at)
+    except ValueError:
+        return None
+    if moment.tzinfo.__class__ is not _FIXED:
+        return None
+    by = raw.get("by")
+    status = raw.get("status")
+    if kind == "reply" or kind == "note":  # noqa: PLR1714 - faster than a set lookup here
+        if by not in _AUTHORS_SET or status is not None:
+            return None
+    elif kind == "status":
+        if status not in _STATUS_SET or by is not None:
+            return None
+    else:
+        return None
+    if "priority" in raw or "assignee" in raw:
+        return None
+    event = _new_event(Event)
+    _set(event, "at", moment)
+    _set(event, "type", kind)
+    _set(event, "by", by)
+    _set(event, "status", status)
+    _set(event, "priority", None)
+    _set(event, "assignee", None)
+    return event
+
+
+_new_ticket = Ticket.__new__
+_STR_OR_INT = (str, int)
+
+
+def _canonical(value: Any) -> bool:
+    """``None``, or a string already stripped and lower-case (a channel, a priority)."""
+    return value is None or (
+        value.__class__ is str and value != "" and value == value.strip().lower()
+    )
+
+
+def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
+    """A ticket from a well-formed export row, or ``None`` to take the checking path.
+
+    Well-formed: known keys only, ``created_at`` an ISO string with an offset, every
+    event well-formed (:func:`_fast_event`) and in time order, not before
+    ``created_at``, text fields strings, ``tags`` a list of clean distinct strings,
+    no ``fields``/``rating`` needing conversion. The result is the one the checking
+    path gives (a test compares them on random rows).
+    """
+    if not _KNOWN_KEYS.issuperset(value):
+        return None
+    created_raw = value.get("created_at")
+    if created_raw.__class__ is not str:
+        return None
+    try:
+        created = _fromisoformat(created_raw)
+    except ValueError:
+        return None
+    if created.tzinfo.__class__ is not _FIXED:
+        return None
+    channel = value.get("channel")
+    priority = value.get("priority")
+    if not (_canonical(channel) and _canonical(priority)):
+        return None
+    subject = value.get("subject", "")
+    body = value.get("body", "")
+    if subject.__class__ is not str or body.__class__ is not str:
+        return None
+    ident = value.get("id")
+    if ident is not None:
+        if ident.__class__ not in _STR_OR_INT or ident == "":
+            return None
+        ident = str(ident)
+    tags_raw = value.get("tags")
+    tags: tuple[str, ...] = ()
+    if tags_raw is not None:
+        if tags_raw.__class__ is not list:
+            return None
+        tags = tuple(tags_raw)
+        for tag in tags:
+            if tag.__class__ is not str or not tag or tag != tag.strip():
+                return None
+        if len(set(tags)) != len(tags):
+            return None
+    rating = value.get("rating")
+    if rating is not None and rating.__class__ not in (int, float):
+        return None
+    if value.get("fields") is not None:
+        return None
+    events_raw = value.get("events")
+    events: list[Event] = []
+    if events_raw is not None:
+        if events_raw.__class__ is not list:
+            return None
+        last = created
+        for raw in events_raw:
+            event = _fast_event(raw)
+            if event is None or event.at < last:
+                return None
+            last = event.at
+            events.append(event)
+    ticket = _new_ticket(Ticket)
+    _set(ticket, "id", ident)
+    _set(ticket, "channel", channel)
+    _set(ticket, "subject", subject)
+    _set(ticket, "body", body)
+    _set(ticket, "tags", tags)
+    _set(ticket, "priority", priority)
+    _set(ticket, "created_at", created)
+    _set(ticket, "events", tuple(events))
+    _set(ticket, "rating", rating)
+    _set(ticket, "fields", FrozenFields())
+    _set(ticket, "problems", ())
+    return ticket
+
+
 def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Ticket:
     """Read a ticket from a :class:`Ticket`, a mapping, or a bare string.
 
@@ -362,6 +505,10 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
     >>> as_ticket("Где моя выплата?").body
     'Где моя выплата?'
     """
+    if value.__class__ is dict:
+        fast = _fast_ticket(value)
+        if fast is not None:
+            return fast
     if isinstance(value, Ticket):
         return value
     if isinstance(value, str):
@@ -385,7 +532,8 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
             value=fields_raw,
         )
     custom = dict(fields_raw)
-    for key in sorted(set(value) - _KNOWN_KEYS, key=str):
+    extra = () if _KNOWN_KEYS.issuperset(value) else sorted(set(value) - _KNOWN_KEYS, key=str)
+    for key in extra:
         if strict:
             raise InvalidTicket(
                 f"{field} has unknown key {key!r}; known keys are {sorted(_KNOWN_KEYS)}. "
@@ -412,6 +560,11 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
         )
     events: list[Event] = []
     for i, raw in enumerate(events_raw):
+        quick = _fast_event(raw)
+        # Both fixed-offset: datetime comparison is by instant.
+        if quick is not None and (created is None or quick.at >= created):
+            events.append(quick)
+            continue
         where = f"{field}.events[{i}]"
         try:
             event = _event(raw, where)
@@ -430,7 +583,8 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
             problems.append(f"{where}: dropped: {exc}")
             continue
         events.append(event)
-    events.sort(key=lambda e: e.at.timestamp())
+    if any(a.at > b.at for a, b in pairwise(events)):  # fixed offsets: by instant
+        events.sort(key=lambda e: e.at.timestamp())
     ident = value.get("id")
     return Ticket(
         id=None if ident is None or ident == "" else str(ident),

@@ -17,6 +17,7 @@ ambiguous autumn hour) is left exactly as it is.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import zoneinfo
 from typing import Any
 
@@ -30,7 +31,7 @@ from supportkit.exceptions import (
     NaiveDatetimeError,
 )
 
-__all__ = ["resolve_timezone", "to_aware", "to_timedelta"]
+__all__ = ["resolve_timezone", "seconds_to_timedelta", "to_aware", "to_timedelta"]
 
 UTC = _dt.timezone.utc
 
@@ -88,6 +89,7 @@ def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
     >>> to_aware("2024-03-01T09:00:00+03:00").isoformat()
     '2024-03-01T09:00:00+03:00'
     """
+    original = value
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -110,10 +112,16 @@ def to_aware(value: Any, *, field: str = "datetime") -> _dt.datetime:
             value=value,
         )
     if value.tzinfo is None or value.utcoffset() is None:
+        if isinstance(original, str):  # from a file or the command line: say how to write it
+            raise NaiveDatetimeError(
+                f"{field} must be timezone-aware (got {original!r} with no offset); write "
+                "the offset, e.g. '2024-03-01T09:00:00+03:00' or '2024-03-01T06:00:00Z'.",
+                field=field,
+                value=original,
+            )
         raise NaiveDatetimeError(
             f"{field} must be timezone-aware (got naive {value.isoformat()!r}); "
-            "attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Europe/Moscow')) "
-            "or append '+03:00' to the string.",
+            "attach a zone, e.g. datetime(..., tzinfo=ZoneInfo('Europe/Moscow')).",
             field=field,
             value=value,
         )
@@ -164,14 +172,55 @@ def to_timedelta(value: Any, *, field: str = "duration") -> _dt.timedelta:
 
     Raises:
         InvalidArgument: any other type (``bool`` included).
+        InvalidValue: ``nan``, an infinity or more seconds than a ``timedelta`` holds
+            (about 2.7 million years).
     """
     if isinstance(value, _dt.timedelta):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _dt.timedelta(seconds=value)
+        return seconds_to_timedelta(value, field=field, original=value)
     raise InvalidArgument(
         f"{field} must be a timedelta or a number of seconds (got {value!r} that is a "
         f"{type(value).__name__}).",
         field=field,
         value=value,
     )
+
+
+#: The largest duration in seconds a :class:`datetime.timedelta` can hold.
+_MAX_SECONDS = _dt.timedelta.max.total_seconds()
+
+
+def seconds_to_timedelta(
+    seconds: float, *, field: str = "duration", original: Any = None
+) -> _dt.timedelta:
+    """Turn a number of seconds into a ``timedelta``, rejecting nan, inf and overflow.
+
+    Args:
+        seconds: The number of seconds (may be negative).
+        field: The name to use in error messages.
+        original: The value as the user wrote it, for the message (``"1e400"``).
+
+    Raises:
+        InvalidValue: ``nan``, an infinity, or beyond ``timedelta``'s range.
+
+    >>> seconds_to_timedelta(90)
+    datetime.timedelta(seconds=90)
+    """
+    shown = seconds if original is None else original
+    if math.isnan(seconds) or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
+        raise InvalidValue(
+            f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
+            f"(about 2.7 million years) (got {shown!r}).",
+            field=field,
+            value=shown,
+        )
+    try:
+        return _dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise InvalidValue(
+            f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
+            f"(about 2.7 million years) (got {shown!r}).",
+            field=field,
+            value=shown,
+        ) from None

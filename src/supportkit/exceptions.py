@@ -31,6 +31,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownFlowName",
     "UnknownName",
+    "UnknownSLAName",
 ]
 
 _UNSET: Any = object()
@@ -182,3 +183,21 @@ class UnknownFlowName(InvalidFlow, UnknownName):
 
 class UnknownEvent(TransitionError, UnknownName):
     """An event name that is not an event of the onboarding flow at all."""
+
+
+class UnknownSLAName(InvalidPolicy, InvalidCalendar, UnknownName):
+    """An unknown name in ``supportkit.sla``: a metric, a calendar preset or a policy.
+
+    A :class:`LookupError` (an unknown name is looked up, not mistyped); also an
+    :class:`InvalidPolicy` and an :class:`InvalidCalendar`, the classes 0.1 raised
+    for these, so existing ``except`` clauses keep working.
+
+    Attributes:
+        name: The name that was asked for.
+        known: The names that exist.
+    """
+
+    def __init__(self, message: str, *, field: str, name: Any, known: tuple[str, ...] = ()) -> None:
+        super().__init__(message, field=field, value=name)
+        self.name = name
+        self.known = known

@@ -40,3 +40,10 @@ def test_data_is_reproducible(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert out.read_bytes() == DATA.read_bytes()
+
+
+def test_call_list_lines_count_steps_in_words() -> None:
+    text = section()
+    assert "step(s)" not in text
+    assert "  1 step left  " in text
+    assert max(len(line) for line in text.splitlines()) <= 80

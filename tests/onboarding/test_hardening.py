@@ -6,6 +6,7 @@ times, pickling and copying; issue 12 point 5: unknown names are LookupErrors.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
@@ -13,6 +14,7 @@ import math
 import pickle
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,7 +29,20 @@ from supportkit.exceptions import (
     UnknownFlowName,
     UnknownName,
 )
-from supportkit.onboarding import Journey, flows, funnel, self_service, stuck
+from supportkit.onboarding import (
+    DeadlineRule,
+    Flow,
+    Journey,
+    State,
+    Timeout,
+    compare_cohorts,
+    flows,
+    funnel,
+    nth_working_day,
+    self_service,
+    stuck,
+    with_step,
+)
 from supportkit.onboarding._values import MAX_DEPTH, NO_DATA
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -135,6 +150,15 @@ def test_negative_idle_is_refused() -> None:
     with pytest.raises(InvalidValue, match="idle must not be negative"):
         stuck([journey()], now=T0 + 9 * H, idle=-H)
     assert stuck([journey()], now=T0 + 9 * H, idle=dt.timedelta(0)) == [journey()]
+    for absurd in (math.nan, math.inf, 1e20):
+        with pytest.raises(InvalidValue, match="idle must be a finite number of seconds"):
+            stuck([journey()], now=T0, idle=absurd)
+
+
+def test_replay_many_refuses_what_is_not_records() -> None:
+    for bad in (None, 5, "{}", {"subject_id": "c1"}):
+        with pytest.raises(InvalidArgument, match="records must be an iterable"):
+            flows.self_employed().replay_many(bad)  # type: ignore[arg-type]
 
 
 # --- cyclic and deep data ---------------------------------------------------------------------
@@ -248,12 +272,16 @@ def test_journeys_pickle_and_deep_copy() -> None:
 
 # --- a property: any JSON-like data either fits or is refused with our error ----------------------
 json_like = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.frozensets(st.integers() | st.text(max_size=2), max_size=3),
     lambda inner: (
         st.lists(inner, max_size=3)
         | st.dictionaries(st.text(max_size=3), inner, max_size=3)
         | st.tuples(inner, inner)
-        | st.frozensets(st.integers() | st.text(max_size=2), max_size=3)
     ),
     max_leaves=12,
 )
@@ -274,3 +302,180 @@ def test_any_data_round_trips_as_standard_json_or_is_refused(data: dict[str, Any
         return
     text = json.dumps(j.to_dict(), allow_nan=False, ensure_ascii=False)
     assert Journey.from_dict(j.flow, json.loads(text)) == j
+
+
+GUARD_KEYS = (
+    "passport", "inn", "snils", "npd_registered", "annual_income", "permissions", "ogrnip",
+    "bik", "account", "residence_status", "citizenship", "documents", "score", "mentor",
+    "has_employees",
+)  # fmt: skip
+
+
+def main_event(flow: Flow, source: str, target: str) -> str:
+    for event in flow.events_from(source):
+        t = flow.transition(source, event)
+        if t is not None and t.target == target:
+            return event
+    raise AssertionError((source, target))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(flows.NAMES),
+    steps=st.integers(0, 6),
+    data=st.dictionaries(st.sampled_from(GUARD_KEYS), json_like, max_size=4),
+)
+def test_guards_on_any_data_allow_or_give_reasons(
+    name: str, steps: int, data: dict[str, Any]
+) -> None:
+    flow = flows.get(name)
+    j = flow.start("c1", at=T0)
+    path = flow.path()
+    for i, state in enumerate(path[: min(steps, len(path) - 1)]):
+        event = main_event(flow, state, path[i + 1])
+        try:
+            verdict = j.can(event, at=T0 + 400 * 24 * H, **data)
+            j = j.fire(event, at=T0 + 400 * 24 * H, **data)
+        except (TransitionError, InvalidArgument, InvalidValue):
+            return
+        assert verdict.allowed
+
+
+# --- flow parts: absurd values are refused when the flow is built ------------------------------
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Timeout(math.nan, "expire"), "timeout.after must be a finite duration"),
+        (lambda: Timeout(1e20, "expire"), "timeout.after must be a finite duration"),
+        (lambda: Timeout(dt.timedelta(days=5000), "expire"), "at most 3660 days"),
+        (lambda: State("a", label=5), "a label must be a string"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz="Mars/Base"), "not a known time zone"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz=None), "tz must be a time zone name"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, tz="../etc"), "not a known time zone"),
+        (lambda: DeadlineRule("d", "start", "x", working_days=True), "exactly one of"),
+        (lambda: DeadlineRule("d", "start", "x", months=10**9), "at most 120 months"),
+        (lambda: DeadlineRule("d", "start", "x", working_days=9999), "at most 2500 working"),
+        (lambda: DeadlineRule("d", "start", "x", days=1, source=3), "a label must be a string"),
+    ],
+)
+def test_absurd_flow_parts_are_refused(make: Any, message: str) -> None:
+    with pytest.raises(InvalidFlow, match=message):
+        make()
+
+
+def test_a_calendar_without_working_days_does_not_hang() -> None:
+    class Never:
+        def is_working_day(self, day: dt.date) -> bool:
+            return False
+
+    with pytest.raises(InvalidValue, match="has no working day in the year after"):
+        nth_working_day(Never(), dt.date(2024, 1, 1), 3)
+    with pytest.raises(InvalidValue, match="end after the year 9999"):
+        nth_working_day(lambda_calendar(), dt.date(9999, 12, 30), 5)
+    flow = attrs.evolve(flows.foreign_citizen(), calendar=Never())
+    j = flow.start("f1", at=T0).fire("register", at=T0).fire("fill_profile", at=T0)
+    j = j.fire("verify_documents", at=T0)
+    with pytest.raises(InvalidValue, match="has no working day"):
+        j.fire("sign_contract", at=T0)
+
+
+def lambda_calendar() -> Any:
+    class Always:
+        def is_working_day(self, day: dt.date) -> bool:
+            return True
+
+    return Always()
+
+
+# --- a mutation fuzz: a real flow or journey with one value replaced by arbitrary JSON -----------
+def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [at]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*at, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*at, i))
+    return out
+
+
+def _replaced(value: Any, at: tuple[Any, ...], new: Any) -> Any:
+    if not at:
+        return new
+    out = copy.deepcopy(value)
+    here = out
+    for key in at[:-1]:
+        here = here[key]
+    here[at[-1]] = new
+    return out
+
+
+def _foreign_journey() -> dict[str, Any]:
+    j = flows.foreign_citizen().start("f1", at=T0, city="Казань")
+    j = j.fire("register", at=T0 + H).fire("fill_profile", at=T0 + H)
+    j = j.fire(
+        "verify_documents",
+        at=T0 + 2 * H,
+        residence_status="eaeu",
+        citizenship="KZ",
+        documents=["passport", "migration_registration"],
+    )
+    return j.fire("sign_contract", at=T0 + 3 * H).to_dict()
+
+
+FLOW_DICTS = {name: flows.get(name).to_dict() for name in flows.NAMES}
+JOURNEY_DICT = _foreign_journey()
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(flows.NAMES), picks=st.data(), new=json_like)
+def test_mutated_flows_and_journeys_load_or_are_refused(
+    name: str, picks: st.DataObject, new: Any
+) -> None:
+    spec = FLOW_DICTS[name]
+    where = picks.draw(st.sampled_from(_paths(spec)))
+    with contextlib.suppress(InvalidArgument, InvalidValue):  # UnknownName is an InvalidValue
+        Flow.from_dict(_replaced(spec, where, new))
+    where = picks.draw(st.sampled_from(_paths(JOURNEY_DICT)))
+    try:
+        j = Journey.from_dict(flows.foreign_citizen(), _replaced(JOURNEY_DICT, where, new))
+    except (InvalidArgument, InvalidValue):
+        return
+    json.dumps(j.to_dict(), allow_nan=False)
+    j.overdue(T0 + 900 * 24 * H)
+    j.advance(T0 + 900 * 24 * H)
+
+
+def test_initial_must_be_a_name() -> None:
+    spec = flows.self_employed().to_dict() | {"initial": ["invited"]}
+    with pytest.raises(InvalidFlow, match="initial must be a non-empty identifier"):
+        Flow.from_dict(spec)
+
+
+def test_variant_options_of_the_wrong_shape() -> None:
+    flow = flows.self_employed()
+    for options, message in (
+        ({"guards": 5}, "transition.guards must be a list of names"),
+        ({"side": 5}, r"side must be a list of \(event, target, guards\) triples"),
+        ({"side": [("withdraw", "withdrawn")]}, "side must be a list of"),
+        ({"side": [("withdraw", "withdrawn", 5)]}, "transition.guards must be a list"),
+    ):
+        with pytest.raises(InvalidFlow, match=message):
+            flow.with_step("x", after="registered", event="go", **options)
+    with pytest.raises(InvalidArgument, match="base must be an onboarding Flow"):
+        flow.diff(5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="flow must be an onboarding Flow"):
+        with_step(None, "x", after="registered", event="go")  # type: ignore[type-var]
+
+
+def test_helpers_refuse_wrong_types() -> None:
+    with pytest.raises(InvalidArgument, match=r"calendar must have is_working_day\(day\)"):
+        nth_working_day(None, dt.date(2024, 1, 1), 3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="day must be a date"):
+        nth_working_day(lambda_calendar(), "2024-01-01", 3)  # type: ignore[arg-type]
+    for n in (None, True, 2.5):
+        with pytest.raises(InvalidArgument, match="working_days must be an integer"):
+            nth_working_day(lambda_calendar(), dt.date(2024, 1, 1), n)  # type: ignore[arg-type]
+    for names in (True, ("a",), ("a", 2), "ab"):
+        with pytest.raises(InvalidArgument, match="names must be two cohort names"):
+            compare_cohorts([journey()], [journey()], names=names)  # type: ignore[arg-type]

@@ -119,6 +119,22 @@ def test_attained_is_what_rates_count() -> None:
     created = "2024-10-07T10:00:00+03:00"
     report = PolicySet([policy]).evaluate({"created_at": created}, now="2024-10-07T10:10:00+03:00")
     assert report["first_response"].attained is None  # running
-    assert report["next_response"].attained is None  # idle
+    assert "next_response" not in report  # no cycle started: no clock
     late = PolicySet([policy]).evaluate({"created_at": created}, now="2024-10-07T11:10:00+03:00")
     assert late["first_response"].attained is False
+
+
+def test_lenient_batch_skips_unparseable_and_naive_times() -> None:
+    tickets = [
+        {"id": "a", "created_at": "2024-10-07T10:00:00"},  # no offset
+        {"id": "b", "created_at": "yesterday"},
+        {"id": "c", "created_at": 17},
+        {"id": "d", "created_at": "2024-10-07T10:00:00+03:00"},
+    ]
+    policies = PolicySet([SLAPolicy("p", {"first_response": H}, None)])
+    reports = list(policies.evaluate_many(tickets, strict=False))
+    assert [bool(r.metrics) for r in reports] == [False, False, False, True]
+    assert (
+        "tickets[0]: skipped: tickets[0].created_at must be timezone-aware"
+        in (reports[0].problems[0])
+    )

@@ -48,7 +48,7 @@ def test_first_response_across_a_night(office: Any) -> None:
     )
     result = report["first_response"]
     assert result.due_at == at("2024-10-08 09:30")
-    assert result.state == "met"
+    assert result.state == "achieved"
     assert result.achieved_at == at("2024-10-08 09:20")
     assert result.elapsed == 50 * M
     assert result.remaining == 10 * M
@@ -62,7 +62,7 @@ def test_first_response_across_a_weekend_and_exactly_at_the_deadline(office: Any
     policies = PolicySet([SLAPolicy("office", {"first_response": 4 * H}, office)])
     on_time = policies.evaluate(ticket("2024-10-11 17:00", ("2024-10-14 12:00", "reply", "agent")))
     assert on_time["first_response"].due_at == at("2024-10-14 12:00")
-    assert on_time["first_response"].state == "met"  # exactly at the deadline: not a breach
+    assert on_time["first_response"].state == "achieved"  # exactly at the deadline: not a breach
     assert on_time["first_response"].remaining == dt.timedelta(0)
     late = policies.evaluate(ticket("2024-10-11 17:00", ("2024-10-14 12:00:01", "reply", "agent")))
     assert late["first_response"].breached
@@ -78,7 +78,7 @@ def test_only_agent_replies_count_unless_the_policy_widens_it() -> None:
         PolicySet([strict]).evaluate(ticket("2024-10-07 10:00", *events))["first_response"].breached
     )
     result = PolicySet([wide]).evaluate(ticket("2024-10-07 10:00", *events))["first_response"]
-    assert result.state == "met"
+    assert result.state == "achieved"
     assert result.achieved_at == at("2024-10-07 10:00:05")
 
 
@@ -86,9 +86,9 @@ def test_open_ticket_with_now() -> None:
     policies = PolicySet([SLAPolicy("chat", {"first_response": 30 * M}, None)])
     raw = ticket("2024-10-07 10:00")
     running = policies.evaluate(raw, now=at("2024-10-07 10:20"))["first_response"]
-    assert (running.state, running.elapsed, running.remaining) == ("running", 20 * M, 10 * M)
+    assert (running.state, running.elapsed, running.remaining) == ("active", 20 * M, 10 * M)
     assert running.due_at == at("2024-10-07 10:30")
-    assert policies.evaluate(raw, now=at("2024-10-07 10:30"))["first_response"].state == "running"
+    assert policies.evaluate(raw, now=at("2024-10-07 10:30"))["first_response"].state == "active"
     late = policies.evaluate(raw, now="2024-10-07T10:31:00+03:00")["first_response"]
     assert late.state == "breached"
     assert late.breach_at == at("2024-10-07 10:30")
@@ -99,7 +99,7 @@ def test_events_after_now_are_ignored() -> None:
     raw = ticket("2024-10-07 10:00", ("2024-10-07 10:40", "reply", "agent"))
     assert policies.evaluate(raw)["first_response"].state == "breached"
     early = policies.evaluate(raw, now=at("2024-10-07 10:10"))
-    assert early["first_response"].state == "running"
+    assert early["first_response"].state == "active"
     assert early.as_of == at("2024-10-07 10:10")
 
 
@@ -114,10 +114,11 @@ def test_solved_without_a_response_stops_the_clock() -> None:
     )
     result = report["first_response"]
     assert (result.state, result.stopped_at, result.achieved_at) == (
-        "stopped",
+        "achieved",
         at("2024-10-07 10:05"),
         None,
     )
+    assert result.attained is None  # fulfilled by the solve: not counted as met
 
 
 # --- resolution and pauses --------------------------------------------------------------
@@ -135,7 +136,7 @@ def test_resolution_pause_across_a_night_and_a_weekend(office: Any) -> None:
     )
     paused = SLAPolicy("office", {"resolution": 8 * H}, office)
     result = PolicySet([paused]).evaluate(ticket("2024-10-10 16:00", *events))["resolution"]
-    assert result.state == "met"
+    assert result.state == "achieved"
     assert result.elapsed == 6 * H
     assert result.remaining == 2 * H
     assert result.achieved_at == at("2024-10-14 15:00")
@@ -156,7 +157,7 @@ def test_resolution_paused_now_and_reopened_after_solve() -> None:
     )
     now = policies.evaluate(raw, now=at("2024-10-07 20:00"))["resolution"]
     assert now.paused
-    assert now.state == "running"
+    assert now.state == "paused"
     assert now.elapsed == H
     reopened = policies.evaluate(
         ticket(
@@ -169,7 +170,7 @@ def test_resolution_paused_now_and_reopened_after_solve() -> None:
     # 1 h before the first solve + 1 h after the reopen; the solved day does not count.
     assert reopened.elapsed == 2 * H
     assert reopened.achieved_at == at("2024-10-08 12:00")
-    assert reopened.state == "met"
+    assert reopened.state == "achieved"
 
 
 # --- next response and periodic updates -------------------------------------------------
@@ -188,7 +189,8 @@ def test_next_response_cycles() -> None:
     )
     policy = SLAPolicy("chat", {"next_response": 10 * M}, None)
     result = PolicySet([policy]).evaluate(ticket("2024-10-07 10:00", *events))["next_response"]
-    assert [c.state for c in result.cycles] == ["met", "breached", "stopped"]
+    assert [c.state for c in result.cycles] == ["achieved", "breached", "achieved"]
+    assert [c.stopped_at is not None for c in result.cycles] == [False, False, True]
     assert [c.started_at for c in result.cycles] == [
         at("2024-10-07 10:05"),
         at("2024-10-07 10:20"),
@@ -202,12 +204,15 @@ def test_next_response_cycles() -> None:
     assert result.stopped_at == at("2024-10-07 10:45")
 
 
-def test_next_response_idle_without_customer_follow_up() -> None:
+def test_next_response_has_no_clock_without_customer_follow_up() -> None:
     policy = SLAPolicy("chat", {"next_response": 10 * M}, None)
-    result = PolicySet([policy]).evaluate(
+    report = PolicySet([policy]).evaluate(
         ticket("2024-10-07 10:00", ("2024-10-07 10:01", "reply", "agent"))
-    )["next_response"]
-    assert (result.state, result.cycles, result.breached) == ("idle", (), False)
+    )
+    assert "next_response" not in report
+    assert report.get("next_response") is None
+    with pytest.raises(LookupError, match="next_response"):
+        report["next_response"]
 
 
 def test_periodic_update_with_and_without_pause() -> None:
@@ -217,20 +222,28 @@ def test_periodic_update_with_and_without_pause() -> None:
         ("2024-10-07 14:00", "reply", "agent"),  # cycle 2: 2.5 h, breached at 13:30
         ("2024-10-07 14:10", "status", "solved"),  # cycle 3 stopped
     ]
-    policy = SLAPolicy("b2b", {"periodic_update": 2 * H}, None)
+    policy = SLAPolicy("b2b", {"periodic_update": 2 * H, "pausable_update": 2 * H}, None)
     result = PolicySet([policy]).evaluate(ticket("2024-10-07 09:00", *events))["periodic_update"]
-    assert [c.state for c in result.cycles] == ["met", "breached", "stopped"]
+    assert [c.state for c in result.cycles] == ["achieved", "breached", "achieved"]
     assert result.breach_at == at("2024-10-07 13:30")
-    # Waiting for the customer 11:30-13:00 does not count: cycle 2 is then 1 h.
+    # Waiting for the customer 11:30-13:00: periodic_update keeps running (as
+    # Zendesk's), pausable_update does not count it, so its cycle 2 is 1 h.
     paused = [
         *events[:2],
         ("2024-10-07 11:30", "status", "waiting_customer"),
         ("2024-10-07 13:00", "reply", "customer"),
         *events[2:],
     ]
-    result = PolicySet([policy]).evaluate(ticket("2024-10-07 09:00", *paused))["periodic_update"]
-    assert [c.state for c in result.cycles] == ["met", "met", "stopped"]
-    assert result.cycles[1].elapsed == H
+    report = PolicySet([policy]).evaluate(ticket("2024-10-07 09:00", *paused))
+    assert [c.state for c in report["periodic_update"].cycles] == [
+        "achieved",
+        "breached",
+        "achieved",
+    ]
+    assert report["periodic_update"].cycles[1].elapsed == 2.5 * H
+    pausable = report["pausable_update"]
+    assert [c.state for c in pausable.cycles] == ["achieved", "achieved", "achieved"]
+    assert pausable.cycles[1].elapsed == H
 
 
 # --- policy choice and switches ---------------------------------------------------------
@@ -430,5 +443,5 @@ def test_next_response_from_latest_restarts_on_each_customer_reply() -> None:
     assert (lenient.started_at, lenient.elapsed, lenient.state) == (
         at("2024-10-07 10:12"),
         8 * M,
-        "met",
+        "achieved",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,8 +103,14 @@ def test_staffing_plan_against_crews() -> None:
     day = plan.intervals[12]
     night = plan.intervals[2]
     assert day.required == erlang_c.agents_needed(46.7, 1200, 100, 0.8, shrinkage=0.3)
-    assert (day.on_duty, day.shortfall) == (25.0, day.required - 25.0)
-    assert (night.on_duty, night.shortfall) == (0.0, float(night.required))
+    assert (day.on_duty, day.shortfall) == (25.0, day.fractional - 25.0)
+    assert (night.on_duty, night.shortfall) == (0.0, night.fractional)
+    # Fractions are kept: 8 positions / 0.7 = 11.43 agents, rounded up only in `required`.
+    servers = erlang_c.servers_needed(46.7, 1200, 100, 0.8)
+    assert day.fractional == pytest.approx(servers / 0.7)
+    assert day.required == math.ceil(servers / 0.7)
+    assert plan.agent_hours == pytest.approx(sum(row.fractional for row in plan.intervals))
+    assert plan.agent_hours < sum(row.required for row in plan.intervals)
     assert plan.peak == day.required
     assert len(plan.short) == 24
     assert plan.to_dict()["intervals"][0]["start"] == "2024-10-07T00:00:00+03:00"

@@ -21,7 +21,7 @@ def test_defaults() -> None:
     assert policy.targets["first_response"] == dt.timedelta(minutes=15)
     assert policy.pause_statuses == ("waiting_customer",)
     assert policy.responders == ("agent",)
-    assert policy.paused_metrics == ("periodic_update", "resolution")
+    assert policy.paused_metrics == ("pausable_update", "resolution")  # 0.1 paused periodic_update
     assert isinstance(policy.calendar, CalendarTime)
     assert policy.clock("resolution") is policy.calendar
     assert hash(policy) == hash(SLAPolicy("p", {"first_response": 900, "resolution": 8 * H}, None))

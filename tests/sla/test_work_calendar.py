@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import pickle
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -390,3 +393,81 @@ def test_calendar_without_working_time_fails_clearly() -> None:
 def test_unknown_kind_in_dict() -> None:
     with pytest.raises(InvalidCalendar, match="'hourly'"):
         WorkCalendar.from_dict({"kind": "hourly", "tz": "UTC"})
+
+
+# --- holidays as a list of dates, the one calendar reader, hostile input ------------
+
+
+def test_holidays_as_a_list_of_dates_like_pandas() -> None:
+    from supportkit.sla import calendar_from
+
+    cal = WorkCalendar.weekly(
+        "Europe/Moscow", {"mon-fri": "09:00-18:00"}, holidays=["2014-06-27", dt.date(2014, 6, 30)]
+    )
+    # Thu 17:00 + 2 h: Thu 17-18, then Fri 27 and Mon 30 are holidays: Tue 10:00.
+    assert cal.add("2014-06-26T17:00:00+04:00", dt.timedelta(hours=2)).isoformat() == (
+        "2014-07-01T10:00:00+04:00"
+    )
+    # The list is the whole truth: any year works, no "year without data" error.
+    assert cal.add("2031-06-26T17:00:00+03:00", dt.timedelta(hours=2)).isoformat() == (
+        "2031-06-27T10:00:00+03:00"
+    )
+    assert cal.to_dict()["holidays"] == ["2014-06-27", "2014-06-30"]
+    assert WorkCalendar.from_dict(cal.to_dict()) == cal
+    assert calendar_from({"tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"},
+                          "holidays": ["2014-06-27", "2014-06-30"]}) == cal  # fmt: skip
+    crew = WorkCalendar.rotation("UTC", "2/2", "08:00-20:00", anchor="2024-01-01",
+                                 holidays=[dt.date(2024, 1, 2)])  # fmt: skip
+    assert not crew.is_open("2024-01-02T10:00:00Z")
+    assert crew.is_open("2024-01-01T10:00:00Z")
+    pc = ProductionCalendar.from_dates(["2024-06-12"])
+    assert ProductionCalendar.from_dict(pc.to_dict()) == pc
+    with pytest.raises(InvalidCalendar, match="ISO dates"):
+        WorkCalendar.weekly("UTC", {"mon": "09:00-18:00"}, holidays=["12.06.2024"])
+
+
+def test_calendar_from_names_the_place_of_an_error() -> None:
+    from supportkit.sla import calendar_from
+
+    with pytest.raises(InvalidCalendar, match=r"^calendars\.office: hours\['sat'\]"):
+        calendar_from({"tz": "UTC", "hours": {"sat": "25:00-26:00"}}, field="calendars.office")
+    with pytest.raises(LookupError, match="'offic' is not a preset"):
+        calendar_from("offic", field="calendars.office")
+
+
+@pytest.mark.parametrize("hours", [",", ";", " , ", ";;"])
+def test_hours_made_only_of_separators_are_rejected(hours: str) -> None:
+    with pytest.raises(InvalidCalendar, match="has no hours"):
+        WorkCalendar.weekly("UTC", {"mon-fri": hours})
+
+
+@pytest.mark.parametrize("at", ["0001-06-01T00:00:00+00:00", "9999-06-01T00:00:00+00:00"])
+def test_always_is_open_at_every_representable_instant(at: str) -> None:
+    cal = WorkCalendar.always("Europe/Moscow")
+    assert cal.is_open(at)
+    assert cal.next_open(at) == dt.datetime.fromisoformat(at)
+
+
+@pytest.mark.parametrize("duration", [math.nan, math.inf, 1e20, dt.timedelta(days=999_999_999)])
+def test_absurd_durations_are_rejected_quickly(duration: object) -> None:
+    code = (
+        (
+            "import datetime, math, sys\n"
+            "from supportkit.sla import WorkCalendar\n"
+            "from supportkit.exceptions import InvalidValue\n"
+            "cal = WorkCalendar.weekly('UTC', {'mon-fri': '09:00-18:00'})\n"
+            f"duration = {duration!r}\n"
+            "try:\n"
+            "    cal.add('2024-01-01T00:00:00+00:00', duration)\n"
+            "except InvalidValue as exc:\n"
+            "    print(exc)\n"
+            "else:\n"
+            "    sys.exit('accepted')\n"
+        )
+        .replace("nan", "math.nan")
+        .replace("inf", "math.inf")
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "duration" in done.stdout

@@ -22,7 +22,8 @@ def test_auto_detection_equals_naming_the_source(data: Path, name: str) -> None:
     kw = {"tz": "Europe/Moscow"} if name == "usedesk" else {}
     auto = list(sources.read(data / name, **kw))
     named = list(sources.read(data / name, source=name, **kw))
-    assert auto == named and auto
+    assert auto == named
+    assert auto
     assert {t.fields["source"] for t in auto} == {name}
     for path in sorted((data / name).glob("*.json")):
         assert sources.detect(json.loads(path.read_text(encoding="utf-8"))) == name
@@ -116,7 +117,8 @@ def test_unknown_status_strict_names_file_ticket_value_lenient_keeps(tmp_path: P
         list(sources.read(tmp_path))
     (ticket,) = sources.read(tmp_path, strict=False)
     assert ticket.fields["status"] == "escalated"
-    assert ticket.problems and "unknown zendesk status 'escalated'" in ticket.problems[0]
+    assert ticket.problems
+    assert "unknown zendesk status 'escalated'" in ticket.problems[0]
 
 
 def test_unknown_channel_and_role(tmp_path: Path) -> None:
@@ -144,7 +146,8 @@ def test_unknown_channel_and_role(tmp_path: Path) -> None:
     with pytest.raises(InvalidTicket, match=r"unknown freshdesk source 99"):
         list(sources.read(tmp_path))
     (t,) = sources.read(tmp_path, strict=False)
-    assert len(t.problems) == 2 and t.channel is None
+    assert len(t.problems) == 2
+    assert t.channel is None
 
 
 def test_comment_before_ticket_creation(tmp_path: Path) -> None:
@@ -168,7 +171,8 @@ def test_comment_before_ticket_creation(tmp_path: Path) -> None:
     ):
         list(sources.read(tmp_path, tz="Europe/Moscow"))
     (t,) = sources.read(tmp_path, tz="Europe/Moscow", strict=False)
-    assert [e.type for e in t.events] == ["status"] and "dropped" in t.problems[0]
+    assert [e.type for e in t.events] == ["status"]
+    assert "dropped" in t.problems[0]
 
 
 def test_parts_without_their_ticket(data: Path, tmp_path: Path) -> None:
@@ -176,7 +180,8 @@ def test_parts_without_their_ticket(data: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidTicket, match=r"rating record.* ticket 1001, but no file holds"):
         list(sources.read(tmp_path))
     (t,) = sources.read(tmp_path, strict=False)
-    assert t.id == "1001" and t.fields["orphan_parts"][0]["score"] == "good"
+    assert t.id == "1001"
+    assert t.fields["orphan_parts"][0]["score"] == "good"
 
 
 def test_mixed_helpdesks_and_bad_arguments(data: Path, tmp_path: Path) -> None:

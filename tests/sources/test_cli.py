@@ -18,7 +18,9 @@ def test_import_writes_supportkit_jsonl_and_a_summary(
     out = tmp_path / "tickets.jsonl"
     assert _cli.main(["import", "zendesk", str(data / "zendesk"), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "imported 3 tickets" in err and "reply 8" in err and "problems: none" in err
+    assert "imported 3 tickets" in err
+    assert "reply 8" in err
+    assert "problems: none" in err
     assert list(sources.read(out)) == list(sources.read(data / "zendesk"))
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
         "1001",
@@ -38,8 +40,10 @@ def test_error_exits_2_and_writes_nothing(
     out = tmp_path / "tickets.jsonl"
     assert _cli.main(["import", "usedesk", str(data / "usedesk"), "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pass tz=" in err
-    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert err.count("\n") == 1
+    assert "pass tz=" in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
     assert (
         _cli.main(
             ["import", "usedesk", str(data / "usedesk"), "-o", str(out), "--tz", "Europe/Moscow"]
@@ -92,7 +96,10 @@ def test_progress_bar_on_a_terminal_has_count_rate_eta() -> None:
     bar.tickets = 20
     bar.draw(bar.start + 2.0)
     text = stream.getvalue()
-    assert "50%" in text and "20 tickets" in text and "10/s" in text and "ETA" in text
+    assert "50%" in text
+    assert "20 tickets" in text
+    assert "10/s" in text
+    assert "ETA" in text
     plain = io.StringIO()
     line = _Progress(plain, 1000)
     line.read(1000)

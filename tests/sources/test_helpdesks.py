@@ -23,7 +23,8 @@ def test_zendesk_pages_audits_events_ratings(data: Path) -> None:
     t = by_id(data / "zendesk")
     assert list(t) == ["1001", "1002", "1003"]  # pages across files, 1001 repeated: one ticket
     one = t["1001"]
-    assert one.channel == "email" and one.subject == "Не пришла выплата"
+    assert one.channel == "email"
+    assert one.subject == "Не пришла выплата"
     assert one.body.startswith("Здравствуйте! Деньги")  # the opening comment is the body
     assert one.priority == "normal"  # priority at creation; the change is an event
     assert flow(one) == [
@@ -31,26 +32,28 @@ def test_zendesk_pages_audits_events_ratings(data: Path) -> None:
         ("reply", "rule"),
         ("status", "open"),
         ("assign", "601"),
-        ("priority", "high"),
         ("note", "agent"),
+        ("priority", "high"),
+        ("reply", "agent"),
         ("status", "waiting_customer"),
-        ("reply", "agent"),
-        ("status", "open"),
         ("reply", "customer"),
-        ("status", "solved"),
-        ("reply", "agent"),
         ("status", "open"),
-        ("reply", "customer"),
-        ("status", "solved"),
         ("reply", "agent"),
+        ("status", "solved"),
+        ("reply", "customer"),
+        ("status", "open"),
+        ("reply", "agent"),
+        ("status", "solved"),
         ("status", "closed"),
-    ]
+    ]  # in audit order: a reply and the solve of one update stay in that order
     assert one.rating == "good"  # legacy satisfaction rating (later page, ratings file)
     f = one.fields
-    assert f["source"] == "zendesk" and f["group_id"] == 3100 and f["organization_id"] == 77
+    assert f["source"] == "zendesk"
+    assert f["group_id"] == 3100
+    assert f["organization_id"] == 77
     assert f["custom_fields"][0] == {"id": 360001, "value": "самозанятый"}
     assert f["rating_comment"] == "Спасибо, быстро!"
-    trigger = [c for c in f["comments"] if c["by"] == "rule"][0]
+    trigger = next(c for c in f["comments"] if c["by"] == "rule")
     assert trigger["rule"] == "Автоответ: получили обращение"
     assert {c["field"] for c in f["changes"]} >= {"tags", "subject"}
     assert [m["type"] for m in f["zendesk_metric_events"]] == ["activate", "fulfill", "apply_sla"]
@@ -60,12 +63,13 @@ def test_zendesk_pages_audits_events_ratings(data: Path) -> None:
     assert flow(two) == [
         ("status", "new"),
         ("reply", "bot"),
-        ("status", "open"),
         ("reply", "agent"),
+        ("status", "open"),
     ]
     assert any(c["field"] == "tags" for c in two.fields["changes"])
     three = t["1003"]
-    assert three.channel == "messenger" and three.rating == 4
+    assert three.channel == "messenger"
+    assert three.rating == 4
     assert three.fields["rating_category"] == "good"
     assert flow(three) == [("status", "waiting_customer")]  # current status, no history
 
@@ -85,26 +89,32 @@ def test_zendesk_missing_users_requester_is_customer_other_authors_fail(
 def test_freshdesk_tickets_conversations_ratings(data: Path) -> None:
     t = by_id(data / "freshdesk")
     one = t["2001"]
-    assert one.channel == "email" and one.priority == "normal" and one.rating == 103
+    assert one.channel == "email"
+    assert one.priority == "normal"
+    assert one.rating == 103
     assert flow(one) == [
-        ("status", "waiting_customer"),
         ("reply", "agent"),
+        ("status", "waiting_customer"),
         ("note", "agent"),
-        ("status", "open"),
         ("reply", "customer"),
+        ("status", "open"),
         ("reply", "agent"),
         ("status", "solved"),
     ]
     assert one.fields["custom_fields"] == {"cf_country": "RU"}
     assert one.fields["rating_comment"] == "Всё понятно объяснили"
     two = t["2002"]
-    assert two.channel == "chat" and two.priority == "urgent" and flow(two) == []
+    assert two.channel == "chat"
+    assert two.priority == "urgent"
+    assert flow(two) == []
 
 
 def test_chatwoot_messages_pending_snoozed_csat(data: Path) -> None:
     t = by_id(data / "chatwoot")
     one = t["3001"]
-    assert one.channel == "chat" and one.tags == ("payouts",) and one.rating == 5
+    assert one.channel == "chat"
+    assert one.tags == ("payouts",)
+    assert one.rating == 5
     # template -> rule, AgentBot -> bot, activity -> fields, private -> note, CSAT prompt -> rule
     assert flow(one) == [
         ("reply", "rule"),
@@ -126,21 +136,23 @@ def test_helpscout_threads_workflow_lineitems_spam(data: Path) -> None:
     t = by_id(data / "helpscout")
     assert list(t) == ["6001", "6002", "6003"]  # two pages
     one = t["6001"]
-    assert one.tags == ("interest",) and one.channel == "email"
+    assert one.tags == ("interest",)
+    assert one.channel == "email"
     assert flow(one) == [
         ("reply", "rule"),
         ("assign", "301"),
         ("note", "agent"),
+        ("reply", "agent"),
         ("status", "waiting_customer"),
-        ("reply", "agent"),
-        ("status", "open"),
         ("reply", "customer"),
-        ("status", "solved"),
+        ("status", "open"),
         ("reply", "agent"),
+        ("status", "solved"),
     ]
     assert one.fields["customFields"][0]["value"] == "Z-7467228"
     assert flow(t["6002"]) == [("reply", "agent")]
-    assert t["6003"].fields["spam"] is True and flow(t["6003"]) == [("status", "closed")]
+    assert t["6003"].fields["spam"] is True
+    assert flow(t["6003"]) == [("status", "closed")]
 
 
 def test_usedesk_needs_tz_and_maps_from_and_type(data: Path) -> None:
@@ -155,7 +167,8 @@ def test_usedesk_needs_tz_and_maps_from_and_type(data: Path) -> None:
         ("reply", "agent"),
         ("status", "solved"),
     ]
-    assert one.priority == "normal" and one.fields["status_id"] == "2"
+    assert one.priority == "normal"
+    assert one.fields["status_id"] == "2"
     assert flow(t["5002"]) == [("reply", "agent"), ("status", "waiting_customer")]
 
 

@@ -1,7 +1,11 @@
 """supportkit.onboarding: contractor and agent onboarding as explicit, durable state machines.
 
 Flows are data (:class:`Flow`), journeys are immutable (:class:`Journey`), the built-in
-flows live in :mod:`supportkit.onboarding.flows`.
+flows live in :mod:`supportkit.onboarding.flows`. Needs from below: ``supportkit._time``,
+``supportkit.exceptions`` and the production calendar of :mod:`supportkit.sla`. Offers
+above: flows, journeys, a durable store, the funnel and call list, pictures (Mermaid,
+DOT, SVG, notebook HTML) and ``supportkit onboarding funnel|stuck``. Inside, modules
+import downhill only; the layers are listed in ``_flow.py``.
 """
 
 from supportkit.exceptions import TransitionError

@@ -29,6 +29,7 @@ import attrs
 from supportkit._time import to_aware, to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidValue, UnknownName
 from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._html import funnel_html
 from supportkit.onboarding._journey import Journey
 from supportkit.onboarding._step import SUPPORT_ACTORS
 from supportkit.onboarding._worktime import OfficeClock, WorkingTime
@@ -133,6 +134,33 @@ class Funnel:
             "steps": [s.to_dict() for s in self.steps],
             "ended": dict(self.ended),
         }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One plain dict per step, in path order, ready for a chart or a table.
+
+        Keys: ``state``; ``reached``; ``conversion`` (0..1, of the step before);
+        ``drop_off`` (reached this step, not the next) and ``drop_share`` (``drop_off``
+        / ``reached``, 0 when none reached it); ``left`` (journeys that left the step,
+        the base of the times); ``median_hours`` and ``p90_hours`` (working time in
+        the step, ``None`` when nobody has left it yet).
+        """
+        return [
+            {
+                "state": s.state,
+                "reached": s.reached,
+                "conversion": s.conversion,
+                "drop_off": s.drop_off,
+                "drop_share": s.drop_off / s.reached if s.reached else 0.0,
+                "left": s.left,
+                "median_hours": None if s.median is None else s.median.total_seconds() / 3600,
+                "p90_hours": None if s.p90 is None else s.p90.total_seconds() / 3600,
+            }
+            for s in self.steps
+        ]
+
+    def _repr_html_(self) -> str:
+        """The funnel in a notebook: a table with a bar per step (no scripts)."""
+        return funnel_html(self.flow, self.total, self.rows(), self.ended)
 
     def __str__(self) -> str:
         width = max((len(s.state) for s in self.steps), default=5)
@@ -286,7 +314,14 @@ def stuck(journeys: Iterable[Journey], *, now: Any, idle: Any) -> list[Journey]:
         idle: How long without an event counts as stuck (``timedelta`` or seconds).
     """
     when = to_aware(now, field="now")
-    quiet = to_timedelta(idle, field="idle")
+    try:
+        quiet = to_timedelta(idle, field="idle")
+    except (OverflowError, ValueError):  # timedelta(seconds=nan | 1e20)
+        raise InvalidValue(
+            f"idle must be a finite number of seconds or a timedelta (got {idle!r}).",
+            field="idle",
+            value=idle,
+        ) from None
     if quiet < _dt.timedelta(0):
         raise InvalidValue(
             f"idle must not be negative (got {quiet}); give how long a journey has been "
@@ -383,6 +418,16 @@ def compare_cohorts(
     (normal approximation, fine from a few dozen journeys per cohort).
     """
     clock = _clock(clock)
+    if not (
+        isinstance(names, (tuple, list))
+        and len(names) == 2
+        and all(isinstance(n, str) for n in names)
+    ):
+        raise InvalidArgument(
+            f"names must be two cohort names such as ('base', 'variant') (got {names!r}).",
+            field="names",
+            value=names,
+        )
     ca = _cohort(names[0], _journeys(a), clock)
     cb = _cohort(names[1], _journeys(b), clock)
     pooled_n = ca.total + cb.total

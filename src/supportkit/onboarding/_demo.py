@@ -31,6 +31,10 @@ def demo_journeys() -> list[Journey]:
     return [Journey.from_dict(flow, json.loads(line)) for line in text.splitlines() if line]
 
 
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
 def section(tickets: Any = None) -> str:
     """Return the demo block (the tickets are not used: journeys are their own data)."""
     del tickets
@@ -57,6 +61,6 @@ def section(tickets: Any = None) -> str:
     for j in calls[:5]:
         idle = (NOW - j.last_at).total_seconds() / 3600
         lines.append(
-            f"  {j.subject_id}  {j.state:<19}  {distance[j.state]} step(s) left  idle {idle:.0f} h"
+            f"  {j.subject_id}  {j.state:<19}  {_steps(distance[j.state])} left  idle {idle:.0f} h"
         )
     return "\n".join(lines)

@@ -1,14 +1,19 @@
 """The public :class:`Flow`: the checked graph of :mod:`._graph` plus what is built on it.
 
-The layers of the onboarding block, bottom to top (each imports only from below)::
+The layers of the onboarding block, bottom to top (each imports only from below; the
+test ``tests/onboarding/test_layers.py`` reads every import, lazy ones included)::
 
-    _values, _parts, _worktime, _step     value types: data, instants, states, steps
-    _guards, _validate                    guards; the whole-graph check
-    _graph                                FlowGraph: the flow as checked data, lookups
-    _journey                              Journey on a FlowGraph (fire, can, replay)
-    _variants, _diagram, _html            variants, diagrams, notebook pictures of a graph
-    _flow                                 Flow = FlowGraph + start/replay/variants/pictures
-    _analytics, _store, flows, _cli       analysis, storage, built-in flows, command line
+    _values, _parts, _worktime       value types: JSON-like data, instants, states, calendars
+    _step                            Step and Verdict
+    _guards                          guards (they see journeys through a protocol)
+    _validate                        the whole-graph check, on the parts
+    _graph                           FlowGraph: the flow as checked data, lookups, deadlines
+    _journey                         Journey on a FlowGraph (fire, can, replay)
+    _variants, _diagram              variants; Mermaid and DOT text
+    _html                            SVG and notebook HTML (with the Mermaid text)
+    _flow                            Flow = FlowGraph + start/replay/variants/pictures
+    _analytics, _store, flows        analysis, storage, the built-in flows
+    _demo, _cli                      the demo section and the command line
 
 :class:`Flow` adds no data to :class:`FlowGraph`; its methods are conveniences that
 call the modules above the graph, so that ``flow.start(...)`` and
@@ -23,8 +28,10 @@ from typing import Any
 
 import attrs
 
+from supportkit.exceptions import InvalidArgument
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._graph import FlowGraph
+from supportkit.onboarding._html import flow_html, flow_svg
 from supportkit.onboarding._journey import Journey, replay
 from supportkit.onboarding._parts import OUTCOMES, DeadlineRule, State, Timeout, Transition
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
@@ -89,6 +96,12 @@ class Flow(FlowGraph):
         Raises:
             InvalidFlow: a malformed record (the message names the key or ``history[i]``).
         """
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            raise InvalidArgument(
+                f"records must be an iterable of journey mappings (got {type(records).__name__}).",
+                field="records",
+                value=records,
+            )
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -125,3 +138,16 @@ class Flow(FlowGraph):
     def to_dot(self) -> str:
         """Return a Graphviz DOT digraph of the flow."""
         return to_dot(self)
+
+    def to_svg(self) -> str:
+        """Return the flow's state diagram as inline SVG (no scripts, no network).
+
+        The main path runs left to right on the top row, other open states below it,
+        failure end states at the bottom; side transitions are grey, with their event
+        as a tooltip.
+        """
+        return flow_svg(self)
+
+    def _repr_html_(self) -> str:
+        """The flow in a notebook: the SVG diagram, then the Mermaid text (folded)."""
+        return flow_html(self)

@@ -41,8 +41,18 @@ def _text(value: Any, field: str) -> str:
     return value
 
 
+def _description(v: Any) -> str:
+    if not isinstance(v, str):
+        raise InvalidFlow(f"description must be a string (got {v!r}).", field="description")
+    return v
+
+
 def _flow_name(v: Any) -> str:
     return _name(v, "name")
+
+
+def _initial(v: Any) -> str:
+    return _name(v, "initial")
 
 
 def _tuple_of(kind: type[Any], make: Callable[[Any], Any], field: str) -> Callable[[Any], Any]:
@@ -125,14 +135,14 @@ class FlowGraph:
     """
 
     name: str = attrs.field(converter=_flow_name)
-    initial: str
+    initial: str = attrs.field(converter=_initial)
     states: tuple[State, ...] = attrs.field(converter=_states)
     transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
     deadlines: tuple[DeadlineRule, ...] = attrs.field(default=(), converter=_deadlines)
     guards: Mapping[str, Guard] = attrs.field(default=None, converter=_guards_map, repr=False)
     calendar: Any = attrs.field(default="russia", repr=False)
     strict: bool = False
-    description: str = attrs.field(default="", repr=False)
+    description: str = attrs.field(default="", repr=False, converter=_description)
     _index: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
     _states: dict[str, State] = attrs.field(init=False, repr=False)
     _allowed: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)

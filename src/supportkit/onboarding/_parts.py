@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -41,8 +42,49 @@ def names(value: Any, field: str) -> tuple[str, ...]:
     return tuple(name(v, f"{field}[{i}]") for i, v in enumerate(value))
 
 
+#: The longest quiet period a timeout and the longest term a deadline may have.
+LONGEST = _dt.timedelta(days=3660)
+_LIMITS = {"working_days": 2_500, "days": LONGEST.days, "months": 120}
+
+
 def _after(v: Any) -> _dt.timedelta:
-    return to_timedelta(v, field="timeout.after")
+    try:
+        after = to_timedelta(v, field="timeout.after")
+    except (OverflowError, ValueError):  # timedelta(seconds=nan | 1e20)
+        raise InvalidFlow(
+            f"timeout.after must be a finite duration (got {v!r}).", field="timeout.after", value=v
+        ) from None
+    if after > LONGEST:
+        raise InvalidFlow(
+            f"timeout.after must be at most {LONGEST.days} days (got {after}).",
+            field="timeout.after",
+            value=v,
+        )
+    return after
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str):
+        raise InvalidFlow(f"a label must be a string (got {v!r}).", field="label", value=v)
+    return v
+
+
+def _zone(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise InvalidFlow(
+            f"deadline tz must be a time zone name such as 'Europe/Moscow' (got {v!r}).",
+            field="deadline.tz",
+            value=v,
+        )
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidFlow(
+            f"deadline tz {v!r} is not a known time zone; use a name such as 'Europe/Moscow'.",
+            field="deadline.tz",
+            value=v,
+        ) from None
+    return v
 
 
 def _timeout_event(v: Any) -> str:
@@ -129,7 +171,7 @@ class State:
     """
 
     name: str = attrs.field(converter=_state_name)
-    label: str = ""
+    label: str = attrs.field(default="", converter=_text)
     terminal: bool = False
     outcome: str | None = None
     timeout: Timeout | None = attrs.field(default=None, converter=_timeout)
@@ -198,18 +240,26 @@ class DeadlineRule:
     working_days: int | None = None
     days: int | None = None
     months: int | None = None
-    tz: str = "Europe/Moscow"
-    source: str = ""
+    tz: str = attrs.field(default="Europe/Moscow", converter=_zone)
+    source: str = attrs.field(default="", converter=_text)
 
     def __attrs_post_init__(self) -> None:
         given = [u for u in ("working_days", "days", "months") if getattr(self, u) is not None]
-        bad = [u for u in given if not isinstance(getattr(self, u), int) or getattr(self, u) < 1]
+        bad = [u for u in given if type(getattr(self, u)) is not int or getattr(self, u) < 1]
         if len(given) != 1 or bad:
             raise InvalidFlow(
                 f"deadline {self.name!r} must set exactly one of working_days, days or months "
                 f"to a positive integer (got {given or 'none'}).",
                 field=f"deadlines.{self.name}",
                 value=self.to_dict(),
+            )
+        unit = given[0]
+        if getattr(self, unit) > _LIMITS[unit]:
+            raise InvalidFlow(
+                f"deadline {self.name!r} has {unit}={getattr(self, unit)}; at most "
+                f"{_LIMITS[unit]} {unit.replace('_', ' ')} (ten years) are allowed.",
+                field=f"deadlines.{self.name}.{unit}",
+                value=getattr(self, unit),
             )
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from supportkit.exceptions import InvalidFlow
+from supportkit.exceptions import InvalidArgument, InvalidFlow
 from supportkit.onboarding._graph import FlowGraph
 from supportkit.onboarding._parts import State, Timeout, Transition
 
@@ -24,7 +24,18 @@ _F = TypeVar("_F", bound=FlowGraph)
 __all__ = ["FlowDiff", "diff", "move_step", "with_step", "without_step"]
 
 
+def _graph(flow: Any, field: str = "flow") -> None:
+    if not isinstance(flow, FlowGraph):
+        raise InvalidArgument(
+            f"{field} must be an onboarding Flow such as flows.self_employed() (got "
+            f"{type(flow).__name__}).",
+            field=field,
+            value=flow,
+        )
+
+
 def _on_path(flow: FlowGraph, state: str, field: str) -> tuple[tuple[str, ...], int]:
+    _graph(flow)
     path = flow.path()
     if state not in path:
         raise InvalidFlow(
@@ -64,6 +75,20 @@ def _side(
         if flow.state(t.target).terminal:
             out.append((t.event, t.target, t.guards))
     return out
+
+
+def _exits(side: Any) -> list[tuple[str, str, Sequence[str]]]:
+    ok = isinstance(side, (list, tuple)) and all(
+        isinstance(x, (list, tuple)) and len(x) == 3 for x in side
+    )
+    if not ok:
+        raise InvalidFlow(
+            f"side must be a list of (event, target, guards) triples such as "
+            f"[('withdraw', 'withdrawn', ())] (got {side!r}).",
+            field="side",
+            value=side,
+        )
+    return [(e, target, g) for e, target, g in side]
 
 
 def with_step(
@@ -111,11 +136,11 @@ def with_step(
             value=after,
         )
     main = _main(flow, after, path[i + 1])
-    exits = _side(flow, after, main) if side is None else side
+    exits = _side(flow, after, main) if side is None else _exits(side)
     transitions = [t for t in flow.transitions if t is not main]
-    transitions.append(Transition(after, event, state, tuple(guards)))
+    transitions.append(Transition(after, event, state, guards))
     transitions.append(Transition(state, main.event, main.target, main.guards))
-    transitions += [Transition(state, e, target, tuple(g)) for e, target, g in exits]
+    transitions += [Transition(state, e, target, g) for e, target, g in exits]
     states = list(flow.states)
     position = states.index(flow.state(after)) + 1
     states.insert(position, State(state, label, timeout=timeout))
@@ -234,6 +259,8 @@ class FlowDiff:
 
 def diff(base: FlowGraph, variant: FlowGraph) -> FlowDiff:
     """Return the :class:`FlowDiff` from ``base`` to ``variant``."""
+    _graph(base, "base")
+    _graph(variant, "variant")
     b_states, v_states = set(base.state_names), set(variant.state_names)
     b_t = {str(t) for t in base.transitions}
     v_t = {str(t) for t in variant.transitions}

@@ -99,15 +99,47 @@ def nth_working_day(calendar: WorkingDays, day: _dt.date, n: int) -> _dt.date:
     >>> nth_working_day(Weekdays(), _dt.date(2024, 11, 29), 3)  # Fri -> Wed
     datetime.date(2024, 12, 4)
     """
+    if not isinstance(calendar, WorkingDays):
+        raise InvalidArgument(
+            f"calendar must have is_working_day(day), as supportkit.sla.russia() has (got "
+            f"{type(calendar).__name__}).",
+            field="calendar",
+            value=calendar,
+        )
+    if not isinstance(day, _dt.date):
+        raise InvalidArgument(f"day must be a date (got {day!r}).", field="day", value=day)
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidArgument(
+            f"working_days must be an integer (got {n!r}).", field="working_days", value=n
+        )
     if n < 1:
         raise InvalidValue(
             f"working_days must be at least 1 (got {n!r}).", field="working_days", value=n
         )
     left = n
+    quiet = 0  # days since the last working day: a calendar without any must not hang us
+    start = day
     while left:
-        day += _dt.timedelta(days=1)
+        if quiet > 366:
+            raise InvalidValue(
+                f"the calendar has no working day in the year after {day.isoformat()}, so "
+                f"{n} working days from {start.isoformat()} never end; check the calendar.",
+                field="calendar",
+                value=n,
+            )
+        try:
+            day += _dt.timedelta(days=1)
+        except OverflowError:
+            raise InvalidValue(
+                f"{n} working days from {start.isoformat()} end after the year 9999.",
+                field="working_days",
+                value=n,
+            ) from None
         if calendar.is_working_day(day):
             left -= 1
+            quiet = 0
+        else:
+            quiet += 1
     return day
 
 

@@ -30,12 +30,15 @@ class Attainment:
         policy: Policy name.
         metric: Metric name.
         met: Tickets whose metric was achieved on time (every cycle, for cycle metrics).
-        breached: Tickets where the metric breached (any cycle, for cycle metrics).
-        running: Tickets still open and not yet late; not part of :attr:`rate`.
+        breached: Tickets where the metric breached (any cycle, for cycle metrics),
+            including clocks still running past their due time at ``now``.
+        running: Clocks still running at ``now`` and not yet late (active or paused);
+            not part of :attr:`rate`, but always shown beside it.
         stopped: Tickets solved before the metric was achieved, on time; not part of
             :attr:`rate` (e.g. a chat closed by the bot before an agent answered).
         elapsed_us: Total working time to achievement of the met and breached
-            tickets, in microseconds (an ``int``, so merging is exact).
+            tickets, in microseconds (an ``int``, so merging is exact; ``to_dict``
+            gives it in seconds).
     """
 
     policy: str
@@ -92,11 +95,16 @@ class Attainment:
             "running": self.running,
             "stopped": self.stopped,
             "rate": self.rate,
-            "elapsed_us": self.elapsed_us,
+            "elapsed_seconds": self.elapsed_us / 1_000_000,
         }
 
 
-_STATE_SLOT = {"met": 0, "breached": 1, "running": 2, "stopped": 3}
+def _slot(result: Any) -> int:
+    """0 met, 1 breached, 2 still running (active or paused), 3 stopped by the solve."""
+    attained = result.attained
+    if attained is not None:
+        return 0 if attained else 1
+    return 2 if result.state in ("active", "paused") else 3
 
 
 def _us(delta: _dt.timedelta) -> int:
@@ -111,7 +119,7 @@ class AttainmentSummary:
     ()
     """
 
-    __slots__ = ("_counts", "reports", "unmeasured")
+    __slots__ = ("_counts", "after_now", "reports", "unmeasured")
 
     def __init__(self, reports: Iterable[SLAReport] = ()) -> None:
         self._counts: dict[tuple[str, str], list[int]] = {}
@@ -119,6 +127,8 @@ class AttainmentSummary:
         self.reports = 0
         #: Reports with no applicable policy (or skipped in lenient batches).
         self.unmeasured = 0
+        #: Tickets created after ``now``, skipped by ``PolicySet.evaluate_many``.
+        self.after_now = 0
         for report in reports:
             self.add(report)
 
@@ -130,9 +140,7 @@ class AttainmentSummary:
             return
         counts = self._counts
         for metric, result in report.metrics.items():
-            slot = _STATE_SLOT.get(result.state)
-            if slot is None:  # idle cycle metric: nothing to count
-                continue
+            slot = _slot(result)
             key = (result.policy, metric)
             row = counts.get(key)
             if row is None:
@@ -152,6 +160,7 @@ class AttainmentSummary:
                 mine[i] += value
         self.reports += other.reports
         self.unmeasured += other.unmeasured
+        self.after_now += other.after_now
         return self
 
     def result(self) -> tuple[Attainment, ...]:
@@ -173,10 +182,11 @@ class AttainmentSummary:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AttainmentSummary):
             return NotImplemented
-        return (self._counts, self.reports, self.unmeasured) == (
+        return (self._counts, self.reports, self.unmeasured, self.after_now) == (
             other._counts,
             other.reports,
             other.unmeasured,
+            other.after_now,
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -193,5 +203,6 @@ class AttainmentSummary:
         return {
             "reports": self.reports,
             "unmeasured": self.unmeasured,
+            "after_now": self.after_now,
             "attainment": [a.to_dict() for a in self.result()],
         }

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import zoneinfo
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -67,6 +67,19 @@ _YEAR_US = 366 * _DAY_US
 
 
 _PLAIN_ZONES = (zoneinfo.ZoneInfo, _dt.timezone)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_ZERO_TD = _dt.timedelta(0)
+_LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
+
+
+def _in_zone(moment: _dt.datetime, tz: _dt.tzinfo) -> _dt.datetime:
+    """``moment`` in ``tz``, or as it is at the very ends of the datetime range."""
+    try:
+        return moment.astimezone(tz)
+    except (OverflowError, ValueError):
+        return moment
+
+
 _fromtimestamp = _dt.datetime.fromtimestamp
 
 
@@ -131,11 +144,32 @@ def _shorten(spans: Hours) -> Hours:
 def _check_holidays(value: Any) -> ProductionCalendar | None:
     if value is None or isinstance(value, ProductionCalendar):
         return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ProductionCalendar.from_dates(value)
     raise InvalidArgument(
-        "holidays must be a ProductionCalendar such as supportkit.sla.russia() or None "
-        f"(got {value!r} that is a {type(value).__name__}).",
+        "holidays must be a ProductionCalendar such as supportkit.sla.russia(), a list of "
+        f"dates such as ['2024-06-12', date(2024, 11, 4)], or None (got {value!r} that is "
+        f"a {type(value).__name__}).",
         field="holidays",
         value=value,
+    )
+
+
+def _holidays_from_data(raw: Any) -> ProductionCalendar | None:
+    """The ``holidays`` of a calendar file: ``null``, ``"RU"``, a list of dates or a table."""
+    if raw is None:
+        return None
+    if raw == "RU":
+        return russia()
+    if isinstance(raw, list):
+        return ProductionCalendar.from_dates(raw)
+    if isinstance(raw, Mapping):
+        return ProductionCalendar.from_dict(raw)
+    raise InvalidCalendar(
+        'holidays must be "RU" (the Russian production calendar), a list of ISO dates '
+        f'such as ["2024-06-12"], or a production calendar object (got {raw!r}).',
+        field="holidays",
+        value=raw,
     )
 
 
@@ -167,7 +201,7 @@ class WorkCalendar:
         tz: Any,
         hours: Mapping[str, Any],
         *,
-        holidays: ProductionCalendar | None = None,
+        holidays: ProductionCalendar | Iterable[Any] | None = None,
     ) -> WorkCalendar:
         """Office hours that repeat every week.
 
@@ -176,7 +210,10 @@ class WorkCalendar:
             hours: ``{"mon-fri": "09:00-18:00", "sat": "10:00-14:00"}``; several ranges
                 as ``"09:00-13:00, 14:00-18:00"``; ``"20:00-08:00"`` runs past midnight.
             holidays: A production calendar: its holidays and days off are closed, its
-                working weekend days open, its shortened days one hour shorter.
+                working weekend days open, its shortened days one hour shorter. Or a
+                list of dates (ISO strings or ``date`` objects, as pandas'
+                ``CustomBusinessHour(holidays=...)``): those days are closed, and there
+                is no "year without data" error.
 
         Raises:
             InvalidCalendar: malformed hours, an unknown day name or zone.
@@ -201,7 +238,7 @@ class WorkCalendar:
         hours: Any,
         *,
         anchor: _dt.date | str | None = None,
-        holidays: ProductionCalendar | None = None,
+        holidays: ProductionCalendar | Iterable[Any] | None = None,
     ) -> WorkCalendar:
         """A crew on a repeating on/off cycle (``"2/2"``: two days on, two off).
 
@@ -210,8 +247,9 @@ class WorkCalendar:
             pattern: ``"2/2"``, ``"5/2"``, ``"1/3"``, ``"3/3"``, ``"4/4"`` or ``"on 4 off 4"``.
             hours: The shift on an on-day, e.g. ``"08:00-20:00"`` or ``"20:00-08:00"``.
             anchor: The first on-day of a cycle (required).
-            holidays: Optional production calendar: its holidays and days off are closed,
-                its shortened days one hour shorter.
+            holidays: Optional production calendar (or list of dates, as for
+                :meth:`weekly`): its holidays and days off are closed, its shortened
+                days one hour shorter.
 
         Raises:
             InvalidCalendar: bad pattern or hours, missing anchor, unknown zone.
@@ -309,7 +347,14 @@ class WorkCalendar:
             out["parts"] = [p.to_dict() for p in self.parts]
         if self.kind in ("weekly", "rotation"):
             pc = self.holidays
-            out["holidays"] = None if pc is None else "RU" if pc == russia() else pc.to_dict()
+            if pc is None:
+                out["holidays"] = None
+            elif pc == russia():
+                out["holidays"] = "RU"
+            elif pc.complete and pc.name == "dates" and pc.weekend == frozenset({5, 6}):
+                out["holidays"] = sorted(d.isoformat() for y in pc.years for d in y.holidays)
+            else:
+                out["holidays"] = pc.to_dict()
         return out
 
     @classmethod
@@ -327,10 +372,7 @@ class WorkCalendar:
             )
         kind = data.get("kind")
         tz = _tz_from_name(data.get("tz", "UTC"))
-        raw = data.get("holidays")
-        holidays = (
-            None if raw is None else russia() if raw == "RU" else ProductionCalendar.from_dict(raw)
-        )
+        holidays = _holidays_from_data(data.get("holidays"))
         if kind == "weekly":
             return cls.weekly(tz, data.get("hours", {}), holidays=holidays)
         if kind == "rotation":
@@ -479,8 +521,14 @@ class WorkCalendar:
     # --- queries ------------------------------------------------------------------
 
     def is_open(self, at: Any) -> bool:
-        """``True`` when ``at`` falls inside working time (intervals are ``[open, close)``)."""
-        s = to_us(to_aware(at, field="at"))
+        """``True`` when ``at`` falls inside working time (intervals are ``[open, close)``).
+
+        An :meth:`always` calendar is open at every representable instant.
+        """
+        moment = to_aware(at, field="at")
+        if self.kind == "always":
+            return True
+        s = to_us(moment)
         table = self._table(s, s + 1)
         i = bisect_right(table.starts, s) - 1
         return i >= 0 and s < table.ends[i]
@@ -488,6 +536,8 @@ class WorkCalendar:
     def next_open(self, at: Any) -> _dt.datetime:
         """``at`` itself when open, otherwise the next opening (in the calendar's zone)."""
         moment = to_aware(at, field="at")
+        if self.kind == "always":
+            return _in_zone(moment, self.tz)
         s = to_us(moment)
         table = self._table(s, s + 1)
         while True:
@@ -526,7 +576,8 @@ class WorkCalendar:
                 field="duration",
                 value=delta,
             )
-        s = to_us(moment)
+        since = moment - _EPOCH  # to_us, inlined
+        s = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
         table = self._timeline.table
         if table is None or not table.lo <= s < table.hi:
             table = self._table(s, s + 1)
@@ -540,24 +591,43 @@ class WorkCalendar:
         else:
             target = cum[i] + s - starts[i] + amount
         if not cend or target > cend[-1]:
+            if s + amount > _LAST_US:  # working time never outruns wall time
+                raise InvalidValue(
+                    f"duration {delta.total_seconds():g} seconds from {moment.isoformat()} "
+                    f"ends after the year {_MAX_YEAR}, the last one a calendar covers; use "
+                    "a shorter duration.",
+                    field="duration",
+                    value=delta,
+                )
             while target > table.total:
                 table = self._grow(table, s)
                 target = table.position(s) + amount
             starts, cum, cend = table.starts, table.cum, table.cend
         j = bisect_left(cend, target)
         end = starts[j] + target - cum[j]
-        return _fromtimestamp(end // 1_000_000, self.tz).replace(microsecond=end % 1_000_000)
+        whole, micro = divmod(end, 1_000_000)
+        result = _fromtimestamp(whole, self.tz)
+        # Deadlines are usually whole seconds; replace() costs as much as the rest.
+        return result.replace(microsecond=micro) if micro else result
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
         """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
-        a = to_us(_aware(start, "start"))
-        b = to_us(_aware(end, "end"))
+        # to_us and Table.position, inlined: the SLA clocks call this for every stretch.
+        since = _aware(start, "start") - _EPOCH
+        a = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
+        since = _aware(end, "end") - _EPOCH
+        b = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
         if b <= a:
-            return _dt.timedelta(0)
+            return _ZERO_TD
         table = self._timeline.table
         if table is None or not (table.lo <= a and b <= table.hi):
             table = self._table(a, b)
-        return _dt.timedelta(microseconds=table.position(b) - table.position(a))
+        starts, ends, cum = table.starts, table.ends, table.cum
+        i = bisect_right(starts, a) - 1
+        pos_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
+        j = bisect_right(starts, b, i if i > 0 else 0) - 1
+        pos_b = 0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]
+        return _dt.timedelta(microseconds=pos_b - pos_a)
 
     def intervals(self, start: Any, end: Any) -> list[tuple[_dt.datetime, _dt.datetime]]:
         """Working intervals clipped to ``[start, end)``: sorted, disjoint, in the zone."""

@@ -26,6 +26,7 @@ The rules, in one place (the docs page "SLAs and staffing" repeats them):
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import json
 import os
@@ -35,10 +36,10 @@ from typing import Any, Final
 
 import attrs
 
-from supportkit._frames import rows
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._frames import rows as frame_rows
+from supportkit._ticket import STATUSES, Ticket, as_ticket
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidPolicy, InvalidTicket
+from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import METRICS, CalendarTime, SLAPolicy, WorkingTime
 from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
@@ -46,8 +47,14 @@ from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
 __all__ = ["PolicySet"]
 
 _SOLVED: Final = frozenset({"solved", "closed"})
+# Zendesk's definitions: the statuses whose time counts toward each of these metrics.
+_COUNTED: Final = {
+    "requester_wait": frozenset({"new", "open", "on_hold"}),
+    "agent_work": frozenset({"new", "open"}),
+}
 _REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
 _ZERO: Final = _dt.timedelta(0)
+_CYCLES: Final = frozenset({"next_response", "periodic_update", "pausable_update"})
 
 # (start, end, how it ended) — how: "achieved", "stopped" or "running".
 _Instance = tuple[_dt.datetime, _dt.datetime, str]
@@ -88,7 +95,11 @@ class _Plan:
         self.excluded: dict[str, frozenset[str] | None] = {}
         for m in self.targets:
             stops = pause if m in policy.paused_metrics else None
-            if m == "resolution":
+            counted = _COUNTED.get(m)
+            if counted is not None:
+                others = frozenset(STATUSES) - counted
+                stops = others if stops is None else stops | others
+            elif m == "resolution":
                 stops = _SOLVED if stops is None else stops | _SOLVED
             self.excluded[m] = stops
 
@@ -194,41 +205,91 @@ class PolicySet:
         now: Any = None,
         strict: bool = True,
         summary: Any = None,
+        positions: Iterable[str] | None = None,
     ) -> Iterator[SLAReport]:
-        """Evaluate tickets one by one, lazily (constant memory for any number).
+        """Evaluate many tickets as of one instant, ``now``.
 
         Args:
-            tickets: Tickets or mappings, e.g. ``supportkit._io.read_records(path)``.
-            now: As for :meth:`evaluate`, shared by all tickets.
+            tickets: Tickets or mappings, e.g. the rows of a JSON Lines export.
+            now: The instant every clock is judged at. ``None`` (the default): the
+                end of the export, i.e. the latest ``created_at`` or event of all the
+                tickets, so a clock still open at the end of the export runs until
+                then (and is breached if it is past due by then); this reads every
+                ticket before yielding the first report. Given ``now``, tickets are
+                evaluated one by one (constant memory), events after ``now`` are
+                ignored and tickets created after ``now`` are skipped (counted in
+                ``summary.after_now``).
             strict: ``False`` reads tickets leniently; a ticket that still cannot be
                 evaluated (no ``created_at``) yields a report with no metrics and
                 the reason in ``problems`` instead of stopping the batch.
             summary: An :class:`~supportkit.sla.AttainmentSummary` to add each
                 report to as it is yielded.
+            positions: How to name each ticket in error messages, in input order
+                (``"export.jsonl:5"``); ``tickets[i]`` by default. The ticket's
+                ``id`` is added when it has one.
 
         Yields:
             One :class:`SLAReport` per ticket, in input order.
         """
-        as_of = None if now is None else to_aware(now, field="now")
         add = None if summary is None else summary.add
-        for i, raw in enumerate(rows(tickets)):  # a DataFrame: one ticket per row
-            field = f"tickets[{i}]"
-            try:
-                ticket = as_ticket(raw, strict=strict, field=field)
-                report = _evaluate(self, ticket, as_of, field=field)
-            except InvalidTicket as exc:
-                if strict:
-                    raise
-                ident = raw.get("id") if isinstance(raw, Mapping) else None
-                report = SLAReport(
-                    None if ident is None else str(ident),
-                    None,
-                    as_of or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
-                    problems=(f"{field}: skipped: {exc}",),
-                )
+        names = iter(positions) if positions is not None else None
+        if now is None:
+            rows = list(self._read(tickets, strict, names))
+            latest = _latest(row[1] for row in rows)
+            for field, ticket, raw, error in rows:
+                report = self._one(field, ticket, raw, error, latest, strict)
+                if add is not None:
+                    add(report)
+                yield report
+            return
+        as_of = to_aware(now, field="now")
+        for field, ticket, raw, error in self._read(tickets, strict, names):
+            if ticket is not None and ticket.created_at is not None and ticket.created_at > as_of:
+                if summary is not None:
+                    summary.after_now += 1
+                continue
+            report = self._one(field, ticket, raw, error, as_of, strict)
             if add is not None:
                 add(report)
             yield report
+
+    def _read(
+        self, tickets: Iterable[Any], strict: bool, names: Iterator[str] | None
+    ) -> Iterator[tuple[str, Ticket | None, Any, SupportkitError | None]]:
+        for i, raw in enumerate(frame_rows(tickets)):  # a DataFrame: one ticket per row
+            field = f"tickets[{i}]" if names is None else next(names, f"tickets[{i}]")
+            try:
+                ticket = as_ticket(raw, strict=strict, field=field)
+            except SupportkitError as exc:  # a naive or unparseable time too
+                if strict:
+                    raise _with_id(exc, raw) from exc
+                yield field, None, raw, exc
+                continue
+            yield field, ticket, raw, None
+
+    def _one(  # noqa: PLR0917 - private helper of evaluate_many, one call site
+        self,
+        field: str,
+        ticket: Ticket | None,
+        raw: Any,
+        error: SupportkitError | None,
+        as_of: _dt.datetime | None,
+        strict: bool,
+    ) -> SLAReport:
+        if ticket is not None:
+            try:
+                return _evaluate(self, ticket, as_of, field=field)
+            except InvalidTicket as exc:
+                if strict:
+                    raise _with_id(exc, raw) from exc
+                error = exc
+        ident = raw.get("id") if isinstance(raw, Mapping) else None
+        return SLAReport(
+            None if ident is None else str(ident),
+            None,
+            as_of or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
+            problems=(f"{field}: skipped: {error}",),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form, ``{"policies": [...]}``."""
@@ -272,6 +333,32 @@ class PolicySet:
                 field="policies",
             ) from exc
         return cls.from_dict(data)
+
+
+def _with_id(exc: SupportkitError, raw: Any) -> SupportkitError:
+    """The same error, its message starting with the ticket's id (a person looks it up)."""
+    ident = raw.get("id") if isinstance(raw, Mapping) else None
+    if ident is None or ident == "":
+        return exc
+    out = copy.copy(exc)
+    out.message = f"ticket {str(ident)!r}: {exc.message}"
+    out.args = (out.message,)
+    return out
+
+
+def _latest(tickets: Iterable[Ticket | None]) -> _dt.datetime | None:
+    """The end of an export: the latest ``created_at`` or event time of its tickets."""
+    latest: _dt.datetime | None = None
+    for ticket in tickets:
+        if ticket is None:
+            continue
+        last = ticket.events[-1].at if ticket.events else ticket.created_at
+        if last is not None and (latest is None or last > latest):
+            latest = last
+        created = ticket.created_at
+        if created is not None and (latest is None or created > latest):
+            latest = created
+    return latest
 
 
 def _evaluate(
@@ -391,7 +478,10 @@ def _evaluate(
         "first_response": first,
         "next_response": nexts,
         "periodic_update": updates,
+        "pausable_update": updates,
         "resolution": [resolution],
+        "requester_wait": [resolution],
+        "agent_work": [resolution],
     }
 
     single = len(timeline) == 1
@@ -407,6 +497,8 @@ def _evaluate(
         return found
 
     metrics: dict[str, MetricResult] = {}
+    memo: dict[tuple[Any, ...], _Stretches] = {}
+    seen = frozenset(status for _, status in statuses)
     if single:
         wanted = () if current is None else current.order
     else:
@@ -418,11 +510,12 @@ def _evaluate(
             plan = policy_at(end)
             if plan is None or metric not in plan.targets:
                 continue
-            results.append(_measure(plan, metric, start, end, how=how, statuses=statuses))
-        if metric in ("next_response", "periodic_update"):
-            final = policy_at(as_of)
-            if results or (final is not None and metric in final.targets):
-                metrics[metric] = _combine(metric, results, final)
+            results.append(
+                _measure(plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen)
+            )
+        if metric in _CYCLES:
+            if results:  # a cycle metric that never started has no clock yet
+                metrics[metric] = _combine(metric, results)
         elif results:
             metrics[metric] = results[0]
     final_policy = timeline[-1][1]
@@ -471,6 +564,9 @@ def _segments(
     return out
 
 
+_Stretches = tuple[tuple[tuple[_dt.datetime, _dt.datetime], ...], tuple[_dt.timedelta, ...]]
+
+
 def _measure(
     plan: _Plan,
     metric: str,
@@ -479,23 +575,29 @@ def _measure(
     *,
     how: str,
     statuses: list[tuple[_dt.datetime, str]],
+    memo: dict[tuple[Any, ...], _Stretches],
+    seen: frozenset[str],
 ) -> MetricResult:
     clock = plan.clocks[metric]
     target = plan.targets[metric]
-    paused = False
     excluded = plan.excluded[metric]
-    if excluded is not None:
-        if len(statuses) == 1 and statuses[0][1] not in excluded:
-            segments = [(start, end)]
+    # Only the excluded statuses this ticket was ever in matter, so metrics with
+    # different definitions often count the very same stretches (resolution,
+    # requester_wait and agent_work on a ticket never on hold): measure them once.
+    relevant = None if excluded is None else excluded & seen
+    key = (id(clock), relevant, start, end)
+    cached = memo.get(key)
+    if cached is None:
+        if not relevant:
+            segments: tuple[tuple[_dt.datetime, _dt.datetime], ...] = ((start, end),)
         else:
-            segments = _segments(statuses, start, end, excluded)
-            paused = how == "running" and (not segments or segments[-1][1] != end)
-    else:
-        segments = [(start, end)]
+            segments = tuple(_segments(statuses, start, end, relevant))
+        cached = memo[key] = (segments, tuple([clock.between(a, b) for a, b in segments]))
+    segments, works = cached
+    paused = how == "running" and bool(relevant) and (not segments or segments[-1][1] != end)
     elapsed = _ZERO
     reached: tuple[_dt.datetime, _dt.timedelta] | None = None
-    for seg_start, seg_end in segments:
-        work = clock.between(seg_start, seg_end)
+    for (seg_start, _), work in zip(segments, works, strict=True):
         if reached is None and elapsed + work >= target:
             reached = (seg_start, target - elapsed)
         elapsed += work
@@ -509,12 +611,12 @@ def _measure(
     else:
         due = LazyDeadline(clock, reached[0], reached[1])
         breached = elapsed > target or end > due.resolve()
-    if how == "achieved":
-        state = "breached" if breached else "met"
-    elif how == "stopped":
-        state = "breached" if breached else "stopped"
-    else:
-        state = "breached" if breached else "running"
+    if breached:
+        state = "breached"
+    elif how == "running":
+        state = "paused" if paused else "active"
+    else:  # achieved by a reply (or the solve), or stopped by the solve: fulfilled
+        state = "achieved"
     return MetricResult(
         metric,
         plan.name,
@@ -529,27 +631,16 @@ def _measure(
         elapsed,
         target - elapsed,
         paused,
+        (),
+        segments,
     )
 
 
-def _combine(metric: str, cycles: list[MetricResult], final: _Plan | None) -> MetricResult:
+def _combine(metric: str, cycles: list[MetricResult]) -> MetricResult:
     """Summarise a cycle metric: the last cycle's fields, breached if any cycle was."""
-    if not cycles:
-        assert final is not None
-        return MetricResult(
-            metric, final.name, final.targets[metric], "idle", None, None,
-            remaining=final.targets[metric],
-        )  # fmt: skip
     last = cycles[-1]
     first_breach = next((c for c in cycles if c.breached), None)
-    if first_breach is not None:
-        state = "breached"
-    elif last.state == "running":
-        state = "running"
-    elif any(c.state == "met" for c in cycles):
-        state = "met"
-    else:
-        state = "stopped"
+    state = "breached" if first_breach is not None else last.state
     return MetricResult(
         metric,
         last.policy,
@@ -565,4 +656,5 @@ def _combine(metric: str, cycles: list[MetricResult], final: _Plan | None) -> Me
         last.remaining,
         last.paused,
         tuple(cycles),
+        last.segments,
     )

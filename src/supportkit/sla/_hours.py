@@ -81,6 +81,13 @@ def parse_hours(value: Any, *, field: str = "hours") -> Hours:
         parts = [p for p in regex.split(r"[,;]", value) if p.strip()] if value.strip() else []
         if value.strip().lower() in _CLOSED:
             return ()
+        if not parts:  # only separators: a typo, not a closed day
+            raise InvalidCalendar(
+                f"{field} has no hours in {value!r}; write ranges such as '09:00-18:00', "
+                "or 'closed' for a day off.",
+                field=field,
+                value=value,
+            )
     elif isinstance(value, Iterable) and not isinstance(value, Mapping):
         parts = list(value)
         if not all(isinstance(p, str) for p in parts):

@@ -16,8 +16,8 @@ from typing import Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from supportkit._ticket import AUTHORS, STATUSES, Ticket
-from supportkit._time import to_timedelta
-from supportkit.exceptions import InvalidArgument, InvalidPolicy
+from supportkit._time import seconds_to_timedelta, to_timedelta
+from supportkit.exceptions import InvalidArgument, InvalidPolicy, UnknownSLAName
 
 __all__ = [
     "METRICS",
@@ -29,7 +29,15 @@ __all__ = [
 ]
 
 #: The metrics a policy can set targets for, in report order.
-METRICS: Final = ("first_response", "next_response", "periodic_update", "resolution")
+METRICS: Final = (
+    "first_response",
+    "next_response",
+    "periodic_update",
+    "pausable_update",
+    "resolution",
+    "requester_wait",
+    "agent_work",
+)
 
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*(?:(\d+(?:\.\d+)?)\s*m)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
@@ -107,13 +115,14 @@ def parse_duration(value: Any, *, field: str = "duration") -> _dt.timedelta:
         match = _CLOCK.match(text)
         if match:
             h, m, s = match.groups()
-            return _dt.timedelta(hours=int(h), minutes=int(m), seconds=int(s or 0))
+            total = int(h) * 3600 + int(m) * 60 + int(s or 0)
+            return seconds_to_timedelta(total, field=field, original=value)
         match = _DURATION.match(text)
         if text and match and any(match.groups()):
             h, m, s = (float(x) if x else 0.0 for x in match.groups())
-            return _dt.timedelta(hours=h, minutes=m, seconds=s)
+            return seconds_to_timedelta(h * 3600 + m * 60 + s, field=field, original=value)
         try:
-            return _dt.timedelta(seconds=float(text))
+            number = float(text)
         except ValueError:
             raise InvalidPolicy(
                 f"{field} must be a duration such as '1h30m', '100s', '08:30' or a number "
@@ -121,6 +130,7 @@ def parse_duration(value: Any, *, field: str = "duration") -> _dt.timedelta:
                 field=field,
                 value=value,
             ) from None
+        return seconds_to_timedelta(number, field=field, original=value)
     return to_timedelta(value, field=field)
 
 
@@ -334,10 +344,11 @@ def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
     items: dict[str, _dt.timedelta] = {}
     for key, raw in value.items():
         if key not in METRICS:
-            raise InvalidPolicy(
+            raise UnknownSLAName(
                 f"targets has unknown metric {key!r}; known metrics are {list(METRICS)}.",
                 field=f"targets.{key}",
-                value=key,
+                name=key,
+                known=METRICS,
             )
         target = parse_duration(raw, field=f"targets.{key}")
         if target <= _dt.timedelta(0):
@@ -380,10 +391,11 @@ def _calendars(value: Any) -> _FrozenMap[WorkingTime]:
         )
     for key in value:
         if key not in METRICS:
-            raise InvalidPolicy(
+            raise UnknownSLAName(
                 f"calendars has unknown metric {key!r}; known metrics are {list(METRICS)}.",
                 field=f"calendars.{key}",
-                value=key,
+                name=key,
+                known=METRICS,
             )
     return _FrozenMap(tuple((m, _clock(value[m], f"calendars.{m}")) for m in METRICS if m in value))
 
@@ -425,10 +437,11 @@ def _metrics(value: Any) -> tuple[str, ...]:
     items = _strings(value, "paused_metrics")
     for item in items:
         if item not in METRICS:
-            raise InvalidPolicy(
+            raise UnknownSLAName(
                 f"paused_metrics has unknown metric {item!r}; known metrics are {list(METRICS)}.",
                 field="paused_metrics",
-                value=item,
+                name=item,
+                known=METRICS,
             )
     return items
 
@@ -467,14 +480,21 @@ class SLAPolicy:
             first counting reply), ``next_response`` (a customer reply after an
             answer to the next counting reply; each such customer reply starts a new
             cycle), ``periodic_update`` (a counting reply at least every so often
-            while the ticket is unsolved), ``resolution`` (creation to solved).
+            while the ticket is unsolved; keeps running while the ticket waits on
+            the customer, as Zendesk's), ``pausable_update`` (the same, paused in
+            ``pause_statuses``), ``resolution`` (creation to solved, paused in
+            ``pause_statuses``), ``requester_wait`` (time in ``new``, ``open`` and
+            ``on_hold``) and ``agent_work`` (time in ``new`` and ``open``).
             Values are ``timedelta``, seconds or strings like ``"4h"``.
         calendar: The working time the targets are measured in: a
             :class:`~supportkit.sla.WorkCalendar` (or anything with ``add`` and
             ``between``), a preset name, or ``None`` for plain 24/7 time.
         applies_to: Which tickets: a mapping (see :class:`AppliesTo`) or ``None`` for all.
         pause_statuses: Statuses during which the paused metrics stop counting.
-        paused_metrics: The metrics that pause (``resolution`` and ``periodic_update``).
+        paused_metrics: The metrics that pause in ``pause_statuses``
+            (``pausable_update`` and ``resolution``; before 0.2 ``periodic_update``
+            paused too). ``requester_wait`` and ``agent_work`` pause by status
+            whatever this says (see their definitions).
         responders: Who counts as responding: ``("agent",)`` by default; add
             ``"bot"`` and/or ``"rule"`` to count automated answers.
         calendars: Per-metric calendars overriding ``calendar`` (e.g. first response
@@ -497,7 +517,7 @@ class SLAPolicy:
         default=("waiting_customer",), kw_only=True, converter=_statuses
     )
     paused_metrics: tuple[str, ...] = attrs.field(
-        default=("periodic_update", "resolution"), kw_only=True, converter=_metrics
+        default=("pausable_update", "resolution"), kw_only=True, converter=_metrics
     )
     responders: tuple[str, ...] = attrs.field(
         default=("agent",), kw_only=True, converter=_responders
@@ -571,6 +591,10 @@ class SLAPolicy:
         except (InvalidPolicy, InvalidArgument) as exc:
             if exc.field and not exc.field.startswith(field):
                 message = f"{field}.{exc}"
+                if isinstance(exc, UnknownSLAName):
+                    raise UnknownSLAName(
+                        message, field=f"{field}.{exc.field}", name=exc.name, known=exc.known
+                    ) from exc
                 raise type(exc)(message, field=f"{field}.{exc.field}", value=exc.value) from exc
             raise
 

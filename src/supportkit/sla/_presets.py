@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, Final
 
-from supportkit.exceptions import InvalidCalendar
+from supportkit.exceptions import InvalidArgument, InvalidCalendar, UnknownSLAName
 from supportkit.sla._calendar import WorkCalendar
 
 __all__ = ["PRESETS", "calendar_from", "preset"]
@@ -29,16 +29,27 @@ PRESETS: Final = {
 }
 
 
-@cache
 def preset(name: str) -> WorkCalendar:
     """Return a built-in calendar by name (see :data:`PRESETS`).
 
     Raises:
-        InvalidCalendar: an unknown name; the message lists the presets.
+        UnknownSLAName: an unknown name (a ``LookupError``); the message lists the presets.
 
     >>> preset("office").is_open(_dt.datetime(2024, 10, 7, 10, tzinfo=_dt.timezone.utc))
     True
     """
+    if not isinstance(name, str):
+        raise InvalidArgument(
+            f"preset name must be a string such as 'office' (got {name!r} that is a "
+            f"{type(name).__name__}).",
+            field="calendar",
+            value=name,
+        )
+    return _preset(name)
+
+
+@cache
+def _preset(name: str) -> WorkCalendar:
     if name == "24/7":
         return WorkCalendar.always(_MOSCOW)
     if name == "office":
@@ -51,31 +62,75 @@ def preset(name: str) -> WorkCalendar:
         return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 7))
     if name == "2/2-b":
         return WorkCalendar.rotation(_MOSCOW, "2/2", "08:00-20:00", anchor=_dt.date(2024, 10, 9))
-    raise InvalidCalendar(
+    raise UnknownSLAName(
         f"calendar {name!r} is not a preset; use one of {sorted(PRESETS)} or a WorkCalendar.",
         field="calendar",
-        value=name,
+        name=name,
+        known=tuple(sorted(PRESETS)),
     )
 
 
 def calendar_from(value: Any, *, field: str = "calendar") -> WorkCalendar:
-    """Read a calendar from a preset name or a :meth:`WorkCalendar.to_dict` mapping."""
+    """Build a :class:`WorkCalendar` from what a JSON file or a person writes.
+
+    The one reader of calendars in files: SLA policy files, the command line's
+    ``--calendar`` files and rule files' ``"calendars"`` section all go through it, so
+    ``"mon-fri": "09:00-18:00"`` means the same everywhere.
+
+    Args:
+        value: A :class:`WorkCalendar` (returned as is); a preset name (see
+            :data:`PRESETS`); or a mapping — ``{"tz": "Europe/Moscow", "hours":
+            {"mon-fri": "09:00-18:00", "sat": "10:00-14:00"}, "holidays": "RU"}`` for
+            weekly hours (``"kind": "weekly"`` may be omitted; ``"20:00-08:00"`` runs
+            past midnight; several ranges as ``"09:00-13:00, 14:00-18:00"``),
+            ``{"tz": ..., "pattern": "2/2", "hours": "08:00-20:00", "anchor":
+            "2024-10-07"}`` for a rotation, ``{"kind": "always", "tz": ...}``, or any
+            :meth:`WorkCalendar.to_dict` form. ``holidays`` is ``null``, ``"RU"``
+            (:func:`~supportkit.sla.russia`), a list of ISO dates, or a production
+            calendar object.
+        field: Where the value is, for error messages (``calendars.office``).
+
+    Raises:
+        UnknownSLAName: an unknown preset name (a ``LookupError``).
+        InvalidCalendar: malformed hours, days, zone or holidays; the message starts
+            with ``field``.
+
+    >>> calendar_from({"tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"},
+    ...                "holidays": ["2024-06-12"]}).is_open("2024-06-12T10:00:00+03:00")
+    False
+    """
     if isinstance(value, WorkCalendar):
         return value
     if isinstance(value, str):
         try:
             return preset(value.strip())
-        except InvalidCalendar:
-            raise InvalidCalendar(
+        except UnknownSLAName:
+            raise UnknownSLAName(
                 f"{field} {value!r} is not a preset; use one of {sorted(PRESETS)} or a "
-                "WorkCalendar.",
+                "calendar object such as "
+                '{"tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"}}.',
                 field=field,
-                value=value,
+                name=value,
+                known=tuple(sorted(PRESETS)),
             ) from None
     if isinstance(value, Mapping):
-        return WorkCalendar.from_dict(value)
+        data = dict(value)
+        if "kind" not in data:
+            if "pattern" in data:
+                data["kind"] = "rotation"
+            elif isinstance(data.get("hours"), Mapping):
+                data["kind"] = "weekly"
+        try:
+            return WorkCalendar.from_dict(data)
+        except (InvalidCalendar, InvalidArgument) as exc:
+            inner = exc.field or ""
+            if inner.startswith(field):
+                raise
+            path = f"{field}.{inner}" if inner else field
+            raise type(exc)(f"{field}: {exc}", field=path, value=exc.value) from exc
     raise InvalidCalendar(
-        f"{field} must be a preset name or a WorkCalendar dict (got {value!r}).",
+        f"{field} must be a preset name such as 'office' or a calendar object such as "
+        f'{{"tz": "Europe/Moscow", "hours": {{"mon-fri": "09:00-18:00"}}}} (got {value!r}).',
         field=field,
         value=value,
     )

@@ -147,11 +147,15 @@ class ProductionCalendar:
         name: A short name used in messages (``"RU"``).
         years: One :class:`YearData` per year covered.
         weekend: Weekday numbers of the ordinary weekend (Monday is 0).
+        complete: ``True`` when the listed dates are the whole truth (a plain list of
+            holidays, :meth:`from_dates`): a year without data is then ordinary
+            weekdays and weekends, not a :class:`CalendarDataMissing` error.
     """
 
     name: str
     years: tuple[YearData, ...] = attrs.field(converter=_sorted_years)
     weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), converter=frozenset)
+    complete: bool = attrs.field(default=False, kw_only=True)
     _index: dict[int, YearData] = attrs.field(
         init=False, eq=False, hash=False, repr=False, factory=dict
     )
@@ -165,6 +169,8 @@ class ProductionCalendar:
 
     def _year(self, year: int) -> YearData:
         data = self._index.get(year)
+        if data is None and self.complete:
+            data = self._index[year] = YearData(year=year)
         if data is None:
             known = f"{self.years[0].year}..{self.years[-1].year}" if self.years else "none"
             raise CalendarDataMissing(
@@ -249,11 +255,49 @@ class ProductionCalendar:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; :meth:`from_dict` reads it back."""
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "weekend": sorted(self.weekend),
             "years": {str(y.year): y.to_dict() for y in self.years},
         }
+        if self.complete:
+            out["complete"] = True
+        return out
+
+    @classmethod
+    def from_dates(
+        cls,
+        dates: Iterable[Any],
+        *,
+        name: str = "dates",
+        weekend: Iterable[int] = (5, 6),
+        field: str = "holidays",
+    ) -> ProductionCalendar:
+        """A calendar from a plain list of holidays, as pandas' ``holidays=`` takes.
+
+        ``["2014-06-27", date(2014, 6, 30)]``: each listed date is closed, the
+        ``weekend`` days are weekends, every other day works — in every year, with
+        no "year without data" error (the list is the whole truth).
+
+        Raises:
+            InvalidCalendar: a string that is not an ISO date, or ``dates`` a string.
+            InvalidArgument: an item that is neither a date nor a string (a datetime too).
+
+        >>> import datetime
+        >>> pc = ProductionCalendar.from_dates(["2014-06-27", datetime.date(2014, 6, 30)])
+        >>> pc.day_type(datetime.date(2014, 6, 27)), pc.day_type(datetime.date(2031, 1, 6))
+        ('holiday', 'working')
+        """
+        days = _dates(dates, field=field)
+        by_year: dict[int, set[_dt.date]] = {}
+        for day in days:
+            by_year.setdefault(day.year, set()).add(day)
+        years = tuple(
+            YearData(year=year, holidays=frozenset(items), source="list of dates")
+            for year, items in by_year.items()
+        )
+        days_off: Any = frozenset(weekend)
+        return cls(name=name, years=years, weekend=days_off, complete=True)
 
     @classmethod
     def from_dict(
@@ -295,7 +339,19 @@ class ProductionCalendar:
             years[year] = _year_from_dict(year, value, field=f"years[{key!r}]")
         name = data.get("name", base.name if base else "custom")
         weekend = data.get("weekend", sorted(base.weekend) if base else (5, 6))
-        return cls(name=str(name), years=tuple(years.values()), weekend=frozenset(weekend))
+        complete = data.get("complete", base.complete if base else False)
+        if not isinstance(complete, bool):
+            raise InvalidCalendar(
+                f"complete must be true or false (got {complete!r}).",
+                field="complete",
+                value=complete,
+            )
+        return cls(
+            name=str(name),
+            years=tuple(years.values()),
+            weekend=frozenset(weekend),
+            complete=complete,
+        )
 
 
 @functools.cache

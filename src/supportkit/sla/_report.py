@@ -9,11 +9,24 @@ from typing import Any, Final
 import attrs
 
 from supportkit._frames import to_pandas
+from supportkit.exceptions import UnknownSLAName
+from supportkit.sla._events import MetricEvent, clock_events
+from supportkit.sla._html import report_html
 
-__all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport"]
+__all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport", "UnknownMetric"]
 
-#: Possible values of :attr:`MetricResult.state`.
-STATES: Final = ("met", "breached", "running", "stopped", "idle")
+#: Possible values of :attr:`MetricResult.state`, judged at the report's ``as_of``.
+STATES: Final = ("active", "paused", "achieved", "breached")
+
+
+class UnknownMetric(UnknownSLAName, KeyError):
+    """``report[metric]`` for a metric the report does not hold (a ``KeyError`` too,
+    so ``metric in report`` and ``report.get(metric)`` work as for any mapping)."""
+
+
+def _met(item: MetricResult) -> bool:
+    # "met" is 0.1's name for "achieved", still accepted from hand-built results.
+    return item.state in ("achieved", "met") and item.stopped_at is None
 
 
 def _iso(value: _dt.datetime | None) -> str | None:
@@ -61,9 +74,11 @@ class MetricResult:
         metric: ``first_response``, ``next_response``, ``periodic_update`` or ``resolution``.
         policy: Name of the policy whose target and calendar measured it.
         target: The working time allowed.
-        state: ``met`` (achieved by the deadline), ``breached``, ``running`` (open,
-            not yet late), ``stopped`` (the ticket was solved first; not late), or
-            ``idle`` (a cycle metric that never started).
+        state: Judged at the report's ``as_of`` (``now``): ``active`` (running, not
+            yet due), ``paused`` (running, in a pause status), ``achieved`` (fulfilled
+            by its due time: by the counting reply, or — ``stopped_at`` set — by the
+            ticket being solved first) or ``breached`` (past its due time, whether
+            still running or fulfilled late).
         started_at: When the clock started.
         due_at: The deadline. If the target is reached inside the measured time,
             that is the instant it was reached; otherwise the projection from the
@@ -78,8 +93,10 @@ class MetricResult:
         paused: The clock is in a pause status at ``now``.
         cycles: For cycle metrics, every cycle in order (each a :class:`MetricResult`
             with ``cycles=()``); the top-level fields then describe the last cycle,
-            except ``breached``/``breach_at``, which say whether *any* cycle breached
-            and when the first did.
+            except ``state``/``breached``/``breach_at``, which say whether *any* cycle
+            breached and when the first did.
+        segments: The stretches ``(from, to)`` in which the clock counted; the gaps
+            between them are pauses (what :meth:`SLAReport.events` reports).
     """
 
     metric: str
@@ -96,6 +113,7 @@ class MetricResult:
     remaining: _dt.timedelta = _dt.timedelta(0)
     paused: bool = False
     cycles: tuple[MetricResult, ...] = ()
+    segments: tuple[tuple[_dt.datetime, _dt.datetime], ...] = ()
 
     @property
     def due_at(self) -> _dt.datetime | None:
@@ -143,15 +161,23 @@ class MetricResult:
         )
 
     @property
-    def attained(self) -> bool | None:
-        """``True`` when met, ``False`` when breached, ``None`` while undecided.
+    def running(self) -> bool:
+        """Whether the clock (its last cycle) is still open at ``as_of``."""
+        last = self.cycles[-1] if self.cycles else self
+        return last.achieved_at is None and last.stopped_at is None
 
-        Undecided: ``running``, ``stopped`` (solved before it was achieved, on time)
-        and ``idle``. This is what attainment rates count.
+    @property
+    def attained(self) -> bool | None:
+        """``True`` when met by a counting reply, ``False`` when breached, else ``None``.
+
+        Undecided (``None``): a clock still running and not yet late, and one the
+        ticket's solve stopped before any counting reply (fulfilled, but nobody
+        answered). This is what attainment rates count.
         """
         if self.breached:
             return False
-        return True if self.state == "met" else None
+        items = self.cycles or (self,)
+        return True if any(_met(c) for c in items) else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (durations in seconds, instants ISO-8601)."""
@@ -169,6 +195,7 @@ class MetricResult:
             "elapsed": self.elapsed.total_seconds(),
             "remaining": self.remaining.total_seconds(),
             "paused": self.paused,
+            "segments": [[_iso(a), _iso(b)] for a, b in self.segments],
         }
         if self.cycles:
             out["cycles"] = [cycle.to_dict() for cycle in self.cycles]
@@ -203,11 +230,15 @@ class SLAReport(Mapping[str, MetricResult]):
     def __getitem__(self, metric: str) -> MetricResult:
         try:
             return self.metrics[metric]
-        except KeyError:
-            known = list(self.metrics)
-            raise KeyError(
-                f"{metric!r} is not measured for ticket {self.ticket_id!r} "
-                f"(policy {self.policy!r} measures {known})."
+        except (KeyError, TypeError):
+            known = tuple(self.metrics)
+            raise UnknownMetric(
+                f"{metric!r} is not measured for ticket {self.ticket_id!r}: its policy "
+                f"{self.policy!r} has a running or finished clock for {list(known)} "
+                "(a cycle metric such as next_response appears once its first cycle starts).",
+                field="metric",
+                name=metric,
+                known=known,
             ) from None
 
     def __iter__(self) -> Iterator[str]:
@@ -224,6 +255,56 @@ class SLAReport(Mapping[str, MetricResult]):
     def to_pandas(self) -> Any:
         """Return a pandas DataFrame, one row per metric (many reports: ``sources.to_pandas``)."""
         return to_pandas(self)
+
+    @property
+    def open_clocks(self) -> tuple[MetricResult, ...]:
+        """The clocks still running at ``as_of`` (active or paused, late or not).
+
+        For a cycle metric this is its last cycle.
+        """
+        out = []
+        for result in self.metrics.values():
+            last = result.cycles[-1] if result.cycles else result
+            if last.achieved_at is None and last.stopped_at is None:
+                out.append(last)
+        return tuple(out)
+
+    @property
+    def next_due(self) -> MetricResult | None:
+        """The running, unpaused, not-yet-late clock that falls due first (``None``: none).
+
+        ``report.next_due.due_at - now`` is the time left, what
+        :func:`~supportkit.sla.at_risk` and a rule's ``{"sla": {"due_within": "30m"}}``
+        compare.
+        """
+        best: MetricResult | None = None
+        best_due: _dt.datetime | None = None
+        for clock in self.open_clocks:
+            if clock.state != "active":
+                continue
+            due = clock.due_at
+            if due is not None and (best_due is None or due < best_due):
+                best, best_due = clock, due
+        return best
+
+    @property
+    def overdue(self) -> tuple[MetricResult, ...]:
+        """The clocks still running past their due time (breached, nobody answered yet)."""
+        return tuple(c for c in self.open_clocks if c.breached)
+
+    def _repr_html_(self) -> str:
+        """A timeline of each clock with its pauses, as inline SVG (for notebooks)."""
+        return report_html(self)
+
+    def events(self) -> list[MetricEvent]:
+        """The clocks' history as Zendesk-style metric events, in time order.
+
+        Each metric gets ``apply_sla`` when a policy starts measuring it, then
+        ``activate``/``pause`` as it runs and pauses, ``breach`` at its due time when
+        late, and ``fulfill`` at the counting reply (or the solve). Compare with
+        Zendesk's ``ticket_metric_events`` through :meth:`MetricEvent.to_zendesk`.
+        """
+        return clock_events(self.metrics.values(), self.policies, self.as_of)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""

@@ -25,73 +25,34 @@ from typing import Any
 import attrs
 
 from supportkit._time import to_aware, to_timedelta
-from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.exceptions import InvalidValue
+from supportkit.sla import erlang_a
+from supportkit.sla._coverage import coverage
+from supportkit.sla._queueing import (
+    _HOUR,
+    MAX_AGENTS,
+    _agents,
+    _finish,
+    _fraction,
+    _number,
+    _options,
+    _seconds,
+    traffic,
+)
 
 __all__ = [
+    "MAX_AGENTS",
     "StaffingInterval",
     "StaffingPlan",
     "agents_needed",
     "asa",
     "occupancy",
+    "servers_needed",
     "service_level",
     "staffing_plan",
     "traffic",
     "wait_probability",
 ]
-
-_HOUR = 3600.0
-
-
-def _number(value: Any, field: str, *, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidArgument(
-            f"{field} must be a number (got {value!r} that is a {type(value).__name__}).",
-            field=field,
-            value=value,
-        )
-    number = float(value)
-    if not (low <= number <= high) or math.isnan(number):
-        raise InvalidValue(
-            f"{field} must be between {low:g} and {high:g} (got {value!r}).",
-            field=field,
-            value=value,
-        )
-    return number
-
-
-def _seconds(value: Any, field: str, *, positive: bool) -> float:
-    seconds = to_timedelta(value, field=field).total_seconds()
-    if seconds < 0 or (positive and seconds == 0) or math.isnan(seconds):
-        need = "positive" if positive else "zero or positive"
-        raise InvalidValue(
-            f"{field} must be a {need} duration (got {value!r}).", field=field, value=value
-        )
-    return seconds
-
-
-def _agents(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidArgument(
-            f"agents must be a non-negative int (got {value!r}).", field="agents", value=value
-        )
-    return value
-
-
-def traffic(calls_per_hour: float, aht: _dt.timedelta | float) -> float:
-    """Return the offered load in Erlangs: ``calls_per_hour × aht / 1 h``.
-
-    Args:
-        calls_per_hour: Arrivals per hour (chats, calls, e-mails worked as a queue).
-        aht: Average handling time.
-
-    Raises:
-        InvalidValue: a negative rate or a non-positive handling time.
-
-    >>> traffic(5000, 300)
-    416.6666666666667
-    """
-    rate = _number(calls_per_hour, "calls_per_hour")
-    return rate * _seconds(aht, "aht", positive=True) / _HOUR
 
 
 def _erlang_c(agents: int, load: float) -> float:
@@ -185,51 +146,27 @@ def occupancy(agents: int, calls_per_hour: float, aht: _dt.timedelta | float) ->
     return min(1.0, load / n)
 
 
-def agents_needed(
+def servers_needed(
     calls_per_hour: float,
     aht: _dt.timedelta | float,
     target_answer: _dt.timedelta | float,
     service_level: float,
     *,
     max_occupancy: float = 1.0,
-    shrinkage: float = 0.0,
 ) -> int:
-    """Return the fewest agents to schedule so that the service level is met.
+    """Return the fewest answering positions ``n`` meeting the service level.
 
-    The answering agents ``n`` are the smallest with ``n > A``, ``A / n ≤
-    max_occupancy`` and a service level of at least ``service_level``; the result
-    is ``ceil(n / (1 − shrinkage))`` — the headcount to roster when ``shrinkage``
-    of paid time goes to breaks, training and absence.
-
-    One pass of the Erlang B recursion serves every candidate ``n``, so the cost is
-    ``O(n)`` float operations: about 0.05 ms for 5,000 calls an hour.
-
-    Args:
-        calls_per_hour: Arrivals per hour; ``0`` needs no one.
-        aht: Average handling time (``timedelta`` or seconds).
-        target_answer: Answer within this time (``timedelta`` or seconds).
-        service_level: The share to answer within ``target_answer``, ``0 ≤ x < 1``.
-        max_occupancy: Upper bound on ``A / n`` (``0.85`` is common), ``0 < x ≤ 1``.
-        shrinkage: Share of rostered time not available for answering, ``0 ≤ x < 1``.
-
-    Returns:
-        The number of agents to roster.
-
-    Raises:
-        InvalidValue: a value out of its range (the message names it).
-        InvalidArgument: a value of the wrong type.
-
-    >>> agents_needed(5000, 300, 20, 0.8)
-    429
-    >>> agents_needed(5000, 300, 20, 0.8, max_occupancy=0.85, shrinkage=0.3)
-    702
+    ``n > A``, ``A / n ≤ max_occupancy`` and a service level of at least
+    ``service_level``; before shrinkage and chat concurrency (:func:`agents_needed`
+    divides by those). One pass of the Erlang B recursion serves every candidate, and
+    the answer is at most a few times ``A``: ``O(A)`` work, bounded by
+    :data:`MAX_AGENTS`.
     """
     load = traffic(calls_per_hour, aht)
     aht_s = _seconds(aht, "aht", positive=True)
     target_s = _seconds(target_answer, "target_answer", positive=False)
     goal = _number(service_level, "service_level", high=0.999999)
     max_occ = _number(max_occupancy, "max_occupancy", low=1e-9, high=1.0)
-    shrink = _number(shrinkage, "shrinkage", high=0.999999)
     if load <= 0.0:
         return 0
     floor_n = max(math.floor(load) + 1, math.ceil(load / max_occ - 1e-12))
@@ -243,7 +180,59 @@ def agents_needed(
         wait = n * b / (n - load * (1.0 - b))
         level = 1.0 - wait * math.exp(-(n - load) * target_s / aht_s)
         if level >= goal:
-            return math.ceil(n / (1.0 - shrink) - 1e-9)
+            return n
+
+
+def agents_needed(
+    calls_per_hour: float,
+    aht: _dt.timedelta | float,
+    target_answer: _dt.timedelta | float,
+    service_level: float,
+    *,
+    max_occupancy: float = 1.0,
+    shrinkage: float = 0.0,
+    chats_per_agent: int = 1,
+) -> int:
+    """Return the fewest agents to roster so that the service level is met.
+
+    The answering positions ``n`` are the smallest with ``n > A``, ``A / n ≤
+    max_occupancy`` and a service level of at least ``service_level``
+    (:func:`servers_needed`); the result is ``ceil(n / chats_per_agent / (1 −
+    shrinkage))`` — the headcount to roster when ``shrinkage`` of paid time goes to
+    breaks, training and absence, and each agent runs ``chats_per_agent`` chats.
+
+    Chat concurrency: an agent running ``k`` chats is ``k`` positions, each slower
+    than one chat alone. Pass as ``aht`` the handling time of one chat measured *at
+    that concurrency* (typically 1.3-1.6x the one-at-a-time time for two chats): the
+    growth is an input here, not a hidden constant.
+
+    Args:
+        calls_per_hour: Arrivals per hour; ``0`` needs no one.
+        aht: Average handling time (``timedelta``, seconds, or ``"5m"``).
+        target_answer: Answer within this time (``timedelta``, seconds, or ``"20s"``).
+        service_level: The share to answer within ``target_answer``, ``0 ≤ x < 1``.
+        max_occupancy: Upper bound on ``A / n`` (``0.85`` is common), ``0 < x ≤ 1``.
+        shrinkage: Share of rostered time not available for answering, ``0 ≤ x < 1``.
+        chats_per_agent: Contacts one agent handles at once, 1 to 100.
+
+    Returns:
+        The number of agents to roster.
+
+    Raises:
+        InvalidValue: a value out of its range (the message names it), including
+            ``nan``, infinities and loads above :data:`MAX_AGENTS` Erlangs.
+        InvalidArgument: a value of the wrong type.
+
+    >>> agents_needed(5000, 300, 20, 0.8)
+    429
+    >>> agents_needed(5000, 300, 20, 0.8, max_occupancy=0.85, shrinkage=0.3)
+    702
+    """
+    shrink, per_agent = _options(shrinkage, chats_per_agent)
+    n = servers_needed(
+        calls_per_hour, aht, target_answer, service_level, max_occupancy=max_occupancy
+    )
+    return _finish(n, shrink, per_agent)
 
 
 @attrs.frozen
@@ -254,9 +243,13 @@ class StaffingInterval:
         start: Start of the interval (aware).
         end: End of the interval.
         volume: Arrivals forecast for the interval.
-        required: Agents to roster (:func:`agents_needed`).
+        fractional: Agents to roster before rounding: answering positions divided by
+            ``chats_per_agent`` and ``1 − shrinkage``. Sums and averages over
+            intervals use this, so nothing is rounded before it is aggregated.
+        required: ``fractional`` rounded up: the agents to roster in this interval.
         on_duty: Mean agents on duty from the given crews, or ``None`` without crews.
-        shortfall: ``required − on_duty`` when positive, else ``0`` (``None`` without crews).
+        shortfall: ``fractional − on_duty`` when positive, else ``0`` (``None`` without
+            crews).
     """
 
     start: _dt.datetime
@@ -265,6 +258,7 @@ class StaffingInterval:
     required: int
     on_duty: float | None = None
     shortfall: float | None = None
+    fractional: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -272,6 +266,7 @@ class StaffingInterval:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "volume": self.volume,
+            "fractional": self.fractional,
             "required": self.required,
             "on_duty": self.on_duty,
             "shortfall": self.shortfall,
@@ -284,14 +279,23 @@ class StaffingPlan:
 
     Attributes:
         intervals: One :class:`StaffingInterval` per forecast interval, in time order.
+        model: ``"erlang-c"`` or ``"erlang-a"``.
     """
 
     intervals: tuple[StaffingInterval, ...]
+    model: str = "erlang-c"
 
     @property
     def peak(self) -> int:
         """The largest number of agents required in any interval (0 when empty)."""
         return max((row.required for row in self.intervals), default=0)
+
+    @property
+    def agent_hours(self) -> float:
+        """Total agent-hours to roster: the fractional requirements summed, unrounded."""
+        return math.fsum(
+            row.fractional * (row.end - row.start).total_seconds() / _HOUR for row in self.intervals
+        )
 
     @property
     def short(self) -> tuple[StaffingInterval, ...]:
@@ -300,7 +304,15 @@ class StaffingPlan:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
-        return {"intervals": [row.to_dict() for row in self.intervals], "peak": self.peak}
+        return {
+            "model": self.model,
+            "intervals": [row.to_dict() for row in self.intervals],
+            "peak": self.peak,
+            "agent_hours": self.agent_hours,
+        }
+
+
+_MODELS = ("erlang-c", "erlang-a")
 
 
 def staffing_plan(
@@ -313,8 +325,17 @@ def staffing_plan(
     crews: Mapping[str, Any] | None = None,
     max_occupancy: float = 1.0,
     shrinkage: float = 0.0,
+    chats_per_agent: int = 1,
+    model: str = "erlang-c",
+    patience: Any = None,
+    max_abandon: float = 1.0,
 ) -> StaffingPlan:
     """Turn a demand forecast into required agents per interval.
+
+    Each interval keeps its fractional requirement (:attr:`StaffingInterval.fractional`);
+    only :attr:`StaffingInterval.required` rounds it up, and totals such as
+    :attr:`StaffingPlan.agent_hours` add the fractions (rounding each interval first
+    would overstate a day by up to one agent per interval).
 
     Args:
         forecast_per_interval: Interval start → arrivals in that interval, as a
@@ -328,12 +349,24 @@ def staffing_plan(
             interval then reports the agents on duty and the shortfall.
         max_occupancy: See :func:`agents_needed`.
         shrinkage: See :func:`agents_needed`.
+        chats_per_agent: See :func:`agents_needed`.
+        model: ``"erlang-c"`` (nobody hangs up) or ``"erlang-a"`` (needs ``patience``).
+        patience: Mean patience for Erlang A.
+        max_abandon: Erlang A's bound on the share who hang up.
 
     Returns:
         A :class:`StaffingPlan`, intervals sorted by start.
     """
-    from supportkit.sla._coverage import coverage
-
+    if model not in _MODELS:
+        raise InvalidValue(
+            f"model must be one of {list(_MODELS)} (got {model!r}).", field="model", value=model
+        )
+    if model == "erlang-a" and patience is None:
+        raise InvalidValue(
+            "model 'erlang-a' needs patience, the customers' mean patience (e.g. 60 seconds).",
+            field="patience",
+        )
+    shrink, per_agent = _options(shrinkage, chats_per_agent)
     step = to_timedelta(interval, field="interval")
     if step <= _dt.timedelta(0):
         raise InvalidValue(
@@ -357,19 +390,27 @@ def staffing_plan(
     out: list[StaffingInterval] = []
     for start, volume in rows:
         end = start + step
-        required = agents_needed(
-            volume / hours,
-            aht,
-            target_answer,
-            service_level,
-            max_occupancy=max_occupancy,
-            shrinkage=shrinkage,
-        )
+        if model == "erlang-a":
+            servers = erlang_a.servers_needed(
+                volume / hours,
+                aht,
+                target_answer,
+                service_level,
+                patience=patience,
+                max_occupancy=max_occupancy,
+                max_abandon=max_abandon,
+            )
+        else:
+            servers = servers_needed(
+                volume / hours, aht, target_answer, service_level, max_occupancy=max_occupancy
+            )
+        fractional = _fraction(servers, shrink, per_agent)
+        required = _finish(servers, shrink, per_agent)
         on_duty: float | None = None
         shortfall: float | None = None
         if crews is not None:
             slot = coverage(crews, start, end, step=step)[0]
             on_duty = slot.agents
-            shortfall = max(0.0, required - on_duty)
-        out.append(StaffingInterval(start, end, volume, required, on_duty, shortfall))
-    return StaffingPlan(tuple(out))
+            shortfall = max(0.0, fractional - on_duty)
+        out.append(StaffingInterval(start, end, volume, required, on_duty, shortfall, fractional))
+    return StaffingPlan(tuple(out), model)

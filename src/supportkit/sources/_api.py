@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from types import ModuleType
 from typing import Any, Final
 
 import attrs
@@ -23,26 +22,21 @@ import attrs
 from supportkit._frames import rows
 from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidArgument, InvalidTicket, InvalidValue
-from supportkit.sources import (
-    _chatwoot,
-    _freshdesk,
-    _helpscout,
-    _supportkit,
-    _usedesk,
-    _zendesk,
-)
-from supportkit.sources._common import Context
+from supportkit.sources._chatwoot import ADAPTER as CHATWOOT
+from supportkit.sources._common import Adapter, Context
+from supportkit.sources._freshdesk import ADAPTER as FRESHDESK
+from supportkit.sources._helpscout import ADAPTER as HELPSCOUT
 from supportkit.sources._reading import Document, Progress, documents
 from supportkit.sources._spill import Spill
+from supportkit.sources._supportkit import shape as supportkit_shape
+from supportkit.sources._supportkit import tickets as supportkit_tickets
+from supportkit.sources._usedesk import ADAPTER as USEDESK
+from supportkit.sources._zendesk import ADAPTER as ZENDESK
 
 __all__ = ["NAMES", "detect", "from_records", "read"]
 
-_HELPDESKS: Final[Mapping[str, ModuleType]] = {
-    "zendesk": _zendesk,
-    "freshdesk": _freshdesk,
-    "chatwoot": _chatwoot,
-    "helpscout": _helpscout,
-    "usedesk": _usedesk,
+_HELPDESKS: Final[Mapping[str, Adapter]] = {
+    a.name: a for a in (ZENDESK, FRESHDESK, CHATWOOT, HELPSCOUT, USEDESK)
 }
 #: The sources :func:`read` knows, supportkit's own format first.
 NAMES: Final = ("supportkit", *_HELPDESKS)
@@ -56,7 +50,7 @@ def detect(data: Any) -> str | None:
     >>> detect({"body": "Где выплата?"})
     'supportkit'
     """
-    if _supportkit.shape(data) is not None:
+    if supportkit_shape(data) is not None:
         return "supportkit"
     for name, module in _HELPDESKS.items():
         if module.shape(data) is not None:
@@ -130,8 +124,8 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
                 name = found
             else:
                 name = chosen
-                module = _supportkit if name == "supportkit" else _HELPDESKS[name]
-                if not doc.csv and module.shape(doc.data) is None:
+                shape = supportkit_shape if name == "supportkit" else _HELPDESKS[name].shape
+                if not doc.csv and shape(doc.data) is None:
                     if _empty(doc.data):
                         continue
                     other = detect(doc.data)
@@ -147,23 +141,17 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
                 chosen = name
                 ctx = attrs.evolve(ctx, source=name)
             if name == "supportkit":
-                yield from _supportkit.tickets(doc.data, doc.where, strict=ctx.strict)
+                yield from supportkit_tickets(doc.data, doc.where, strict=ctx.strict)
                 continue
             module = _HELPDESKS[name]
-            if module.STREAMS:
+            if module.streams:
                 for kind, key, where, record in module.split(doc.data, doc.where):
                     if kind == "ticket":
                         yield module.build(key, where, record, [], users=lambda _k: None, ctx=ctx)
                 continue
             if spill is None:
                 spill = Spill()
-            for kind, key, where, record in module.split(doc.data, doc.where):
-                if kind == "ticket":
-                    spill.ticket(key, where, record)
-                elif kind == "user":
-                    spill.user(key, record)
-                else:
-                    spill.part(key, kind, where, record)
+            spill.add(module.split(doc.data, doc.where))
         if spill is None or chosen is None:
             return
         module = _HELPDESKS[chosen]

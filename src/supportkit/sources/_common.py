@@ -23,12 +23,32 @@ from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
-__all__ = ["Context", "Draft", "Item", "UserLookup", "drop_none"]
+__all__ = ["Adapter", "Context", "Draft", "Item", "UserLookup", "drop_none", "only_dicts"]
 
 #: ``(kind, key, where, record)``: ``kind`` is ``"ticket"``, ``"user"`` or a part kind
 #: (``"comment"``, ``"audit"``, ``"rating"`` …); ``key`` the ticket (or user) id.
 Item = tuple[str, str, str, Any]
 UserLookup = Callable[[str], Any]
+
+
+@attrs.frozen
+class Adapter:
+    """One helpdesk reader: how to recognise, split and build its responses.
+
+    Attributes:
+        name: The source name (``"zendesk"``).
+        streams: Whether each response holds whole tickets (then tickets are yielded as
+            they are read; otherwise parts are spilled and joined).
+        shape: ``shape(response)`` -> the kind of response, or ``None`` if not this helpdesk's.
+        split: ``split(response, where)`` -> :data:`Item` tuples.
+        build: ``build(key, where, record, parts, *, users, ctx)`` -> a ticket.
+    """
+
+    name: str
+    streams: bool
+    shape: Callable[[Any], str | None]
+    split: Callable[[Any, str], Iterator[Item]]
+    build: Callable[..., Ticket]
 
 
 def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,9 +152,11 @@ class Draft:
         """Add a reply (``public``) or a note; ``by`` ``None`` means the author is unknown."""
         if at is None:
             return
-        self.messages.append(
-            {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
-        )
+        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
+        self.messages.append(msg)
+        # A placeholder keeps the message's place among same-time events (a reply and
+        # the solve of one update stay in that order).
+        self.events.append({"message": msg})
 
     def status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add a status change (``None``: nothing, the failure was already noted)."""
@@ -182,33 +204,39 @@ class Draft:
             if key not in used and key not in self.fields:
                 self.fields[key] = value
 
-    def _settle_messages(self, body: str) -> str:
-        self.messages.sort(key=lambda m: m["at"].timestamp())
-        comments = []
-        for i, msg in enumerate(self.messages):
-            comments.append(
-                drop_none(
-                    {
-                        "at": msg["at"].isoformat(),
-                        "type": "reply" if msg["public"] else "note",
-                        "by": msg["by"],
-                        "text": msg["text"],
-                        **msg["meta"],
-                    }
-                )
+    def _settle_messages(self, body: str, *, opening: bool) -> str:
+        ordered = sorted(self.messages, key=lambda m: m["at"].timestamp())
+        first: Any = ordered[0] if ordered else None
+        comments = [
+            drop_none(
+                {
+                    "at": msg["at"].isoformat(),
+                    "type": "reply" if msg["public"] else "note",
+                    "by": msg["by"],
+                    "text": msg["text"],
+                    **msg["meta"],
+                }
             )
-            if msg["by"] is None:
+            for msg in ordered
+        ]
+        events: list[dict[str, Any]] = []
+        for entry in self.events:
+            held: Any = entry.get("message")
+            if held is None:
+                events.append(entry)
+            elif held["by"] is None:
                 continue  # the unknown author was reported; the text is kept in comments
-            if i == 0 and msg["public"] and msg["by"] == "customer":
-                body = body or msg["text"]
-                continue  # the opening message is the ticket's body, not a reply
-            kind = "reply" if msg["public"] else "note"
-            self.events.append({"at": msg["at"], "type": kind, "by": msg["by"]})
+            elif opening and held is first and held["public"] and held["by"] == "customer":
+                body = body or held["text"]  # the opening message is the body, not a reply
+            else:
+                kind = "reply" if held["public"] else "note"
+                events.append({"at": held["at"], "type": kind, "by": held["by"]})
+        self.events = events
         if comments:
             self.fields["comments"] = comments
         if self._current is not None:
             at, status = self._current
-            last = self.messages[-1]["at"] if self.messages else None
+            last = ordered[-1]["at"] if ordered else None
             if at is None or (last is not None and last.timestamp() > at.timestamp()):
                 at = last
             self.status(at, status)
@@ -224,9 +252,14 @@ class Draft:
         tags: Any = None,
         priority: str | None = None,
         rating: Any = None,
+        opening: bool = True,
     ) -> Ticket:
-        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient)."""
-        text = self._settle_messages(body or "")
+        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient).
+
+        ``opening=False`` when the helpdesk keeps the opening message apart (Freshdesk's
+        ``description``), so the first message is a reply like any other.
+        """
+        text = self._settle_messages(body or "", opening=opening)
         mapping = {
             "id": self.ident,
             "channel": channel,

@@ -13,9 +13,27 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+from supportkit.sources._common import (
+    Adapter,
+    Context,
+    Draft,
+    Item,
+    UserLookup,
+    drop_none,
+    only_dicts,
+)
 
-__all__ = ["CHANNELS", "NAME", "PRIORITIES", "STATUSES", "STREAMS", "build", "shape", "split"]
+__all__ = [
+    "ADAPTER",
+    "CHANNELS",
+    "NAME",
+    "PRIORITIES",
+    "STATUSES",
+    "STREAMS",
+    "build",
+    "shape",
+    "split",
+]
 
 NAME: Final = "freshdesk"
 STREAMS: Final = False
@@ -146,19 +164,6 @@ def build(
         None if priority_raw is None else d.lookup(PRIORITIES, priority_raw, "priority", "priority")
     )
     status = d.lookup(STATUSES, _number(record.get("status")), "status", "status")
-    stats = record.get("stats")
-    seen: set[tuple[str, str]] = set()
-    if isinstance(stats, Mapping):
-        for name, value in _STATS:
-            at = d.time(stats.get(name), f"stats.{name}")
-            if at is not None:
-                seen.add((at.isoformat(), value))
-                d.status(at, value)
-        at = d.time(stats.get("status_updated_at"), "stats.status_updated_at")
-        if at is not None and status is not None and (at.isoformat(), status) not in seen:
-            d.status(at, status)
-    elif status not in (None, "open"):
-        d.current_status(d.time(record.get("updated_at"), "updated_at") or created, status)
     rating = None
     done: set[Any] = set()
     for kind, _src, part in parts:
@@ -185,6 +190,19 @@ def build(
             rating = _rating(part.get("ratings"))
             if part.get("feedback"):
                 d.fields["rating_comment"] = part["feedback"]
+    stats = record.get("stats")
+    seen: set[tuple[str, str]] = set()
+    if isinstance(stats, Mapping):
+        for name, value in _STATS:
+            at = d.time(stats.get(name), f"stats.{name}")
+            if at is not None:
+                seen.add((at.isoformat(), value))
+                d.status(at, value)
+        at = d.time(stats.get("status_updated_at"), "stats.status_updated_at")
+        if at is not None and status is not None and (at.isoformat(), status) not in seen:
+            d.status(at, status)
+    elif status not in (None, "open"):
+        d.current_status(d.time(record.get("updated_at"), "updated_at") or created, status)
     return d.finish(
         created_at=created,
         subject=record.get("subject"),
@@ -193,4 +211,9 @@ def build(
         tags=record.get("tags"),
         priority=priority,
         rating=rating,
+        opening=False,
     )
+
+
+#: This helpdesk's reader, for :mod:`supportkit.sources._api`.
+ADAPTER: Final = Adapter(NAME, STREAMS, shape, split, build)

@@ -13,9 +13,27 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+from supportkit.sources._common import (
+    Adapter,
+    Context,
+    Draft,
+    Item,
+    UserLookup,
+    drop_none,
+    only_dicts,
+)
 
-__all__ = ["CHANNELS", "NAME", "STATUSES", "STREAMS", "THREADS", "build", "shape", "split"]
+__all__ = [
+    "ADAPTER",
+    "CHANNELS",
+    "NAME",
+    "STATUSES",
+    "STREAMS",
+    "THREADS",
+    "build",
+    "shape",
+    "split",
+]
 
 NAME: Final = "helpscout"
 STREAMS: Final = True
@@ -79,6 +97,8 @@ def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     field = f"threads[{thread.get('id')}]"
     at = d.time(thread.get("createdAt"), f"{field}.createdAt")
     kind = d.lookup(THREADS, thread.get("type"), "thread type", f"{field}.type")
+    if kind is not None:
+        _message(d, thread, kind, at, field)
     status = thread.get("status")
     if status is not None:
         mapped = d.lookup(STATUSES, status, "thread status", f"{field}.status")
@@ -93,8 +113,11 @@ def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     ):
         last[1] = assigned.get("id")
         d.assign(at, assigned.get("id"))
-    if kind is None:
-        return
+
+
+def _message(
+    d: Draft, thread: Mapping[str, Any], kind: tuple[str | None, str | None], at: Any, field: str
+) -> None:
     event, by = kind
     if event is None:
         action = thread.get("action")
@@ -159,3 +182,7 @@ def build(
         channel=channel,
         tags=[t for t in tags if isinstance(t, str)],
     )
+
+
+#: This helpdesk's reader, for :mod:`supportkit.sources._api`.
+ADAPTER: Final = Adapter(NAME, STREAMS, shape, split, build)

@@ -72,6 +72,29 @@ class Spill:
             (key, json.dumps(record, ensure_ascii=False)),
         )
 
+    def add(self, items: Iterator[tuple[str, str, str, Any]]) -> None:
+        """Store the items of one document (``(kind, key, where, record)``) in three batches."""
+        tickets, parts, users = [], [], []
+        dumps = json.dumps
+        for kind, key, where, record in items:
+            doc = dumps(record, ensure_ascii=False)
+            if kind == "ticket":
+                tickets.append((key, self._next(), where, doc))
+            elif kind == "user":
+                users.append((key, doc))
+            else:
+                parts.append((key, self._next(), kind, where, doc))
+        if tickets:
+            self._db.executemany(
+                "INSERT INTO tickets VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "src = excluded.src, doc = excluded.doc",
+                tickets,
+            )
+        if parts:
+            self._db.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?)", parts)
+        if users:
+            self._db.executemany("INSERT OR REPLACE INTO users VALUES (?, ?)", users)
+
     def lookup_user(self, key: str) -> Any:
         """Return a stored user or ``None`` (a small cache keeps agents, who recur)."""
         if key in self._users:

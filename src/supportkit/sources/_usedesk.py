@@ -14,9 +14,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+from supportkit.sources._common import (
+    Adapter,
+    Context,
+    Draft,
+    Item,
+    UserLookup,
+    drop_none,
+    only_dicts,
+)
 
-__all__ = ["AUTHORS", "NAME", "STATUSES", "STREAMS", "build", "shape", "split"]
+__all__ = ["ADAPTER", "AUTHORS", "NAME", "STATUSES", "STREAMS", "build", "shape", "split"]
 
 NAME: Final = "usedesk"
 STREAMS: Final = True
@@ -155,3 +163,7 @@ def build(
         tags=_tags(record.get("tags") or ticket.get("tags")),
         priority=priority,
     )
+
+
+#: This helpdesk's reader, for :mod:`supportkit.sources._api`.
+ADAPTER: Final = Adapter(NAME, STREAMS, shape, split, build)

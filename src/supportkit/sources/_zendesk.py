@@ -15,9 +15,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import Context, Draft, Item, UserLookup, drop_none, only_dicts
+from supportkit.sources._common import (
+    Adapter,
+    Context,
+    Draft,
+    Item,
+    UserLookup,
+    drop_none,
+    only_dicts,
+)
 
-__all__ = ["CHANNELS", "NAME", "ROLES", "STATUSES", "STREAMS", "build", "shape", "split"]
+__all__ = ["ADAPTER", "CHANNELS", "NAME", "ROLES", "STATUSES", "STREAMS", "build", "shape", "split"]
 
 NAME: Final = "zendesk"
 STREAMS: Final = False
@@ -421,3 +429,7 @@ def build(
         priority=None if priority is None else str(priority),
         rating=rating,
     )
+
+
+#: This helpdesk's reader, for :mod:`supportkit.sources._api`.
+ADAPTER: Final = Adapter(NAME, STREAMS, shape, split, build)
