@@ -26,8 +26,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_variants", "_diagram"),
     ("_html",),
     ("_flow",),
-    ("_analytics", "_store", "flows"),
-    ("_demo", "_cli", "_frame_batch"),
+    ("_analytics", "_storerows", "flows"),
+    ("_storebase", "_sqlitefile", "_pgschema"),
+    ("_store", "_postgres"),
+    ("_copy", "_demo", "_cli", "_frame_batch"),
     ("__init__",),
 )
 

@@ -1,20 +1,22 @@
-"""SQLiteJourneyStore: append-only log, optimistic concurrency, durability under SIGKILL."""
+"""SQLiteJourneyStore specifics: pragmas, durability under SIGKILL, hostile files and paths.
+
+The contract both stores keep (log, concurrency, replay, schema, call list) is tested in
+``test_store_contract.py``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidFlow, InvalidValue
+from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
 from supportkit.onboarding import SCHEMA_VERSION, Journey, SQLiteJourneyStore, flows
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -35,133 +37,12 @@ def store(tmp_path: Path):
         yield s
 
 
-def test_save_load_and_append(store: SQLiteJourneyStore) -> None:
-    flow = flows.self_employed()
-    first = journey(2)
-    assert store.save(first) == 2
-    assert store.load("c1", flow) == first
-    later = journey(4)
-    assert store.save(later, expected_version=2) == 4
-    assert store.load("c1", flow) == later
-    assert store.version("c1") == 4
-    assert store.version("nobody") is None
-    assert store.ids() == ["c1"]
-    assert [e["seq"] for e in store.events("c1")] == [1, 2, 3, 4]
-    assert list(store.journeys(flow)) == [later]
-    assert store.schema_version == SCHEMA_VERSION
-    assert "synchronous='FULL'" in repr(store)
-
-
 def test_pragmas(store: SQLiteJourneyStore) -> None:
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert "synchronous='FULL'" in repr(store)
     with pytest.raises(InvalidValue, match="synchronous must be one of"):
         SQLiteJourneyStore(":memory:", synchronous="OFF")
-
-
-def test_optimistic_concurrency_writes_nothing_on_conflict(store: SQLiteJourneyStore) -> None:
-    store.save(journey(2))
-    with pytest.raises(ConcurrencyError) as info:
-        store.save(journey(2))
-    assert str(info.value) == (
-        "journey 'c1' is already stored at version 2; load it and save with expected_version."
-    )
-    j4 = journey(4)
-    store.save(j4, expected_version=2)
-    with pytest.raises(ConcurrencyError) as info:
-        store.append("c1", j4.history[2:], expected_version=2)
-    assert str(info.value) == (
-        "journey 'c1' is at version 4, not 2; another writer got there first — reload and retry."
-    )
-    assert store.version("c1") == 4
-    assert len(store.events("c1")) == 4
-
-
-def test_bad_input(store: SQLiteJourneyStore) -> None:
-    with pytest.raises(InvalidValue, match="journey 'ghost' is not in the store; save it first"):
-        store.append("ghost", [], expected_version=0)
-    with pytest.raises(InvalidValue, match=r"journey 'ghost' is not in the store\."):
-        store.load("ghost", flows.self_employed())
-    with pytest.raises(InvalidArgument, match="journey must be a Journey"):
-        store.save({"subject_id": "x"})  # type: ignore[arg-type]
-    store.save(journey(1))
-    with pytest.raises(InvalidArgument, match=r"steps\[0\] must be a Step"):
-        store.append("c1", [{"event": "fill_profile"}], expected_version=1)  # type: ignore[list-item]
-    with pytest.raises(InvalidValue, match="expected_version must be between 0 and"):
-        store.save(journey(2), expected_version=3)
-    with pytest.raises(InvalidFlow, match="was stored with flow 'self_employed', not 'individual'"):
-        store.load("c1", flows.individual())
-    assert store.version("c1") == 1
-
-
-def test_events_are_append_only(store: SQLiteJourneyStore) -> None:
-    store.save(journey(2))
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store._db.execute("UPDATE events SET event = 'x'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store._db.execute("DELETE FROM events")
-
-
-def test_malformed_rows_are_reported(tmp_path: Path) -> None:
-    path = tmp_path / "bad.db"
-    with SQLiteJourneyStore(path) as store:
-        store.save(journey(2))
-        store._db.execute("DROP TRIGGER events_no_update")
-        store._db.execute("UPDATE events SET data = '{oops' WHERE seq = 1")
-        with pytest.raises(InvalidFlow, match=r"stored event 'c1'#1 has data that is not JSON"):
-            store.load("c1", flows.self_employed())
-        store._db.execute("UPDATE events SET data = NULL, event = 'sign_contract' WHERE seq = 1")
-        with pytest.raises(InvalidFlow, match=r"history\[0\] has event 'sign_contract'"):
-            store.load("c1", flows.self_employed())
-        store._db.execute("UPDATE journeys SET version = 5")
-        with pytest.raises(InvalidFlow, match=r"should have events 1..5 but has \[1, 2\]"):
-            store.load("c1", flows.self_employed())
-        store._db.execute("UPDATE meta SET value = '99'")
-    with pytest.raises(InvalidValue, match="has schema version 99, newer than 1"):
-        SQLiteJourneyStore(path)
-
-
-def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
-    """Four threads, each with its own store, append 2-event batches with retries."""
-    path = tmp_path / "race.db"
-    flow = flows.self_employed()
-    with SQLiteJourneyStore(path) as s:
-        s.save(flow.start("c1", at=T0))
-    # The log does not check transitions (replay does), so each writer appends batches
-    # of two steps tagged with its name as the actor.
-    step_a = flow.start("c1", at=T0).fire("register", at=T0).history[0]
-
-    def writer(tag: str, errors: list[BaseException]) -> None:
-        try:
-            with SQLiteJourneyStore(path) as s:
-                for _ in range(15):
-                    while True:
-                        version = s.version("c1")
-                        assert version is not None
-                        tagged = [
-                            type(step_a)(step_a.event, step_a.at, tag, "a", "b"),
-                            type(step_a)(step_a.event, step_a.at, tag, "a", "b"),
-                        ]
-                        try:
-                            s.append("c1", tagged, expected_version=version)
-                            break
-                        except ConcurrencyError:
-                            continue
-        except Exception as exc:  # noqa: BLE001 - collected and asserted empty below
-            errors.append(exc)
-
-    errors: list[BaseException] = []
-    threads = [threading.Thread(target=writer, args=(f"w{i}", errors)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    with SQLiteJourneyStore(path) as s:
-        actors = [e["actor"] for e in s.events("c1")]
-    assert len(actors) == 4 * 15 * 2
-    # Every batch of two is contiguous: positions 0-1, 2-3, ... share one writer.
-    assert all(actors[i] == actors[i + 1] for i in range(0, len(actors), 2))
 
 
 WRITER = r"""
@@ -215,18 +96,102 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path: Path, mode: str) -> None:
         assert len(ids) <= len(acked) + 1  # at most the one committed but not yet printed
 
 
-def test_save_many_is_all_or_nothing(store: SQLiteJourneyStore) -> None:
-    a, b = journey(2, "a"), journey(3, "b")
-    assert store.save_many([a, b]) == [2, 3]
-    a4 = journey(4, "a")
-    c = journey(1, "c")
-    with pytest.raises(ConcurrencyError, match="journey 'b' is at version 3, not 1"):
-        store.save_many([a4, c, journey(4, "b")], expected_versions=[2, None, 1])
-    assert store.version("a") == 2
-    assert store.version("c") is None
-    assert store.save_many([a4, c], expected_versions=[2, None]) == [4, 1]
-    assert store.load("a", flows.self_employed()) == a4
-    with pytest.raises(InvalidValue, match="expected_versions must have one entry per journey"):
-        store.save_many([a4], expected_versions=[])
-    with pytest.raises(ConcurrencyError, match="journey 'zzz' is at version None, not 0"):
-        store.save_many([journey(1, "zzz")], expected_versions=[0])
+# -- hostile paths and files (issue 15): clear errors, nothing written -----------------------
+def test_path_that_is_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValue, match="is a directory; pass a file inside it, such as"):
+        SQLiteJourneyStore(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_path_without_a_parent_folder(tmp_path: Path) -> None:
+    with pytest.raises(
+        InvalidValue, match=r"the folder .*nowhere' of store path .* does not exist"
+    ):
+        SQLiteJourneyStore(tmp_path / "nowhere" / "journeys.db")
+
+
+def test_paths_that_are_not_paths(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValue, match="is not a file path"):
+        SQLiteJourneyStore('{"rules": [' + "1, " * 2000 + "]}")
+    with pytest.raises(InvalidValue, match=r"cannot be used .*name too long"):
+        SQLiteJourneyStore(str(tmp_path / ("x" * 5000)))
+    with pytest.raises(InvalidValue, match="is not a file path"):
+        SQLiteJourneyStore("bad\x00name.db")
+    with pytest.raises(InvalidValue, match="is not a file path"):
+        SQLiteJourneyStore('{"journeys": []}')
+    with SQLiteJourneyStore(tmp_path / "[backup] journeys.db") as odd:  # a real file name
+        assert odd.ids() == []
+    (tmp_path / "[backup] journeys.db").unlink()
+    with pytest.raises(InvalidArgument, match="path must be a file path"):
+        SQLiteJourneyStore(42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match=r"path must be a file path .*got bytes"):
+        SQLiteJourneyStore(b"journeys.db")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue, match="timeout must be a number of seconds"):
+        SQLiteJourneyStore(":memory:", timeout=float("nan"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_sqlite_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Это не база данных.\n" * 20, encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(InvalidValue, match=r"is not an SQLite database .*starts with"):
+        SQLiteJourneyStore(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def _filled(path: Path) -> None:
+    with SQLiteJourneyStore(path) as s:
+        s.save_many([journey(4, f"c{i}") for i in range(300)])
+
+
+def test_a_truncated_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    _filled(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InvalidValue, match=r"is corrupt or truncated .*restore it from a backup"):
+        SQLiteJourneyStore(path)
+    path.write_bytes(data[:60])
+    with pytest.raises(InvalidValue, match="is corrupt or truncated"):
+        SQLiteJourneyStore(path)
+
+
+def test_a_corrupt_store_raises_supportkit_errors_only(tmp_path: Path) -> None:
+    path = tmp_path / "bad.db"
+    _filled(path)
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for at in range(2 * page, len(data), page):  # every page but the schema page
+        data[at : at + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+    def read_all() -> None:
+        with SQLiteJourneyStore(path) as s:
+            for journey_id in s.ids():
+                s.load(journey_id, flows.self_employed())
+
+    with pytest.raises(InvalidValue, match="is corrupt or truncated"):
+        read_all()
+
+
+def test_database_is_locked_becomes_a_concurrency_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with SQLiteJourneyStore(path) as holder, SQLiteJourneyStore(path, timeout=0.2) as waiter:
+        with holder.transaction():
+            holder.save(journey(1, "a"))
+            with pytest.raises(ConcurrencyError) as info:
+                waiter.save(journey(1, "b"))
+        assert str(info.value) == (
+            f"store {str(path)!r} stayed locked by another writer for the whole busy timeout "
+            "of 0.2 s; retry later or pass a longer timeout=."
+        )
+        assert waiter.save(journey(1, "b")) == 1
+        assert waiter.ids() == ["a", "b"]
+
+
+def test_memory_store_and_schema_version() -> None:
+    with SQLiteJourneyStore(":memory:") as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.save(journey(2)) == 2

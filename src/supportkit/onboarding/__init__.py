@@ -21,6 +21,7 @@ from supportkit.onboarding._analytics import (
     self_service,
     stuck,
 )
+from supportkit.onboarding._copy import copy_store
 from supportkit.onboarding._diagram import to_dot, to_mermaid
 from supportkit.onboarding._flow import DeadlineRule, Flow, State, Timeout, Transition
 from supportkit.onboarding._frame_batch import FunnelBatch, FunnelParts
@@ -35,13 +36,17 @@ from supportkit.onboarding._guards import (
     check_snils,
 )
 from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._postgres import PostgresJourneyStore
 from supportkit.onboarding._step import SUPPORT_ACTORS, Step, Verdict
-from supportkit.onboarding._store import SCHEMA_VERSION, SQLiteJourneyStore
+from supportkit.onboarding._store import SQLiteJourneyStore
+from supportkit.onboarding._storebase import Claim, JourneyStore
+from supportkit.onboarding._storerows import SCHEMA_VERSION, StoreUnavailable
 from supportkit.onboarding._variants import FlowDiff, diff, move_step, with_step, without_step
 from supportkit.onboarding._worktime import OfficeClock, WorkingDays, WorkingTime, nth_working_day
 
 # Plain sorted() order, as the API contract test checks (not ruff's isort-style order).
 __all__ = [  # noqa: RUF022
+    "Claim",
     "Cohort",
     "CohortComparison",
     "DeadlineRule",
@@ -55,14 +60,17 @@ __all__ = [  # noqa: RUF022
     "Guard",
     "GuardContext",
     "Journey",
+    "JourneyStore",
     "NPD_INCOME_LIMIT",
     "OfficeClock",
+    "PostgresJourneyStore",
     "SCHEMA_VERSION",
     "SQLiteJourneyStore",
     "SUPPORT_ACTORS",
     "SelfService",
     "State",
     "Step",
+    "StoreUnavailable",
     "Timeout",
     "Transition",
     "TransitionError",
@@ -74,6 +82,7 @@ __all__ = [  # noqa: RUF022
     "check_ogrnip",
     "check_snils",
     "compare_cohorts",
+    "copy_store",
     "diff",
     "flows",
     "funnel",

@@ -6,83 +6,67 @@
   expects; if another writer got there first the append fails with
   :class:`~supportkit.exceptions.ConcurrencyError` and writes nothing.
 * **Transactions**: an append of several events is one ``BEGIN IMMEDIATE`` transaction
-  — all of it is stored or none.
+  — all of it is stored or none; ``store.transaction()`` groups several writes.
 * **Durability**: WAL journal with ``synchronous=FULL`` by default: a commit returns only
   after the WAL is fsynced, so an acknowledged append survives a process kill *and* a
   power cut. ``synchronous="NORMAL"`` survives a process kill but may lose the last
   commits on power loss, for more appends per second.
-* **Versioned schema**: ``meta.schema_version``; a store from a newer supportkit is
-  refused instead of misread.
+* **Versioned schema**: ``meta.schema_version`` with forward-only migrations; a file
+  from a newer supportkit, another application's database, a directory or a file that
+  is not SQLite is refused *before anything is written to it*.
+* **Call list**: :meth:`claim_next` under the file's write lock (``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import datetime as _dt
+import math
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidFlow, InvalidValue
-from supportkit.onboarding._flow import Flow
-from supportkit.onboarding._journey import Journey, Step, replay
+from supportkit.exceptions import ConcurrencyError, InvalidValue
+from supportkit.onboarding._sqlitefile import (
+    MIGRATIONS,
+    check_path,
+    check_version,
+    corrupt,
+    inspect_file,
+)
+from supportkit.onboarding._storebase import JourneyStore
+from supportkit.onboarding._storerows import (
+    SCHEMA_VERSION,
+    Claimed,
+    Conflict,
+    EventRow,
+    Item,
+    JourneyRow,
+    NeedsIndex,
+    StoreUnavailable,
+)
 
-__all__ = ["SCHEMA_VERSION", "SQLiteJourneyStore"]
-
-#: The schema this version of supportkit writes.
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS journeys (
-    journey_id TEXT PRIMARY KEY,
-    flow TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    journey_id TEXT NOT NULL REFERENCES journeys (journey_id),
-    seq INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    data TEXT,
-    PRIMARY KEY (journey_id, seq)
-) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-"""
+__all__ = ["SQLiteJourneyStore"]
 
 _SYNC = ("FULL", "NORMAL", "EXTRA")
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
-def _row(step: Step | Any, i: int) -> tuple[str, str, str, str | None]:
-    if isinstance(step, Step):
-        return (
-            step.event,
-            step.at.isoformat(),
-            step.actor,
-            json.dumps(step.data) if step.data else None,
-        )
-    raise InvalidArgument(
-        f"steps[{i}] must be a Step from journey.history (got {step!r}).",
-        field=f"steps[{i}]",
-        value=step,
-    )
+def _us(at: _dt.datetime) -> int:
+    return (at - _EPOCH) // _dt.timedelta(microseconds=1)
 
 
-class SQLiteJourneyStore:
+class SQLiteJourneyStore(JourneyStore):
     """Journeys as append-only event logs in one SQLite file.
 
     Args:
         path: The database file (``":memory:"`` for tests).
         synchronous: ``"FULL"`` (default, durable across power loss), ``"NORMAL"`` or
             ``"EXTRA"``.
-        timeout: Seconds to wait for another writer's lock.
+        timeout: Seconds to wait for another writer's lock; after it a write raises
+            :class:`~supportkit.exceptions.ConcurrencyError` naming the file.
 
     Use one store object per thread or process; they may share the file.
     """
@@ -90,309 +74,323 @@ class SQLiteJourneyStore:
     def __init__(
         self, path: str | os.PathLike[str], *, synchronous: str = "FULL", timeout: float = 30.0
     ) -> None:
-        mode = str(synchronous).upper()
+        mode = str(synchronous).upper() if isinstance(synchronous, str) else synchronous
         if mode not in _SYNC:
             raise InvalidValue(
                 f"synchronous must be one of {list(_SYNC)} (got {synchronous!r}).",
                 field="synchronous",
                 value=synchronous,
             )
-        self.path = os.fspath(path)
+        if (
+            not isinstance(timeout, (int, float))
+            or isinstance(timeout, bool)
+            or not math.isfinite(timeout)
+            or timeout < 0
+        ):
+            raise InvalidValue(
+                f"timeout must be a number of seconds >= 0 (got {timeout!r}).",
+                field="timeout",
+                value=timeout,
+            )
+        self.path = check_path(path)
         self.synchronous = mode
+        self.timeout = float(timeout)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
+        self._depth = 0
+        self._doomed = False
+        if self.path != ":memory:":
+            inspect_file(self.path)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA synchronous={mode}")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(
+                f"store {self.path!r} cannot be opened ({exc}).", field="path"
+            ) from exc
+        try:
+            with self._errors():
+                self._migrate()
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(f"PRAGMA synchronous={mode}")
+                self._db.execute("PRAGMA foreign_keys=ON")
         except BaseException:
             self._db.close()
             raise
 
     def _migrate(self) -> None:
         with self._lock:
-            # executescript commits first, so the idempotent DDL runs on its own.
-            self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._db.execute(
-                    "SELECT value FROM meta WHERE key = 'schema_version'"
-                ).fetchone()
-                if row is None:
+                current = check_version(self._db, self.path)
+                for version in range(current + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[version]:
+                        self._db.execute(statement)
+                if current < SCHEMA_VERSION:
                     self._db.execute(
-                        "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                    )
-                elif int(row[0]) > SCHEMA_VERSION:
-                    raise InvalidValue(
-                        f"store {self.path!r} has schema version {row[0]}, newer than "
-                        f"{SCHEMA_VERSION}; upgrade supportkit to read it.",
-                        field="schema_version",
-                        value=int(row[0]),
+                        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
 
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Translate ``sqlite3`` errors into supportkit's."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise ConcurrencyError(
+                    f"store {self.path!r} stayed locked by another writer for the whole busy "
+                    f"timeout of {self.timeout:g} s; retry later or pass a longer timeout=.",
+                    field="timeout",
+                    value=self.timeout,
+                ) from exc
+            if "malformed" in text or "not a database" in text:
+                raise corrupt(self.path, exc) from exc
+            raise StoreUnavailable(
+                f"store {self.path!r} cannot be used ({exc}).", field="path"
+            ) from exc
+        except sqlite3.ProgrammingError as exc:
+            raise StoreUnavailable(
+                f"store {self.path!r} cannot be used ({exc}); open a new store.", field="path"
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            # DatabaseError also covers IntegrityError: a row this store cannot write.
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise InvalidValue(
+                    f"store {self.path!r} refused the write ({exc}).", field="path"
+                ) from exc
+            raise corrupt(self.path, exc) from exc
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(
+                f"store {self.path!r} cannot be used ({exc}).", field="path"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        """One write: its own ``BEGIN IMMEDIATE`` transaction, or part of ``transaction()``."""
+        with self._lock, self._errors():
+            if self._depth:
+                if self._doomed:
+                    raise InvalidValue(
+                        "an earlier write in this transaction failed, so it will be rolled "
+                        "back; leave the `with store.transaction()` block.",
+                        field="transaction",
+                    )
+                try:
+                    yield
+                except BaseException:
+                    self._doomed = True
+                    raise
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                raise InvalidValue(
+                    "store.transaction() blocks do not nest; write inside the outer one.",
+                    field="transaction",
+                )
+            with self._errors():
+                self._db.execute("BEGIN IMMEDIATE")
+            self._depth, self._doomed = 1, False
+            try:
+                yield
+            except BaseException:
+                with self._errors():
+                    self._db.execute("ROLLBACK")
+                raise
+            else:
+                with self._errors():
+                    if self._doomed:
+                        self._db.execute("ROLLBACK")
+                        raise InvalidValue(
+                            "the transaction was rolled back because a write inside it failed.",
+                            field="transaction",
+                        )
+                    self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
     # -- context manager ------------------------------------------------------------------
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close the connection; any later call raises ``StoreUnavailable``."""
+        with self._lock:
+            self._closed = True
+            self._db.close()
 
     def __enter__(self) -> SQLiteJourneyStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"SQLiteJourneyStore({self.path!r}, synchronous={self.synchronous!r})"
+
+    def _describe(self) -> str:
+        return f"store {self.path!r}"
 
     @property
     def schema_version(self) -> int:
         """The schema version stored in the file."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        self._check_open()
+        with self._lock, self._errors():
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0])
 
-    # -- writing ----------------------------------------------------------------------------
-    def save(self, journey: Journey, *, expected_version: int | None = None) -> int:
-        """Store a new journey (``expected_version=None``) or its events after ``expected_version``.
-
-        Returns:
-            The stored version (``journey.version``).
-
-        Raises:
-            ConcurrencyError: the journey exists already (for a new one), or the store
-                is not at ``expected_version``.
-        """
-        if not isinstance(journey, Journey):
-            raise InvalidArgument(
-                f"journey must be a Journey (got {type(journey).__name__}).",
-                field="journey",
-                value=journey,
-            )
-        if expected_version is None:
-            return self.save_many([journey])[0]
-        if not 0 <= expected_version <= journey.version:
-            raise InvalidValue(
-                f"expected_version must be between 0 and journey.version={journey.version} "
-                f"(got {expected_version!r}).",
-                field="expected_version",
-                value=expected_version,
-            )
-        return self.append(
-            journey.subject_id,
-            journey.history[expected_version:],
-            expected_version=expected_version,
-        )
-
-    def save_many(
-        self, journeys: Sequence[Journey], *, expected_versions: Sequence[int | None] | None = None
-    ) -> list[int]:
-        """Save several journeys in **one** transaction (group commit): all or nothing.
-
-        With ``synchronous=FULL`` each commit costs an fsync; committing a batch of
-        journeys together is how a busy host reaches thousands of durable events per
-        second. ``expected_versions[i]`` is as for :meth:`save` (``None``: new journey).
-
-        Raises:
-            ConcurrencyError: any journey conflicts; nothing of the batch is written.
-        """
-        items = list(journeys)
-        expected = [None] * len(items) if expected_versions is None else list(expected_versions)
-        if len(expected) != len(items):
-            raise InvalidValue(
-                f"expected_versions must have one entry per journey ({len(items)}), "
-                f"got {len(expected)}.",
-                field="expected_versions",
-                value=expected_versions,
-            )
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                out = [self._write(j, v) for j, v in zip(items, expected, strict=True)]
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return out
-
-    def _write(self, journey: Journey, expected: int | None) -> int:
-        if not isinstance(journey, Journey):
-            raise InvalidArgument(
-                f"journey must be a Journey (got {type(journey).__name__}).",
-                field="journey",
-                value=journey,
-            )
-        found = self._db.execute(
-            "SELECT version FROM journeys WHERE journey_id = ?", (journey.subject_id,)
-        ).fetchone()
-        if expected is None:
-            if found is not None:
-                raise ConcurrencyError(
-                    f"journey {journey.subject_id!r} is already stored at version "
-                    f"{found[0]}; load it and save with expected_version.",
-                    field="journey_id",
-                    value=journey.subject_id,
-                )
-            self._db.execute(
-                "INSERT INTO journeys VALUES (?, ?, ?, ?, ?)",
-                (
-                    journey.subject_id,
-                    journey.flow.name,
-                    journey.started_at.isoformat(),
-                    json.dumps(dict(journey.start_data)),
-                    journey.version,
-                ),
-            )
-            self._insert(journey.subject_id, 0, [_row(s, i) for i, s in enumerate(journey.history)])
-            return journey.version
-        if found is None or found[0] != expected:
-            raise ConcurrencyError(
-                f"journey {journey.subject_id!r} is at version "
-                f"{None if found is None else found[0]}, not {expected}; another writer got "
-                "there first — reload and retry.",
-                field="expected_version",
-                value=expected,
-            )
-        rows = [_row(s, i) for i, s in enumerate(journey.history[expected:])]
-        self._insert(journey.subject_id, expected, rows)
-        self._db.execute(
-            "UPDATE journeys SET version = ? WHERE journey_id = ?",
-            (expected + len(rows), journey.subject_id),
-        )
-        return expected + len(rows)
-
-    def _insert(
-        self, journey_id: str, version: int, rows: list[tuple[str, str, str, str | None]]
-    ) -> None:
-        self._db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-            [(journey_id, version + i + 1, *r) for i, r in enumerate(rows)],
-        )
-
-    def append(self, journey_id: str, steps: Sequence[Step], *, expected_version: int) -> int:
-        """Append ``steps`` to a stored journey in one transaction.
-
-        Args:
-            journey_id: The journey's subject id.
-            steps: :class:`Step` objects (the tail of ``journey.history``).
-            expected_version: The number of events the caller saw.
-
-        Returns:
-            The new version.
-
-        Raises:
-            ConcurrencyError: the journey is not at ``expected_version`` (nothing written).
-            InvalidValue: no such journey.
-        """
-        rows = [_row(s, i) for i, s in enumerate(steps)]
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                found = self._db.execute(
-                    "SELECT version FROM journeys WHERE journey_id = ?", (journey_id,)
+    # -- primitives ---------------------------------------------------------------------------
+    def _write(self, items: list[Item]) -> None:
+        db = self._db
+        with self._tx():
+            for index, item in enumerate(items):
+                row = db.execute(
+                    "SELECT version FROM journeys WHERE journey_id = ?", (item.journey_id,)
                 ).fetchone()
-                if found is None:
-                    raise InvalidValue(
-                        f"journey {journey_id!r} is not in the store; save it first.",
-                        field="journey_id",
-                        value=journey_id,
+                found = None if row is None else int(row[0])
+                last = None if item.last_at is None else _us(item.last_at)
+                if item.expected is None:
+                    if found is not None:
+                        raise Conflict(index, found)
+                    db.execute(
+                        "INSERT INTO journeys (journey_id, flow, started_at, data, version, "
+                        "state, last_us) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            item.journey_id,
+                            item.flow,
+                            item.started_at,
+                            item.data,
+                            item.version,
+                            item.state,
+                            last,
+                        ),
                     )
-                if found[0] != expected_version:
-                    raise ConcurrencyError(
-                        f"journey {journey_id!r} is at version {found[0]}, not "
-                        f"{expected_version}; another writer got there first — reload and retry.",
-                        field="expected_version",
-                        value=expected_version,
+                else:
+                    if found != item.expected:
+                        raise Conflict(index, found)
+                    db.execute(
+                        "UPDATE journeys SET version = ?, state = coalesce(?, state), "
+                        "last_us = coalesce(?, last_us) WHERE journey_id = ?",
+                        (item.version, item.state, last, item.journey_id),
                     )
-                self._insert(journey_id, expected_version, rows)
-                self._db.execute(
-                    "UPDATE journeys SET version = ? WHERE journey_id = ?",
-                    (expected_version + len(rows), journey_id),
+                db.executemany(
+                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                    [(item.journey_id, *r) for r in item.events],
                 )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return expected_version + len(rows)
 
-    # -- reading ------------------------------------------------------------------------------
-    def version(self, journey_id: str) -> int | None:
-        """The stored version of a journey, ``None`` if it is not stored."""
-        row = self._db.execute(
-            "SELECT version FROM journeys WHERE journey_id = ?", (journey_id,)
-        ).fetchone()
-        return None if row is None else int(row[0])
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        with self._lock, self._errors():
+            return self._db.execute(sql, args).fetchall()
 
-    def ids(self) -> list[str]:
-        """Every stored journey id, sorted."""
-        return [r[0] for r in self._db.execute("SELECT journey_id FROM journeys ORDER BY 1")]
-
-    def events(self, journey_id: str) -> list[dict[str, Any]]:
-        """The stored events of a journey as dicts, in order."""
-        out = []
-        for seq, event, at, actor, data in self._db.execute(
-            "SELECT seq, event, at, actor, data FROM events WHERE journey_id = ? ORDER BY seq",
-            (journey_id,),
-        ):
-            item: dict[str, Any] = {"seq": seq, "event": event, "at": at, "actor": actor}
-            if data is not None:
-                try:
-                    item["data"] = json.loads(data)
-                except ValueError as exc:
-                    raise InvalidFlow(
-                        f"stored event {journey_id!r}#{seq} has data that is not JSON ({data!r}).",
-                        field=f"events[{seq}].data",
-                        value=data,
-                    ) from exc
-            out.append(item)
-        return out
-
-    def load(self, journey_id: str, flow: Flow) -> Journey:
-        """Replay a stored journey through ``flow``.
-
-        Raises:
-            InvalidValue: no such journey.
-            InvalidFlow: the stored rows do not fit ``flow`` or are malformed.
-        """
-        row = self._db.execute(
+    def _journey_row(self, journey_id: str) -> tuple[str, str, str, int] | None:
+        rows = self._read(
             "SELECT flow, started_at, data, version FROM journeys WHERE journey_id = ?",
             (journey_id,),
-        ).fetchone()
-        if row is None:
-            raise InvalidValue(
-                f"journey {journey_id!r} is not in the store.", field="journey_id", value=journey_id
-            )
-        name, started_at, data, version = row
-        if name != flow.name:
-            raise InvalidFlow(
-                f"journey {journey_id!r} was stored with flow {name!r}, not {flow.name!r}.",
-                field="flow",
-                value=name,
-            )
-        events = self.events(journey_id)
-        if [e["seq"] for e in events] != list(range(1, version + 1)):
-            raise InvalidFlow(
-                f"journey {journey_id!r} should have events 1..{version} but has "
-                f"{[e['seq'] for e in events]}.",
-                field="events",
-                value=version,
-            )
-        try:
-            start = json.loads(data)
-        except ValueError as exc:
-            raise InvalidFlow(
-                f"journey {journey_id!r} has start data that is not JSON.", field="data"
-            ) from exc
-        return replay(flow, journey_id, started_at, events, start)
+        )
+        return None if not rows else (rows[0][0], rows[0][1], rows[0][2], int(rows[0][3]))
 
-    def journeys(self, flow: Flow) -> Iterator[Journey]:
-        """Replay every stored journey of ``flow`` (by name)."""
-        for (journey_id,) in self._db.execute(
-            "SELECT journey_id FROM journeys WHERE flow = ? ORDER BY 1", (flow.name,)
-        ).fetchall():
-            yield self.load(journey_id, flow)
+    def _event_rows(self, journey_id: str) -> list[EventRow]:
+        return self._read(
+            "SELECT seq, event, at, actor, data FROM events WHERE journey_id = ? ORDER BY seq",
+            (journey_id,),
+        )
+
+    def _fetch(self, journey_id: str) -> tuple[JourneyRow, list[EventRow]] | None:
+        with self._lock, self._errors():
+            own = not self._depth
+            if own:
+                self._db.execute("BEGIN")  # one read snapshot for both queries
+            try:
+                row = self._journey_row(journey_id)
+                events = [] if row is None else self._event_rows(journey_id)
+            finally:
+                if own:
+                    self._db.execute("COMMIT")
+        return None if row is None else (row, events)
+
+    def _ids(self, flow: str | None) -> list[str]:
+        if flow is None:
+            return [r[0] for r in self._read("SELECT journey_id FROM journeys ORDER BY 1")]
+        return [
+            r[0]
+            for r in self._read(
+                "SELECT journey_id FROM journeys WHERE flow = ? ORDER BY 1", (flow,)
+            )
+        ]
+
+    def _unindexed(self, flow: str) -> list[tuple[str, int]]:
+        return [
+            (r[0], int(r[1]))
+            for r in self._read(
+                "SELECT journey_id, version FROM journeys WHERE flow = ? AND state IS NULL",
+                (flow,),
+            )
+        ]
+
+    def _index(self, journey_id: str, version: int, state: str, last_at: _dt.datetime) -> None:
+        with self._tx():
+            self._db.execute(
+                "UPDATE journeys SET state = ?, last_us = ? WHERE journey_id = ? AND version = ?",
+                (state, _us(last_at), journey_id, version),
+            )
+
+    def _claim(
+        self,
+        flow: str,
+        states: dict[str, int],
+        *,
+        now: _dt.datetime,
+        cutoff: _dt.datetime,
+        operator: str,
+        token: str,
+        until: _dt.datetime,
+    ) -> Claimed | None:
+        by_rank: dict[int, list[str]] = {}
+        for name, rank in states.items():
+            by_rank.setdefault(rank, []).append(name)
+        edge, at = _us(cutoff), _us(now)
+        with self._tx():
+            if self._db.execute(
+                "SELECT 1 FROM journeys WHERE flow = ? AND state IS NULL LIMIT 1", (flow,)
+            ).fetchone():
+                raise NeedsIndex
+            # Closest to done first: one state group at a time, each an index scan in
+            # (last event, id) order that stops at the first free journey.
+            for rank in sorted(by_rank):
+                names = by_rank[rank]
+                marks = ", ".join("?" * len(names))
+                row = self._db.execute(
+                    f"SELECT journey_id FROM journeys WHERE flow = ? AND state IN ({marks}) "  # noqa: S608
+                    "AND last_us <= ? AND (claim_until IS NULL OR claim_until <= ?) "
+                    "AND (called_us IS NULL OR called_us <= ?) "
+                    "ORDER BY last_us, journey_id LIMIT 1",
+                    (flow, *names, edge, at, edge),
+                ).fetchone()
+                if row is not None:
+                    self._db.execute(
+                        "UPDATE journeys SET claim_operator = ?, claim_token = ?, "
+                        "claim_until = ? WHERE journey_id = ?",
+                        (operator, token, _us(until), row[0]),
+                    )
+                    return (str(row[0]), None, None)
+        return None
+
+    def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
+        with self._tx():
+            cursor = self._db.execute(
+                "UPDATE journeys SET claim_operator = NULL, claim_token = NULL, "
+                "claim_until = NULL, called_us = coalesce(?, called_us) "
+                "WHERE journey_id = ? AND claim_token = ?",
+                (None if called_at is None else _us(called_at), journey_id, token),
+            )
+            return cursor.rowcount == 1
