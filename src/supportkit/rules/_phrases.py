@@ -17,7 +17,7 @@ import regex
 
 from supportkit.exceptions import InvalidRule
 from supportkit.text import normalize
-from supportkit.text._morphology import stem
+from supportkit.text._morphology import phrase_keys
 
 __all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "tokenize"]
 
@@ -44,7 +44,7 @@ class Word:
 
     Attributes:
         text: The normalised word (or prefix, for ``prefix`` mode).
-        mode: ``form`` (any grammatical form: same stem), ``exact`` (this form),
+        mode: ``form`` (any grammatical form: the same dictionary lexeme), ``exact`` (this form),
             ``prefix`` (a word starting with ``text``) or ``typo`` (any form, or
             up to ``typos`` edits away).
         typos: The edit budget of a ``typo`` word.
@@ -55,9 +55,14 @@ class Word:
     typos: int = 0
 
     @property
-    def key(self) -> str:
-        """The index key: the stem for ``form``/``typo`` words, else the text."""
-        return stem(self.text) if self.mode in ("form", "typo") else self.text
+    def lexemes(self) -> frozenset[str]:
+        """The dictionary lexemes a ``form``/``typo`` word stands for (else its text).
+
+        A word that is itself a dictionary form stands only for that word; any other
+        for every lexeme it can be a form of (see :func:`supportkit.text.same_word`).
+        Synonym groups widen this further inside a rule set's matcher.
+        """
+        return phrase_keys(self.text) if self.mode in ("form", "typo") else frozenset([self.text])
 
 
 @attrs.frozen
