@@ -38,6 +38,7 @@ __all__ = [
     "dictionary_loaded",
     "form_stem",
     "is_dictionary_form",
+    "is_russian_word",
     "kept_readings",
     "lemmas",
     "phrase_keys",
@@ -223,6 +224,11 @@ def is_dictionary_form(word: str) -> bool:
     """Whether ``word`` is the dictionary form (lemma) of one of its readings."""
     folded = _fold(word)
     return any(folded in (r.key, r.lemma) for r in readings(folded))
+
+
+def is_russian_word(word: str) -> bool:
+    """Whether the dictionary itself (not the guesser) knows ``word`` as a Russian form."""
+    return any(r.source == "dictionary" for r in readings(_fold(word)))
 
 
 def kept_readings(word: str) -> tuple[Reading, ...]:
