@@ -10,7 +10,8 @@ rule engine matches word forms through.
 
 What it needs from below: only :mod:`supportkit.exceptions`, the data files in
 ``supportkit.data`` and the ``pymorphy3`` dictionary (loaded lazily on first use). It
-knows nothing of rules, tickets or calendars, so a host that only cleans text (search, deduplication, analytics) imports it without the rule engine.
+knows nothing of rules, tickets or calendars, so a host that only cleans text (search,
+deduplication, analytics) imports it without the rule engine.
 
 What it offers above: :mod:`supportkit.rules` matches on its output and re-exports
 :func:`normalize`, :func:`mixed_script_words` and :func:`fix_layout` (the same objects).
