@@ -22,6 +22,7 @@ import regex
 
 from supportkit.rules._load import Options
 from supportkit.rules._phrases import (
+    MIN_TYPO_LENGTH,
     Phrase,
     Word,
     damerau,
@@ -30,7 +31,7 @@ from supportkit.rules._phrases import (
     tokenize,
 )
 from supportkit.rules._text import key_of
-from supportkit.text._morphology import form_stem, phrase_keys, text_keys
+from supportkit.text._morphology import form_stem, is_russian_word, phrase_keys, text_keys
 
 __all__ = ["ENDINGS", "Hit", "Matcher"]
 
@@ -235,6 +236,10 @@ class Matcher:
         """
         limit = self._max_typos
         heads: dict[str, int] = {}
+        # A word the dictionary knows counts as a typo of a phrase word only when the
+        # whole word is within budget (кароль for пароль~1): its own stem and ending
+        # are real (кабинете is no typo of кубинка~1, работаю none of сработать~1).
+        known = is_russian_word(token)
         for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
             tail = token[cut:]
             cost = 0 if not tail or tail in ENDINGS else 1 if tail in _near_endings() else 9
@@ -252,17 +257,21 @@ class Matcher:
             word = self.atoms[atom]
             budget = word.typos
             target = form_stem(word.text)
-            if (
-                damerau(token, word.text, budget) <= budget
-                or any(
-                    cost + damerau(head, target, budget) <= budget
-                    for head, cost in heads.items()
-                    if cost <= budget
-                )
-                or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
-                    damerau(token, target + ending, budget) <= budget
-                    for ending in ENDINGS
-                    if abs(len(target) + len(ending) - len(token)) <= budget
+            if damerau(token, word.text, budget) <= budget or (
+                # a stem of 3 letters one edit away matches too much (ваб ~ вас)
+                not known
+                and len(target) >= MIN_TYPO_LENGTH
+                and (
+                    any(
+                        cost + damerau(head, target, budget) <= budget
+                        for head, cost in heads.items()
+                        if cost <= budget
+                    )
+                    or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
+                        damerau(token, target + ending, budget) <= budget
+                        for ending in ENDINGS
+                        if abs(len(target) + len(ending) - len(token)) <= budget
+                    )
                 )
             ):
                 found.add(atom)
