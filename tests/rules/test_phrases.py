@@ -244,3 +244,12 @@ def test_a_huge_word_with_a_typo_phrase_is_bounded(length: int, typos: int) -> N
         check=False,
     )
     assert out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_a_dictionary_word_is_a_typo_only_as_a_whole_word() -> None:
+    assert _fires("пароль~1", "кароль")  # one edit of the whole word: a typo
+    assert _fires("выплата~1", "выплотой")  # no Russian word: a typo in an inflected form
+    # Real words whose stem is one edit from the phrase word's stem are other words.
+    assert not _fires("кубинка~1", "в кабинете")
+    assert not _fires("сработаться~1", "я работаю")
+    assert not _fires("втасовать~1", "у вас")
