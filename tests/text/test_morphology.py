@@ -298,3 +298,15 @@ def test_the_dictionary_loads_lazily_once_per_process() -> None:
         check=True,
     )
     assert out.stdout.strip() == "ok"
+
+
+def test_the_fast_key_path_agrees_with_the_readings() -> None:
+    morphology.clear_cache()
+    words = [*_WORDS, "людей", "детьми", "пришедшего", "заем", "ежик", "шла"]
+    fast = {w: morphology.text_keys(w) for w in words}
+    known = {w: morphology.is_russian_word(w) for w in words}
+    morphology.clear_cache()
+    for w in words:
+        every = morphology.readings(w)
+        assert fast[w] == frozenset(r.key for r in every), w
+        assert known[w] == any(r.source == "dictionary" for r in every), w

@@ -179,6 +179,9 @@ _TWINS = str.maketrans(
             )
         },
         **DIGIT_LOOKALIKES,
+        # after case folding b can only become ь (Bвİ: the İ leaves the word undecided
+        # until it is folded), so ь and в are one skeleton letter
+        "ь": "в",
     }
 )
 

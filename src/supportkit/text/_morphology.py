@@ -70,6 +70,7 @@ _readings: dict[str, tuple[Reading, ...]] = {}
 _phrase_keys: dict[str, frozenset[str]] = {}
 _text_keys: dict[str, frozenset[str]] = {}
 _stems: dict[str, str] = {}
+_known: dict[str, bool] = {}
 
 
 @attrs.frozen
@@ -143,7 +144,7 @@ def _store(cache: dict[str, Any], word: str, value: Any) -> None:
 
 def clear_cache() -> None:
     """Forget every cached look-up (the dictionary itself stays loaded)."""
-    for cache in (_readings, _phrase_keys, _text_keys, _stems):
+    for cache in (_readings, _phrase_keys, _text_keys, _stems, _known):
         cache.clear()
 
 
@@ -228,7 +229,12 @@ def is_dictionary_form(word: str) -> bool:
 
 def is_russian_word(word: str) -> bool:
     """Whether the dictionary itself (not the guesser) knows ``word`` as a Russian form."""
-    return any(r.source == "dictionary" for r in readings(_fold(word)))
+    folded = _fold(word)
+    found = _known.get(folded)
+    if found is None:
+        found = _plain_cyrillic(folded) and bool(_analyzer().word_is_known(folded))
+        _store(_known, folded, found)
+    return found
 
 
 def kept_readings(word: str) -> tuple[Reading, ...]:
@@ -258,9 +264,19 @@ def text_keys(word: str) -> frozenset[str]:
     """Return every lexeme a word of the text may be a form of (cached)."""
     found = _text_keys.get(word)
     if found is None:
-        found = frozenset(r.key for r in readings(word))
+        folded = _fold(word)
+        if folded in _readings or not _plain_cyrillic(folded):
+            found = frozenset(r.key for r in readings(folded))
+        else:
+            # The cold path of every new word of a message: normal forms only, without
+            # building readings (the same keys, several times faster).
+            found = frozenset(_fold(n) for n in _analyzer().normal_forms(folded))
         _store(_text_keys, word, found)
     return found
+
+
+def _plain_cyrillic(word: str) -> bool:
+    return bool(word) and len(word) <= MAX_WORD and any("а" <= c <= "я" for c in word)
 
 
 def same_word(phrase_word: str, text_word: str) -> bool:
