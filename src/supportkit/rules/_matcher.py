@@ -241,12 +241,12 @@ class Matcher:
         # are real (кабинете is no typo of кубинка~1, работаю none of сработать~1).
         known = is_russian_word(token)
         if known:
-            found = set()
+            near: set[int] = set()
             for atom in {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}:
                 word = self.atoms[atom]
                 if damerau(token, word.text, word.typos) <= word.typos:
-                    found.add(atom)
-            return found
+                    near.add(atom)
+            return near
         for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
             tail = token[cut:]
             cost = 0 if not tail or tail in ENDINGS else 1 if tail in _near_endings() else 9

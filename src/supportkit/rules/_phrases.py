@@ -334,8 +334,7 @@ def parse_synonyms(raw: object, *, field: str = "synonyms") -> tuple[tuple[str, 
         where = f"{field}[{g}]"
         if isinstance(group, (str, bytes)) or not isinstance(group, (list, tuple)):
             raise InvalidRule(
-                f"{where} must be a list of words such as [\"прийти\", \"поступить\"] "
-                f"(got {group!r}).",
+                f'{where} must be a list of words such as ["прийти", "поступить"] (got {group!r}).',
                 field=where,
                 value=group,
             )
