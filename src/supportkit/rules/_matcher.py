@@ -108,6 +108,7 @@ ENDINGS: Final = frozenset(
     ]
 )
 _EMPTY: Final[tuple[int, ...]] = ()
+_CYRILLIC_RE: Final = regex.compile("[а-я]")
 
 
 class Matcher:
@@ -137,6 +138,9 @@ class Matcher:
         self._fuzzy_stem: dict[str, set[int]] = {}
         self._max_typos = 0
         self._max_typo_length = 0
+        # Whether a phrase word is unknown to the dictionary (read by the guesser); only
+        # then do unknown words of the text need the (slow) guesser too.
+        self._guessed = False
         self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
@@ -169,6 +173,8 @@ class Matcher:
             if word.mode in ("form", "typo"):
                 for lexeme in self.lexemes(text):
                     self._form.setdefault(lexeme, []).append(atom)
+                if not is_russian_word(text) and any("а" <= c <= "я" for c in text):
+                    self._guessed = True
             if word.mode == "exact":
                 self._exact.setdefault(text, []).append(atom)
             elif word.mode == "prefix":
@@ -212,8 +218,11 @@ class Matcher:
     def _compute(self, token: str) -> tuple[int, ...]:
         out: set[int] = set()
         form = self._form
-        for lexeme in text_keys(token):
-            out.update(form.get(lexeme, _EMPTY))
+        # A word the dictionary does not know can only be a form of a word the
+        # dictionary does not know either: without such phrase words, skip the guesser.
+        if self._guessed or is_russian_word(token) or not _CYRILLIC_RE.search(token):
+            for lexeme in text_keys(token):
+                out.update(form.get(lexeme, _EMPTY))
         out.update(self._exact.get(token, _EMPTY))
         for length in self._prefix_lengths:
             if length > len(token):
