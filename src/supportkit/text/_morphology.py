@@ -268,11 +268,24 @@ def text_keys(word: str) -> frozenset[str]:
         if folded in _readings or not _plain_cyrillic(folded):
             found = frozenset(r.key for r in readings(folded))
         else:
-            # The cold path of every new word of a message: normal forms only, without
-            # building readings (the same keys, several times faster).
-            found = frozenset(_fold(n) for n in _analyzer().normal_forms(folded))
+            # The cold path of every new word of a message: the dictionary's own entries
+            # when it knows the word (what pymorphy3's dictionary step reads, without
+            # building and scoring parses: several times faster), else the guesser.
+            found = _dictionary_keys(folded) or frozenset(
+                _fold(n) for n in _analyzer().normal_forms(folded)
+            )
         _store(_text_keys, word, found)
     return found
+
+
+def _dictionary_keys(word: str) -> frozenset[str]:
+    analyzer = _analyzer()
+    dictionary = analyzer.dictionary
+    return frozenset(
+        _fold(dictionary.build_normal_form(paradigm, index, fixed))
+        for fixed, entries in dictionary.words.similar_items(word, analyzer.char_substitutes)
+        for paradigm, index in entries
+    )
 
 
 def _plain_cyrillic(word: str) -> bool:
