@@ -247,7 +247,9 @@ def test_a_huge_word_with_a_typo_phrase_is_bounded(length: int, typos: int) -> N
 
 
 def test_a_dictionary_word_is_a_typo_only_as_a_whole_word() -> None:
-    assert _fires("пароль~1", "кароль")  # one edit of the whole word: a typo
+    assert _fires("пароль~1", "кароль")  # a proper name one edit away: a typo
+    assert not _fires("яичный~1", "личный")  # a common word one edit away: another word
+    assert not _fires("желать~1", "делать")
     assert _fires("выплата~1", "выплотой")  # no Russian word: a typo in an inflected form
     # Real words whose stem is one edit from the phrase word's stem are other words.
     assert not _fires("кубинка~1", "в кабинете")

@@ -31,7 +31,13 @@ from supportkit.rules._phrases import (
     tokenize,
 )
 from supportkit.rules._text import key_of
-from supportkit.text._morphology import form_stem, is_russian_word, phrase_keys, text_keys
+from supportkit.text._morphology import (
+    form_stem,
+    is_name_only,
+    is_russian_word,
+    phrase_keys,
+    text_keys,
+)
 
 __all__ = ["ENDINGS", "Hit", "Matcher"]
 
@@ -245,12 +251,14 @@ class Matcher:
         """
         limit = self._max_typos
         heads: dict[str, int] = {}
-        # A word the dictionary knows counts as a typo of a phrase word only when the
-        # whole word is within budget (кароль for пароль~1): its own stem and ending
-        # are real (кабинете is no typo of кубинка~1, работаю none of сработать~1).
+        # A word the dictionary knows is another word, not a typo (личный is no typo of
+        # яичный~1, кабинете none of кубинка~1); only a proper name (кароль for
+        # пароль~1), which a customer does not mean, counts, and only as a whole word.
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
+            if not is_name_only(token):
+                return near
             for atom in {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}:
                 word = self.atoms[atom]
                 if damerau(token, word.text, word.typos) <= word.typos:

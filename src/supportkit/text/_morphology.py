@@ -38,6 +38,7 @@ __all__ = [
     "dictionary_loaded",
     "form_stem",
     "is_dictionary_form",
+    "is_name_only",
     "is_russian_word",
     "kept_readings",
     "lemmas",
@@ -235,6 +236,15 @@ def is_russian_word(word: str) -> bool:
         found = _plain_cyrillic(folded) and bool(_analyzer().word_is_known(folded))
         _store(_known, folded, found)
     return found
+
+
+_NAMES: Final = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
+
+
+def is_name_only(word: str) -> bool:
+    """Whether every dictionary reading of ``word`` is a proper name (``кароль``)."""
+    every = readings(_fold(word))
+    return all(any(g in r.tag for g in _NAMES) for r in every)
 
 
 def kept_readings(word: str) -> tuple[Reading, ...]:
