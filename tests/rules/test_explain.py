@@ -135,3 +135,20 @@ def test_a_morphology_miss_names_the_nearest_word_and_why_it_is_another_word() -
     miss = str(ruleset.explain("почти всё", "r"))
     assert "nearest word `почти` (body 0-5) is 1 edit(s) away and is a different word" in miss
     assert "write `почта~1` to accept it as a typo" in miss
+
+
+def test_a_multi_word_miss_names_the_related_word_and_the_synonym_fix() -> None:
+    ruleset = RuleSet.from_dicts(
+        [
+            {
+                "id": "r",
+                "when": {"any": ["деньги не пришли", "не могу войти"]},
+                "then": {"tags": ["t"]},
+            }
+        ]
+    )
+    text = str(ruleset.explain("Деньги не приходят, и не смог войти", "r"))
+    assert "missing word(s): `пришли`; for `пришли`: nearest word `приходят` (body 10-18)" in text
+    assert "is a form of приходить (VERB," in text
+    assert "put `приходить` in a synonym group with `прислать` or `прийти`" in text
+    assert "put `смочь` in a synonym group with `мочь` to accept it" in text

@@ -112,7 +112,7 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
                 if shared >= min(4, len(target)) and (longest is None or shared > longest[0]):
                     longest = (shared, field, i)
         if longest is None:
-            return None
+            return _related(target, scan, fields)
         token = scan.tokens[longest[1]][longest[2]]
         best = (damerau(token, target, 9), longest[1], longest[2])
     distance, field, i = best
@@ -149,6 +149,34 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
             f"`{word.text}` as {_reading(word.text)}; {advice}"
         )
     return f"nearest word `{original}` ({where}) is {distance} edit(s) away"
+
+
+def _related_lemmas(a: str, b: str) -> bool:
+    """Lemmas of one family: an aspect pair by prefix (мочь/смочь) or by suffix
+    (прийти/приходить), or words sharing their first letters (выплата/выплатить)."""
+    if a == b or min(len(a), len(b)) < 3:
+        return False
+    return a.endswith(b) or b.endswith(a) or _shared_prefix(a, b) >= 3
+
+
+def _related(target: str, scan: Scan, fields: tuple[str, ...]) -> str | None:
+    """A word of the text whose dictionary word is of the phrase word's family."""
+    own = [r.lemma for r in kept_readings(target)]
+    for field in fields:
+        for i, token in enumerate(scan.tokens.get(field, ())):
+            reading = readings(token)[0]
+            family = list(
+                dict.fromkeys(lemma for lemma in own if _related_lemmas(reading.lemma, lemma))
+            )
+            if reading.source == "dictionary" and family:
+                start, end = scan.span(field, (i, i))
+                return (
+                    f"nearest word `{scan.texts[field][start:end]}` ({field} {start}-{end}) "
+                    f"is a form of {reading}, a different dictionary word than "
+                    f"`{target}` ({_reading(target)}); put `{reading.lemma}` in a synonym "
+                    f"group with {' or '.join(f'`{lemma}`' for lemma in family)} to accept it"
+                )
+    return None
 
 
 def _account(matcher: Matcher, word: Word, token: str) -> str:
@@ -227,12 +255,16 @@ def _phrase_report(
         parts.append(near)
     elif len(phrase.words) > 1 and alternative is None:
         missing = [
-            w.text
+            w
             for w in phrase.words
             if not _found(Phrase(w.text, (w,)), ticket, fields, options, synonyms)
         ]
         if missing:
-            parts.append(f"missing word(s): {', '.join(f'`{m}`' for m in missing)}")
+            parts.append(f"missing word(s): {', '.join(f'`{m.text}`' for m in missing)}")
+            for word in missing:
+                why = _nearest(Phrase(word.text, (word,)), scan, fields)
+                if why is not None:
+                    parts.append(f"for `{word.text}`: {why}")
         else:
             parts.append(
                 "every word occurs, but not in this order next to each other "
