@@ -257,9 +257,10 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
-            if not is_name_only(token):
+            near_atoms = {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}
+            if not near_atoms or not is_name_only(token):
                 return near
-            for atom in {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}:
+            for atom in near_atoms:
                 word = self.atoms[atom]
                 if damerau(token, word.text, word.typos) <= word.typos:
                     near.add(atom)
