@@ -11,6 +11,18 @@ derived with ``unicodedata`` decompositions. Cyrillic letters of other languages
 look like Latin ones (``ѕ``, ``ј``, ``һ`` …) are kept one way, Cyrillic -> Latin, so
 a Latin word containing them is repaired.
 
+Unicode 17.0 added ``ш``/``w`` (and ``Ш``/``W``) to confusables.txt; the newest data
+available offline (confusable-homoglyphs 3.3.1, whose file predates Unicode 17) lacks
+the pair, so it is added explicitly and recorded under ``added_unicode_17``. UTS #39
+pairs capital ``Ь`` with small ``b``: such a pair of different case is kept when its
+Latin letter has no twin of its own case (``cross_case``).
+
+A word made only of letters that have twins in both scripts (``eгo``, ``kаk``) is
+decided by dictionaries: the Russian one (pymorphy3, at run time) and a list of
+English words spelled only with twin letters (``english_twin_words``), derived here
+from SCOWL's American English list (Debian ``wamerican``; pass another list as the
+first argument).
+
 The same file records two character classes of the Unicode version at hand, used to
 keep normalisation linear and its offsets exact: the combining marks (canonical
 combining class > 0) and the starters that compose with the character before them.
@@ -34,6 +46,14 @@ RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю�
 EXTRA_CYRILLIC = set("іїІЇ")
 #: Pairs customers use that UTS #39 does not list (Cyrillic, Latin).
 ADDITIONS = {"к": "k", "І": "I"}
+#: Pairs Unicode 17.0's confusables.txt adds that the offline data predates.
+UNICODE_17 = {"ш": "w", "Ш": "W"}
+WORDS = Path("/usr/share/dict/american-english")
+#: Why a pair of the data is not used.
+EXCLUDED = (
+    "capital І with small l: l is the letter that tells a Latin word (hello) from a "
+    "Cyrillic one, and І is no Russian letter"
+)
 
 
 def _script(char: str) -> str | None:
@@ -49,8 +69,11 @@ def _same_case(a: str, b: str) -> bool:
     return a.islower() == b.islower() and a.isupper() == b.isupper()
 
 
-def load_pairs() -> set[tuple[str, str]]:
-    """Return every (cyrillic, latin) single-letter pair of the same case in the data."""
+def load_pairs(*, same_case: bool = True) -> set[tuple[str, str]]:
+    """Return every (cyrillic, latin) single-letter pair in the data.
+
+    With ``same_case=False``, the pairs whose two letters differ in case (``Ь``/``b``).
+    """
     raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
     data: dict[str, list[dict[str, str]]] = json.loads(raw)
     pairs: set[tuple[str, str]] = set()
@@ -60,11 +83,24 @@ def load_pairs() -> set[tuple[str, str]]:
             if len(key) != 1 or len(other) != 1:
                 continue
             scripts = (_script(key), _script(other))
-            if scripts == ("cyrillic", "latin") and _same_case(key, other):
+            if _same_case(key, other) != same_case:
+                continue
+            if scripts == ("cyrillic", "latin"):
                 pairs.add((key, other))
-            elif scripts == ("latin", "cyrillic") and _same_case(key, other):
+            elif scripts == ("latin", "cyrillic"):
                 pairs.add((other, key))
     return pairs
+
+
+def english_twin_words(path: Path) -> list[str]:
+    """English words (lower case) spelled only with letters that have a Cyrillic twin."""
+    twins = set("abcehikmoprtwxy")
+    out = set()
+    for line in path.read_text("utf-8").split():
+        word = line.strip().lower()
+        if len(word) >= 2 and word.isascii() and word.isalpha() and set(word) <= twins:
+            out.add(word)
+    return sorted(out)
 
 
 def _with_marks(pairs: dict[str, str]) -> dict[str, str]:
@@ -110,7 +146,7 @@ def unicode_classes() -> dict[str, list[list[int]]]:
     return {"combining_marks": _ranges(marks), "composes_with_previous": _ranges(sorted(second))}
 
 
-def build() -> dict[str, object]:
+def build(words: Path = WORDS) -> dict[str, object]:
     """Compute the tables written to the data file."""
     pairs = load_pairs()
     local = RUSSIAN | EXTRA_CYRILLIC
@@ -124,10 +160,29 @@ def build() -> dict[str, object]:
         elif lat.isascii():
             one_way.setdefault(cyr, lat)
     from_data = dict(two_way)
+    cross = {
+        cyr: lat
+        for cyr, lat in sorted(load_pairs(same_case=False))
+        if cyr in RUSSIAN and lat.isascii() and lat not in two_way.values()
+    }
+    two_way.update(cross)
     two_way.update(ADDITIONS)
+    two_way.update(UNICODE_17)
     marked = _with_marks(two_way)
     two_way.update(marked)
     two_way = {c: lat for c, lat in two_way.items() if lat.isascii() or c in marked}
+    # Latin letters outside ASCII that look like a Russian letter (ʙ, ᴎ, ĸ, ɸ ...) are
+    # repaired one way, Latin -> Cyrillic, inside Cyrillic words.
+    latin_one_way = {
+        lat: cyr
+        for cyr, lat in sorted(pairs)
+        if cyr in local and not lat.isascii() and lat not in two_way.values()
+    }
+    excluded = {
+        f"{cyr}/{lat}": EXCLUDED
+        for cyr, lat in sorted(load_pairs(same_case=False))
+        if cyr in local and cyr not in cross
+    }
     return {
         "source": "Unicode confusables.txt (UTS #39) as shipped by confusable-homoglyphs "
         + metadata.version("confusable-homoglyphs"),
@@ -136,8 +191,18 @@ def build() -> dict[str, object]:
         "every code point of the confusables data is assigned in it.",
         "cyrillic_latin": dict(sorted(two_way.items())),
         "cyrillic_latin_one_way": dict(sorted(one_way.items())),
-        "from_uts39": {c: lat for c, lat in sorted(two_way.items()) if from_data.get(c) == lat},
+        "latin_cyrillic_one_way": dict(sorted(latin_one_way.items())),
+        "excluded": excluded,
+        "from_uts39": {
+            c: lat
+            for c, lat in sorted(two_way.items())
+            if from_data.get(c) == lat or cross.get(c) == lat
+        },
+        "cross_case": dict(sorted(cross.items())),
         "added": dict(sorted(ADDITIONS.items())),
+        "added_unicode_17": dict(sorted(UNICODE_17.items())),
+        "english_words_source": "SCOWL American English (Debian wamerican 2020.12.07-2)",
+        "english_twin_words": english_twin_words(words),
         "derived_with_marks": dict(sorted(marked.items())),
         **unicode_classes(),
     }
@@ -145,7 +210,7 @@ def build() -> dict[str, object]:
 
 def main() -> int:
     """Write the data file and print a summary."""
-    table = build()
+    table = build(Path(sys.argv[1]) if len(sys.argv) > 1 else WORDS)
     OUT.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     pairs = table["cyrillic_latin"]
     assert isinstance(pairs, dict)

@@ -94,3 +94,61 @@ def test_overridden_actions_are_mentioned() -> None:
 def test_unknown_rule() -> None:
     with pytest.raises(InvalidArgument, match="did you mean"):
         explain("x", "paypout")
+
+
+def test_each_matched_word_shows_its_lemma_and_reading() -> None:
+    text = str(explain("Добрый день, денег не пришло"))
+    assert "held: any: `деньги не пришли` found" in text
+    assert "+ `деньги` <- `денег` (body 13-18): a form of деньги (NOUN,inan,femn plur,gent)" in text
+    assert "+ `пришли` <- `пришло` (body 22-28): a form of прийти (VERB," in text
+
+
+def test_a_guessed_word_says_so() -> None:
+    ruleset = RuleSet.from_dicts(
+        [{"id": "r", "when": {"any": ["залогиниться"]}, "then": {"tags": ["t"]}}]
+    )
+    text = str(ruleset.explain("не могу залогиниться", "r"))
+    assert "guessed: not in the dictionary" in text
+
+
+def test_a_synonym_match_names_its_group() -> None:
+    ruleset = RuleSet.from_dicts(
+        [{"id": "r", "when": {"any": ["деньги не пришли"]}, "then": {"tags": ["t"]}}],
+        synonyms=[["прийти", "поступить"]],
+    )
+    text = str(ruleset.explain("деньги не поступили", "r"))
+    assert "`пришли` <- `поступили`" in text
+    assert "a form of поступить (VERB," in text
+    assert "in the synonym group of `пришли`" in text
+
+
+def test_a_morphology_miss_names_the_nearest_word_and_why_it_is_another_word() -> None:
+    text = str(explain("Когда вы выплатите?"))
+    assert "did not fire" in text.splitlines()[0]
+    line = next(x for x in text.splitlines() if x.strip().startswith("- `выплата` not found"))
+    assert "nearest word `выплатите` (body 9-18)" in line
+    assert "is a different word: it reads as выплатить (VERB," in line
+    assert "the phrase word `выплата` as выплата (NOUN," in line
+    assert "synonym group" in line
+    # A collision pair: почти is not a form of почта.
+    ruleset = RuleSet.from_dicts([{"id": "r", "when": {"any": ["почта"]}, "then": {"tags": ["t"]}}])
+    miss = str(ruleset.explain("почти всё", "r"))
+    assert "nearest word `почти` (body 0-5) is 1 edit(s) away and is a different word" in miss
+    assert "write `почта~1` to accept it as a typo" in miss
+
+
+def test_a_multi_word_miss_names_the_related_word_and_the_synonym_fix() -> None:
+    ruleset = RuleSet.from_dicts(
+        [
+            {
+                "id": "r",
+                "when": {"any": ["деньги не пришли", "не могу войти"]},
+                "then": {"tags": ["t"]},
+            }
+        ]
+    )
+    text = str(ruleset.explain("Деньги не приходят, и не смог войти", "r"))
+    assert "missing word(s): `пришли`; for `пришли`: nearest word `приходят` (body 10-18)" in text
+    assert "is a form of приходить (VERB," in text
+    assert "put `приходить` in a synonym group with `прислать` or `прийти`" in text
+    assert "put `смочь` in a synonym group with `мочь` to accept it" in text

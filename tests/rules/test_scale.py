@@ -71,7 +71,7 @@ def test_threads_share_a_rule_set_safely() -> None:
     expected = [ruleset.evaluate(r) for r in records]
     from supportkit.text import _morphology
 
-    _morphology._STEMS.clear()  # cold caches: the stemmer runs in every thread at once
+    _morphology.clear_cache()  # cold caches: dictionary look-ups run in every thread at once
     fresh = demo_ruleset()
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(fresh.evaluate, records)) == expected

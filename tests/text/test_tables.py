@@ -33,7 +33,7 @@ def test_pairs_come_from_uts39() -> None:
 
 
 def test_every_pair_is_listed_or_declared() -> None:
-    declared = set(DATA["added"]) | set(DATA["derived_with_marks"])
+    declared = set(DATA["added"]) | set(DATA["derived_with_marks"]) | set(DATA["added_unicode_17"])
     for cyrillic, latin in t.CYRILLIC_TO_LATIN.items():
         assert _listed(cyrillic, latin) or cyrillic in declared, (cyrillic, latin)
         assert "CYRILLIC" in unicodedata.name(cyrillic)
@@ -80,3 +80,61 @@ def test_invisible_chars() -> None:
         assert char in t.INVISIBLE_CHARS
     assert " " not in t.INVISIBLE_CHARS
     assert "\u00a0" not in t.INVISIBLE_CHARS
+
+
+def _pairs(*, same_case: bool) -> set[tuple[str, str]]:
+    """Every (Cyrillic, Latin) single-letter pair of the confusables data file."""
+    out: set[tuple[str, str]] = set()
+    for key, entries in CONFUSABLES.items():
+        for entry in entries:
+            other = entry["c"]
+            if len(key) != 1 or len(other) != 1:
+                continue
+            names = (unicodedata.name(key, ""), unicodedata.name(other, ""))
+            if (key.isupper() == other.isupper()) != same_case:
+                continue
+            if names[0].startswith("CYRILLIC") and names[1].startswith("LATIN"):
+                out.add((key, other))
+            elif names[0].startswith("LATIN") and names[1].startswith("CYRILLIC"):
+                out.add((other, key))
+    return out
+
+
+def test_every_cyrillic_latin_letter_pair_of_the_data_is_handled() -> None:
+    from supportkit.text import normalize
+
+    russian = t.RUSSIAN_LETTERS | set("іїІЇ")
+    pairs = sorted(p for p in _pairs(same_case=True) | _pairs(same_case=False) if p[0] in russian)
+    assert len(pairs) >= 30
+    excluded = {tuple(k.split("/")) for k in DATA["excluded"]}
+    for cyrillic, latin in pairs:
+        if (cyrillic, latin) in excluded:
+            continue
+        frame = "Ж" if cyrillic.isupper() else "ж"
+        # a Latin letter inside a Cyrillic word becomes its Cyrillic twin ...
+        assert normalize(frame + latin + frame) == (frame + cyrillic + frame).casefold().replace(
+            "ё", "е"
+        ), (cyrillic, latin)
+        # ... and a Cyrillic letter with an ASCII twin inside a Latin word becomes Latin
+        if latin.isascii() and latin.isupper() == cyrillic.isupper():
+            frame = "S" if latin.isupper() else "s"
+            assert normalize(frame + cyrillic + frame) == (frame + latin + frame).casefold()
+    assert excluded == {("І", "l")}
+
+
+def test_b_and_soft_sign_and_unicode_17_w() -> None:
+    assert DATA["cross_case"] == {"Ь": "b"}  # UTS #39 pairs capital Ь with small b
+    assert t.LATIN_TO_CYRILLIC["b"] == "Ь"
+    assert t.KEY_LATIN_TO_CYRILLIC["b"] == "в"  # B/В, a pair of one case, keeps the key
+    assert DATA["added_unicode_17"] == {"ш": "w", "Ш": "W"}
+    assert not _listed("ш", "w")  # the offline data predates Unicode 17
+    assert t.LATIN_TO_CYRILLIC["w"] == "ш"
+    assert t.LATIN_TO_CYRILLIC["W"] == "Ш"
+
+
+def test_english_twin_words() -> None:
+    words = t.ENGLISH_TWIN_WORDS
+    assert {"copy", "taxi", "coo", "wow", "hero"} <= words
+    assert "ero" not in words
+    assert "kak" not in words
+    assert all(set(w) <= set("abcehikmoprtwxy") for w in words)

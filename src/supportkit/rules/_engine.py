@@ -54,6 +54,8 @@ class RuleSet:
         fields: Custom fields the data is declared to have (for :meth:`lint`), or ``None``.
         channels / priorities: The channels and priorities rules may name.
         calendars: Calendar name -> an object with ``is_open(at)``.
+        synonyms: Synonym groups: a bare phrase word matches any form of any word of
+            its group (``("прийти", "поступить")``).
     """
 
     rules: tuple[Rule, ...]
@@ -64,6 +66,7 @@ class RuleSet:
     priorities: tuple[str, ...]
     calendars: Mapping[str, Calendar]
     calendar_specs: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    synonyms: tuple[tuple[str, ...], ...] = ()
     _matcher: Matcher = attrs.field(init=False, repr=False)
     _compiled: tuple[Compiled, ...] = attrs.field(init=False, repr=False)
     _by_phrase: dict[int, tuple[int, ...]] = attrs.field(init=False, repr=False)
@@ -104,7 +107,7 @@ class RuleSet:
             else:
                 always.append(index)
         set_ = object.__setattr__
-        set_(self, "_matcher", Matcher(phrases, self.options))
+        set_(self, "_matcher", Matcher(phrases, self.options, synonyms=self.synonyms))
         set_(self, "_compiled", tuple(compiled))
         set_(self, "_by_phrase", {k: tuple(v) for k, v in by_phrase.items()})
         set_(self, "_always", tuple(always))
@@ -124,6 +127,7 @@ class RuleSet:
             priorities=doc.priorities,
             calendars=dict(doc.calendars),
             calendar_specs=dict(doc.calendar_specs),
+            synonyms=doc.synonyms,
         )
 
     @classmethod
@@ -138,6 +142,7 @@ class RuleSet:
         priorities: Sequence[str] | None = None,
         calendars: Mapping[str, Calendar] | None = None,
         calendar_specs: Mapping[str, Any] | None = None,
+        synonyms: Sequence[Sequence[str]] | None = None,
     ) -> RuleSet:
         """Build a rule set from rule dictionaries (the JSON form).
 
@@ -151,6 +156,8 @@ class RuleSet:
             calendars: Calendar name -> an object with ``is_open(at)`` (such as
                 ``supportkit.sla.WorkCalendar``), for ``"outside"``/``"inside"``.
             calendar_specs: Calendars in their JSON form (``{"tz": ..., "hours": {...}}``).
+            synonyms: Synonym groups, ``[["прийти", "поступить", "зачислить"]]``: a
+                bare phrase word matches any form of any word of its group.
 
         Raises:
             InvalidRule: anything that would fail later; the message names the path,
@@ -166,6 +173,7 @@ class RuleSet:
                 priorities=priorities,
                 calendars=calendars,
                 calendar_specs=calendar_specs,
+                synonyms=synonyms,
             )
         )
 
@@ -192,6 +200,7 @@ class RuleSet:
             priorities=data.get("priorities"),
             calendars=calendars,
             calendar_specs=data.get("calendars"),
+            synonyms=data.get("synonyms"),
         )
 
     @classmethod
@@ -234,6 +243,8 @@ class RuleSet:
             out["priorities"] = extra_priorities
         if self.calendar_specs:
             out["calendars"] = dict(self.calendar_specs)
+        if self.synonyms:
+            out["synonyms"] = [list(group) for group in self.synonyms]
         out["templates"] = {k: t.source for k, t in self.templates.items()}
         out["rules"] = [rule.to_dict() for rule in self.rules]
         return out
@@ -289,6 +300,7 @@ class RuleSet:
                 **{k: v for k, v in other.calendars.items() if k not in other.calendar_specs},
             },
             calendar_specs={**self.calendar_specs, **other.calendar_specs},
+            synonyms=[*self.synonyms, *(g for g in other.synonyms if g not in self.synonyms)],
         )
 
     def with_options(self, **changes: Any) -> RuleSet:

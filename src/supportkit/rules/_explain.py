@@ -4,7 +4,10 @@ For each condition: held or failed, with the ticket's value. For each phrase tha
 not found: where else it occurs (another field), which option would have found it
 (look-alike repair, keyboard layout, transliteration, match keys, words in between),
 and the nearest word of the text with what separates them (mixed scripts with the
-letter and position, a typo distance, a form the stemmer does not relate).
+letter and position, a typo distance, a different dictionary word: its lemma and
+reading beside the phrase word's). For each phrase found: which text word matched each
+phrase word, as which lemma and reading (and whether the dictionary knew the word or
+pymorphy3's guesser read it).
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from supportkit.rules._book import RuleBook
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Matcher
 from supportkit.rules._model import field_equals
-from supportkit.rules._phrases import Phrase, damerau
+from supportkit.rules._phrases import Phrase, Word, damerau
 from supportkit.rules._results import Explanation
 from supportkit.rules._scan import Scan, scan_ticket
 from supportkit.rules._text import tone_of
 from supportkit.text import normalize
-from supportkit.text._morphology import stem
+from supportkit.text._morphology import kept_readings, readings, same_word
 
 __all__ = ["explain"]
 
@@ -63,9 +66,29 @@ def _foreign_letters(word: str) -> str:
     return ", ".join(odd)
 
 
-def _found(phrase: Phrase, ticket: Ticket, fields: tuple[str, ...], options: Options) -> bool:
-    scan = scan_ticket(Matcher([phrase], options), ticket, fields, options)
+def _found(
+    phrase: Phrase,
+    ticket: Ticket,
+    fields: tuple[str, ...],
+    options: Options,
+    synonyms: tuple[tuple[str, ...], ...] = (),
+) -> bool:
+    matcher = Matcher([phrase], options, synonyms=synonyms)
+    scan = scan_ticket(matcher, ticket, fields, options)
     return scan.has(0, fields)
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return size
+
+
+def _reading(word: str) -> str:
+    """The phrase word's own reading(s), for an account of a miss."""
+    kept = kept_readings(word)
+    return " or ".join(dict.fromkeys(str(r) for r in kept[:3]))
 
 
 def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
@@ -80,7 +103,18 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
             if distance <= limit and (best is None or distance < best[0]):
                 best = (distance, field, i)
     if best is None:
-        return None
+        # No word within a few edits: the nearest is one sharing the longest beginning
+        # (выплатить for выплата), if it shares at least four letters.
+        longest: tuple[int, str, int] | None = None
+        for field in fields:
+            for i, token in enumerate(scan.tokens.get(field, ())):
+                shared = _shared_prefix(token, target)
+                if shared >= min(4, len(target)) and (longest is None or shared > longest[0]):
+                    longest = (shared, field, i)
+        if longest is None:
+            return _related(target, scan, fields)
+        token = scan.tokens[longest[1]][longest[2]]
+        best = (damerau(token, target, 9), longest[1], longest[2])
     distance, field, i = best
     start, end = scan.span(field, (i, i))
     original = scan.texts[field][start:end]
@@ -88,7 +122,7 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
     where = f"{field} {start}-{end}"
     odd = _foreign_letters(original)
     repaired = normalize(original)
-    if odd and (repaired == target or stem(repaired) == stem(target)):
+    if odd and (repaired == target or same_word(target, repaired)):
         return (
             f"nearest word `{original}` ({where}) contains {odd} — it matches only with "
             "look-alike repair on"
@@ -98,22 +132,96 @@ def _nearest(phrase: Phrase, scan: Scan, fields: tuple[str, ...]) -> str | None:
     word = phrase.words[0]
     if distance == 0:
         return f"the word `{original}` ({where}) is there, but not as {word.mode!r} requires"
-    if word.mode == "exact" and stem(token) == stem(word.text):
+    if word.mode == "exact" and same_word(word.text, token):
         return (
             f"nearest word `{original}` ({where}) is another form; drop the quotes to "
             "accept any form"
         )
-    if word.mode in ("form", "typo") and stem(token) != stem(word.text):
+    if word.mode in ("form", "typo") and not same_word(word.text, token):
         advice = (
-            f"write `{word.text}~{distance}` to accept it"
+            f"write `{word.text}~{distance}` to accept it as a typo"
             if distance <= 2 and len(word.text) >= 4
-            else "add it as another phrase"
+            else "add it as another phrase, or put both words in a synonym group"
         )
         return (
-            f"nearest word `{original}` ({where}) is {distance} edit(s) away "
-            f"(stem `{stem(token)}` vs `{stem(word.text)}`); {advice}"
+            f"nearest word `{original}` ({where}) is {distance} edit(s) away and is a "
+            f"different word: it reads as {readings(token)[0]}, the phrase word "
+            f"`{word.text}` as {_reading(word.text)}; {advice}"
         )
     return f"nearest word `{original}` ({where}) is {distance} edit(s) away"
+
+
+def _related_lemmas(a: str, b: str) -> bool:
+    """Lemmas of one family: an aspect pair by prefix (мочь/смочь) or by suffix
+    (прийти/приходить), or words sharing their first letters (выплата/выплатить)."""
+    if a == b or min(len(a), len(b)) < 3:
+        return False
+    return a.endswith(b) or b.endswith(a) or _shared_prefix(a, b) >= 3
+
+
+def _related(target: str, scan: Scan, fields: tuple[str, ...]) -> str | None:
+    """A word of the text whose dictionary word is of the phrase word's family."""
+    own = [r.lemma for r in kept_readings(target)]
+    for field in fields:
+        for i, token in enumerate(scan.tokens.get(field, ())):
+            reading = readings(token)[0]
+            family = list(
+                dict.fromkeys(lemma for lemma in own if _related_lemmas(reading.lemma, lemma))
+            )
+            if reading.source == "dictionary" and family:
+                start, end = scan.span(field, (i, i))
+                return (
+                    f"nearest word `{scan.texts[field][start:end]}` ({field} {start}-{end}) "
+                    f"is a form of {reading}, a different dictionary word than "
+                    f"`{target}` ({_reading(target)}); put `{reading.lemma}` in a synonym "
+                    f"group with {' or '.join(f'`{lemma}`' for lemma in family)} to accept it"
+                )
+    return None
+
+
+def _account(matcher: Matcher, word: Word, token: str) -> str:
+    """How one text word matched one phrase word: the reading that made it match."""
+    if word.mode == "exact":
+        return "the exact form"
+    if word.mode == "prefix":
+        return f"starts with `{word.text}`"
+    own = {r.key for r in kept_readings(word.text)}
+    lexemes = matcher.lexemes(word.text)
+    for reading in readings(token):
+        if reading.key in own:
+            return f"a form of {reading}"
+    for reading in readings(token):
+        if reading.key in lexemes:
+            return f"a form of {reading}, in the synonym group of `{word.text}`"
+    return f"within {word.typos} typo(s) of `{word.text}`"
+
+
+def _matched_words(
+    matcher: Matcher, scan: Scan, pid: int, phrase: Phrase, fields: tuple[str, ...]
+) -> list[str]:
+    """For the first occurrence of a word phrase: each phrase word, its text word, why."""
+    if phrase.pattern is not None:
+        return []
+    for field in fields:
+        for hit in scan.hits.get(field, {}).get(pid, ()):
+            first, last = hit
+            tokens = scan.tokens[field]
+            out: list[str] = []
+            position = first
+            for word in phrase.words:
+                while position <= last and not matcher.satisfies(word, tokens[position]):
+                    position += 1
+                if position > last:
+                    return []
+                token = tokens[position]
+                start, end = scan.span(field, (position, position))
+                out.append(
+                    f"`{word.text}` <- `{scan.texts[field][start:end]}` ({field} {start}-{end}): "
+                    f"{_account(matcher, word, token)}"
+                )
+                position += 1
+            return out
+    return []
 
 
 def _phrase_report(
@@ -127,8 +235,9 @@ def _phrase_report(
     if not phrase.words:
         return f"`{phrase.source}` normalises to no word and can never match"
     others = tuple(f for f in _TEXT_FIELDS if f not in fields)
-    if others and _found(phrase, ticket, others, ruleset.options):
-        found_in = [f for f in others if _found(phrase, ticket, (f,), ruleset.options)]
+    synonyms = ruleset._matcher.synonyms
+    if others and _found(phrase, ticket, others, ruleset.options, synonyms):
+        found_in = [f for f in others if _found(phrase, ticket, (f,), ruleset.options, synonyms)]
         parts.append(f"it occurs in {', '.join(found_in)}, which the rule does not read")
     options = ruleset.options
     near = _nearest(phrase, scan, fields)
@@ -137,7 +246,7 @@ def _phrase_report(
         if getattr(options, name) == value:
             continue
         changed = attrs.evolve(options, **{name: value})
-        if _found(phrase, ticket, fields, changed):
+        if _found(phrase, ticket, fields, changed, synonyms):
             alternative = f"it would match with {label}"
             break
     if alternative is not None and not (near and "look-alike repair" in near):
@@ -146,12 +255,16 @@ def _phrase_report(
         parts.append(near)
     elif len(phrase.words) > 1 and alternative is None:
         missing = [
-            w.text
+            w
             for w in phrase.words
-            if not _found(Phrase(w.text, (w,)), ticket, fields, options)
+            if not _found(Phrase(w.text, (w,)), ticket, fields, options, synonyms)
         ]
         if missing:
-            parts.append(f"missing word(s): {', '.join(f'`{m}`' for m in missing)}")
+            parts.append(f"missing word(s): {', '.join(f'`{m.text}`' for m in missing)}")
+            for word in missing:
+                why = _nearest(Phrase(word.text, (word,)), scan, fields)
+                if why is not None:
+                    parts.append(f"for `{word.text}`: {why}")
         else:
             parts.append(
                 "every word occurs, but not in this order next to each other "
@@ -238,6 +351,9 @@ def explain(
         check(
             bool(hits), f"any: {', '.join(f'`{h}`' for h in hits) or 'none of the phrases'} found"
         )
+        for p in when.any:
+            if found[p.source]:
+                lines.extend(_words_lines(ruleset, scan, matcher_phrases[p.source], p, fields))
         if not hits:
             lines.extend(
                 f"    - {_phrase_report(ruleset, p, ticket, scan, fields)}" for p in when.any
@@ -245,6 +361,9 @@ def explain(
     if when.all:
         misses = [p for p in when.all if not found[p.source]]
         check(not misses, f"all: {len(when.all) - len(misses)} of {len(when.all)} phrases found")
+        for p in when.all:
+            if found[p.source]:
+                lines.extend(_words_lines(ruleset, scan, matcher_phrases[p.source], p, fields))
         lines.extend(f"    - {_phrase_report(ruleset, p, ticket, scan, fields)}" for p in misses)
     if when.none:
         present = [p.source for p in when.none if found[p.source]]
@@ -288,6 +407,12 @@ def explain(
         stopped_by=stopped if blocked else None,
         lines=tuple(lines),
     )
+
+
+def _words_lines(
+    ruleset: RuleBook, scan: Scan, pid: int, phrase: Phrase, fields: tuple[str, ...]
+) -> list[str]:
+    return [f"    + {line}" for line in _matched_words(ruleset._matcher, scan, pid, phrase, fields)]
 
 
 def _spans(scan: Scan, pid: int, field: str) -> list[tuple[int, int]]:

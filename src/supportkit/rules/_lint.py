@@ -14,8 +14,11 @@ Codes (severity):
 - ``catastrophic-regex`` (warning): a regex with a nested or overlapping quantifier.
 - ``regex-case`` (error): a regex with capital letters, which never occur in normalised text.
 - ``short-prefix`` (warning): a prefix of fewer than 3 letters matches far too much.
-- ``short-stem`` (warning): the stemmer cuts a word to 2 letters or fewer (``заем`` -> ``за``),
-  so "any form" matches unrelated words; quote it for the exact form.
+- ``several-readings`` (warning): a one-word phrase whose word reads as words of
+  different parts of speech (``стали``: ``стать`` and ``сталь``; ``мой``: the pronoun
+  and ``мыть``; ``три``: the number and ``тереть``); the message says which readings
+  the phrase matches.
+- ``synonym-unused`` (warning): a synonym group none of whose words is a phrase word.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from supportkit.rules._book import RuleBook
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import LintIssue
 from supportkit.rules._text import mixed_words
+from supportkit.text._morphology import Reading, kept_readings, readings
 
-__all__ = ["catastrophic", "lint"]
+__all__ = ["catastrophic", "lint", "several_readings"]
 
 _ESCAPES: Final = regex.compile(r"\\[pP]\{[^}]*\}|\\.")
 _QUANT: Final = frozenset("*+{")
@@ -233,17 +237,10 @@ def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
     )
     for word in phrase.words:
         single = len(phrase.words) == 1  # in a phrase of several words, context limits it
-        if single and word.mode in ("form", "typo") and len(word.key) <= 2 < len(word.text):
-            out.append(
-                LintIssue(
-                    "short-stem",
-                    rule_id,
-                    f"word {word.text!r} in {phrase.source!r} stems to {word.key!r}, so any "
-                    f"word of that stem matches; quote it for the exact form: '\"{word.text}\"'.",
-                    "warning",
-                    path,
-                )
-            )
+        if single and word.mode in ("form", "typo"):
+            message = several_readings(word.text, phrase.source)
+            if message:
+                out.append(LintIssue("several-readings", rule_id, message, "warning", path))
         if word.mode == "prefix" and len(word.text) < 3:
             out.append(
                 LintIssue(
@@ -256,3 +253,55 @@ def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
                 )
             )
     return out
+
+
+_POS_GROUPS: Final = {
+    "INFN": "verb",
+    "VERB": "verb",
+    "PRTF": "verb",
+    "PRTS": "verb",
+    "GRND": "verb",
+    "ADJF": "adjective",
+    "ADJS": "adjective",
+    "COMP": "adjective",
+    "NOUN": "noun",
+    "NUMR": "number",
+    "NPRO": "pronoun",
+    "ADVB": "adverb",
+}
+
+
+def _group(reading: Reading) -> str:
+    return _POS_GROUPS.get(reading.pos, reading.pos.lower() or "other")
+
+
+def _names(items: Sequence[Reading]) -> str:
+    seen = dict.fromkeys(f"{r.lemma} ({_group(r)})" for r in items)
+    return ", ".join(seen)
+
+
+def several_readings(word: str, source: str) -> str:
+    """The ``several-readings`` message for a phrase word, or "" when it has one meaning.
+
+    A word counts as ambiguous when its dictionary readings name several lexemes of
+    different parts of speech; homonyms of one part of speech (``чек``/``чека``) and
+    one word of several parts of speech (``нет``, ``как``) are left alone.
+    """
+    every = [r for r in readings(word) if r.source == "dictionary"]
+    if len({r.key for r in every}) < 2 or len({_group(r) for r in every}) < 2:
+        return ""  # one lexeme (нет, как), or homonyms of one part of speech (чек/чека)
+    kept = [r for r in kept_readings(word) if r.source == "dictionary"]
+    kept_keys = {r.key for r in kept}
+    others = [r for r in every if r.key not in kept_keys]
+    if others:
+        return (
+            f"word {word!r} in {source!r} is a dictionary form of {_names(kept)} and also a "
+            f"form of {_names(others)}; the phrase matches the forms of {_names(kept)} only, "
+            "but a text word spelled like a form of both matches too — add a context word "
+            "to be sure."
+        )
+    return (
+        f"word {word!r} in {source!r} reads as unrelated words: {_names(kept)}; the phrase "
+        "matches the forms of every one of them — write the dictionary form of the word "
+        "you mean."
+    )

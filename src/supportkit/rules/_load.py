@@ -21,7 +21,7 @@ from supportkit._ticket import CHANNELS
 from supportkit.exceptions import InvalidRule, TemplateError
 from supportkit.rules._calendars import Calendar, calendar_from_spec
 from supportkit.rules._model import PRIORITIES, Rule, Then, When
-from supportkit.rules._phrases import Phrase, parse_phrase
+from supportkit.rules._phrases import Phrase, parse_phrase, parse_synonyms
 from supportkit.rules._templates import Template, parse_template
 
 __all__ = ["Document", "Options", "load_document", "read_source"]
@@ -35,6 +35,7 @@ DOC_KEYS: Final = (
     "options",
     "priorities",
     "rules",
+    "synonyms",
     "templates",
     "version",
 )
@@ -99,6 +100,7 @@ class Document:
     priorities: tuple[str, ...]
     calendars: Mapping[str, Calendar]
     calendar_specs: Mapping[str, Any]
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def _fail(message: str, where: str, value: Any) -> InvalidRule:
@@ -389,6 +391,7 @@ def load_document(
     priorities: Sequence[str] | None = None,
     calendars: Mapping[str, Any] | None = None,
     calendar_specs: Mapping[str, Any] | None = None,
+    synonyms: Any = None,
 ) -> Document:
     """Validate rule dicts and their settings; see :meth:`RuleSet.from_dicts`."""
     if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence):
@@ -444,6 +447,7 @@ def load_document(
         priorities=ctx.priorities,
         calendars=built,
         calendar_specs=dict(calendar_specs or {}),
+        synonyms=parse_synonyms(synonyms),
     )
 
 

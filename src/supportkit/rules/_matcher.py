@@ -1,11 +1,15 @@
 """The phrase index: every word of a message is looked up once, whatever the number of rules.
 
-Each phrase word becomes an *atom* (a stem, an exact form, a prefix or a typo-tolerant
-word). A message's words are mapped to the atoms they satisfy through dictionaries
-(stem -> atoms, form -> atoms, prefix -> atoms, deletion neighbourhood -> typo atoms),
-and the result per distinct word is cached, so the cost of a message depends on its
-length, not on the size of the rule set. Phrases of several words are then checked by
-following their atoms through the next words.
+Each phrase word becomes an *atom* (a word in any form, an exact form, a prefix or a
+typo-tolerant word). A message's words are mapped to the atoms they satisfy through
+dictionaries (lexeme -> atoms, form -> atoms, prefix -> atoms, deletion neighbourhood ->
+typo atoms), and the result per distinct word is cached, so the cost of a message
+depends on its length, not on the size of the rule set. Phrases of several words are
+then checked by following their atoms through the next words.
+
+"Any form" is decided by the dictionary (:mod:`supportkit.text._morphology`): a phrase
+word is indexed under the lexemes it stands for (widened by its synonym group), a text
+word looks up the lexemes it may be a form of, and they match when the two meet.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import regex
 
 from supportkit.rules._load import Options
 from supportkit.rules._phrases import (
+    MIN_TYPO_LENGTH,
     Phrase,
     Word,
     damerau,
@@ -26,7 +31,13 @@ from supportkit.rules._phrases import (
     tokenize,
 )
 from supportkit.rules._text import key_of
-from supportkit.text._morphology import stem
+from supportkit.text._morphology import (
+    form_stem,
+    is_name_only,
+    is_russian_word,
+    phrase_keys,
+    text_keys,
+)
 
 __all__ = ["ENDINGS", "Hit", "Matcher"]
 
@@ -35,6 +46,8 @@ __all__ = ["ENDINGS", "Hit", "Matcher"]
 Hit = tuple[int, int]
 
 _CACHE_LIMIT: Final = 300_000
+#: The longest tail cut off a text word as a (possibly mistyped) ending.
+_TAIL: Final = 4
 #: Inflection endings a typo-tolerant word may carry after a stem with a typo in it.
 ENDINGS: Final = frozenset(
     [
@@ -101,14 +114,25 @@ ENDINGS: Final = frozenset(
     ]
 )
 _EMPTY: Final[tuple[int, ...]] = ()
+_CYRILLIC_RE: Final = regex.compile("[а-я]")
 
 
 class Matcher:
     """A compiled index over the phrases of a rule set (internal, rebuilt on unpickling)."""
 
-    def __init__(self, phrases: Sequence[Phrase], options: Options, key: object = None) -> None:
+    def __init__(
+        self,
+        phrases: Sequence[Phrase],
+        options: Options,
+        key: object = None,
+        synonyms: Sequence[Sequence[str]] = (),
+    ) -> None:
         self.options = options
         self.phrases = tuple(phrases)
+        self.synonyms = tuple(tuple(group) for group in synonyms)
+        self._groups: list[frozenset[str]] = [
+            frozenset().union(*(phrase_keys(w) for w in group)) for group in self.synonyms
+        ]
         self._key = key
         self._atom_ids: dict[tuple[str, str, int], int] = {}
         self.atoms: list[Word] = []
@@ -119,6 +143,10 @@ class Matcher:
         self._fuzzy: dict[str, set[int]] = {}
         self._fuzzy_stem: dict[str, set[int]] = {}
         self._max_typos = 0
+        self._max_typo_length = 0
+        # Whether a phrase word is unknown to the dictionary (read by the guesser); only
+        # then do unknown words of the text need the (slow) guesser too.
+        self._guessed = False
         self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
@@ -148,19 +176,38 @@ class Matcher:
         if self.options.keys:
             texts.add(key_of(word.text))
         for text in texts:
-            if word.mode == "form":
-                self._form.setdefault(stem(text), []).append(atom)
-            elif word.mode == "exact":
+            if word.mode in ("form", "typo"):
+                for lexeme in self.lexemes(text):
+                    self._form.setdefault(lexeme, []).append(atom)
+                if not is_russian_word(text) and any("а" <= c <= "я" for c in text):
+                    self._guessed = True
+            if word.mode == "exact":
                 self._exact.setdefault(text, []).append(atom)
             elif word.mode == "prefix":
                 self._prefix.setdefault(text, []).append(atom)
-            else:
+            elif word.mode == "typo":
                 self._max_typos = max(self._max_typos, word.typos)
+                self._max_typo_length = max(self._max_typo_length, len(text))
                 for variant in deletions(text, word.typos):
                     self._fuzzy.setdefault(variant, set()).add(atom)
-                for variant in deletions(stem(text), word.typos):
+                for variant in deletions(form_stem(text), word.typos):
                     self._fuzzy_stem.setdefault(variant, set()).add(atom)
         return atom
+
+    def lexemes(self, word: str) -> frozenset[str]:
+        """The lexemes a bare phrase word stands for, with those of its synonym group."""
+        keys = phrase_keys(word)
+        for group in self._groups:
+            if not keys.isdisjoint(group):
+                keys = keys | group
+        return keys
+
+    def satisfies(self, word: Word, token: str) -> bool:
+        """Whether the normalised text word ``token`` satisfies the phrase word ``word``."""
+        if word.mode == "typo" and not self.options.typos:
+            word = Word(word.text, "form")
+        atom = self._atom_ids.get((word.mode, word.text, word.typos))
+        return atom is not None and atom in self.atoms_of(token)
 
     def atoms_of(self, token: str) -> tuple[int, ...]:
         """Return the atoms one normalised word satisfies (cached per distinct word)."""
@@ -175,29 +222,50 @@ class Matcher:
         return result
 
     def _compute(self, token: str) -> tuple[int, ...]:
-        token_stem = stem(token)
         out: set[int] = set()
-        out.update(self._form.get(token_stem, _EMPTY))
+        form = self._form
+        # A word the dictionary does not know can only be a form of a word the
+        # dictionary does not know either: without such phrase words, skip the guesser.
+        if self._guessed or is_russian_word(token) or not _CYRILLIC_RE.search(token):
+            for lexeme in text_keys(token):
+                out.update(form.get(lexeme, _EMPTY))
         out.update(self._exact.get(token, _EMPTY))
         for length in self._prefix_lengths:
             if length > len(token):
                 break
             out.update(self._prefix.get(token[:length], _EMPTY))
-        if self._max_typos and len(token) >= 3:
-            out.update(self._typo_atoms(token, token_stem))
+        # A word far longer than every typo word cannot be within budget of one (a
+        # 200,000-letter "word" would otherwise build millions of deletion variants).
+        if self._max_typos and 3 <= len(token) <= self._max_typo_length + self._max_typos + _TAIL:
+            out.update(self._typo_atoms(token))
         return tuple(sorted(out))
 
-    def _typo_atoms(self, token: str, token_stem: str) -> set[int]:
+    def _typo_atoms(self, token: str) -> set[int]:
         """Typo-tolerant words within budget of ``token``.
 
-        Edits are counted over the whole word, the stem and the ending: the stemmer
-        cannot strip an ending that holds a typo (``дулолакмаи``), so the token is also
-        cut into a head and a tail, the tail costing 0 when it is an inflection ending
-        and 1 when it is one edit away from one.
+        Edits are counted over the whole word, and over the dictionary stem of the
+        phrase word (:func:`form_stem`) plus an ending: an inflected form with a typo in
+        it (``выплотой``) is cut into a head and a tail, the tail costing 0 when it is
+        an inflection ending and 1 when it is one edit away from one. Only words at
+        most ``_TAIL`` letters longer than the longest typo word get here.
         """
         limit = self._max_typos
-        heads: dict[str, int] = {token_stem: 0}
-        for cut in range(max(3, len(token) - 4), len(token) + 1):
+        heads: dict[str, int] = {}
+        # A word the dictionary knows is another word, not a typo (личный is no typo of
+        # яичный~1, кабинете none of кубинка~1); only a proper name (кароль for
+        # пароль~1), which a customer does not mean, counts, and only as a whole word.
+        known = is_russian_word(token)
+        if known:
+            near: set[int] = set()
+            near_atoms = {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}
+            if not near_atoms or not is_name_only(token):
+                return near
+            for atom in near_atoms:
+                word = self.atoms[atom]
+                if damerau(token, word.text, word.typos) <= word.typos:
+                    near.add(atom)
+            return near
+        for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
             tail = token[cut:]
             cost = 0 if not tail or tail in ENDINGS else 1 if tail in _near_endings() else 9
             if cost <= limit:
@@ -213,18 +281,22 @@ class Matcher:
         for atom in candidates:
             word = self.atoms[atom]
             budget = word.typos
-            target = stem(word.text)
-            if (
-                damerau(token, word.text, budget) <= budget
-                or any(
-                    cost + damerau(head, target, budget) <= budget
-                    for head, cost in heads.items()
-                    if cost <= budget
-                )
-                or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
-                    damerau(token, target + ending, budget) <= budget
-                    for ending in ENDINGS
-                    if abs(len(target) + len(ending) - len(token)) <= budget
+            target = form_stem(word.text)
+            if damerau(token, word.text, budget) <= budget or (
+                # a stem of 3 letters one edit away matches too much (ваб ~ вас)
+                not known
+                and len(target) >= MIN_TYPO_LENGTH
+                and (
+                    any(
+                        cost + damerau(head, target, budget) <= budget
+                        for head, cost in heads.items()
+                        if cost <= budget
+                    )
+                    or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
+                        damerau(token, target + ending, budget) <= budget
+                        for ending in ENDINGS
+                        if abs(len(target) + len(ending) - len(token)) <= budget
+                    )
                 )
             ):
                 found.add(atom)

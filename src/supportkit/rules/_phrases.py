@@ -17,9 +17,9 @@ import regex
 
 from supportkit.exceptions import InvalidRule
 from supportkit.text import normalize
-from supportkit.text._morphology import stem
+from supportkit.text._morphology import phrase_keys
 
-__all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "tokenize"]
+__all__ = ["MIN_TYPO_LENGTH", "Phrase", "Word", "parse_phrase", "parse_synonyms", "tokenize"]
 
 #: Words shorter than this cannot carry ``~N``: one typo in a 3-letter word is another word.
 MIN_TYPO_LENGTH: Final = 4
@@ -44,7 +44,7 @@ class Word:
 
     Attributes:
         text: The normalised word (or prefix, for ``prefix`` mode).
-        mode: ``form`` (any grammatical form: same stem), ``exact`` (this form),
+        mode: ``form`` (any grammatical form: the same dictionary lexeme), ``exact`` (this form),
             ``prefix`` (a word starting with ``text``) or ``typo`` (any form, or
             up to ``typos`` edits away).
         typos: The edit budget of a ``typo`` word.
@@ -55,9 +55,14 @@ class Word:
     typos: int = 0
 
     @property
-    def key(self) -> str:
-        """The index key: the stem for ``form``/``typo`` words, else the text."""
-        return stem(self.text) if self.mode in ("form", "typo") else self.text
+    def lexemes(self) -> frozenset[str]:
+        """The dictionary lexemes a ``form``/``typo`` word stands for (else its text).
+
+        A word that is itself a dictionary form stands only for that word; any other
+        for every lexeme it can be a form of (see :func:`supportkit.text.same_word`).
+        Synonym groups widen this further inside a rule set's matcher.
+        """
+        return phrase_keys(self.text) if self.mode in ("form", "typo") else frozenset([self.text])
 
 
 @attrs.frozen
@@ -301,3 +306,74 @@ def deletions(word: str, depth: int) -> set[str]:
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return out
+
+
+def parse_synonyms(raw: object, *, field: str = "synonyms") -> tuple[tuple[str, ...], ...]:
+    """Validate synonym groups: a list of lists of two or more single words.
+
+    Each word is normalised; a bare phrase word of a group then matches any form of
+    any word of the group. A group of one word, a word that is not one plain word
+    (``"выплат*"``, ``"деньги не"``), a word twice in a group, and a word (or a lexeme)
+    in two groups are rejected: two groups sharing a word would be one group.
+
+    Raises:
+        InvalidRule: the message names the group (``synonyms[1][0]``) and the fix.
+    """
+    if raw is None:
+        return ()
+    if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
+        raise InvalidRule(
+            f"{field} must be a list of word groups such as "
+            f'[["прийти", "поступить"]] (got {type(raw).__name__}).',
+            field=field,
+            value=raw,
+        )
+    groups: list[tuple[str, ...]] = []
+    owner: dict[str, tuple[int, str]] = {}
+    for g, group in enumerate(raw):
+        where = f"{field}[{g}]"
+        if isinstance(group, (str, bytes)) or not isinstance(group, (list, tuple)):
+            raise InvalidRule(
+                f'{where} must be a list of words such as ["прийти", "поступить"] (got {group!r}).',
+                field=where,
+                value=group,
+            )
+        words: list[str] = []
+        for w, item in enumerate(group):
+            at = f"{where}[{w}]"
+            tokens = tokenize(_normalise(item)) if isinstance(item, str) else []
+            if len(tokens) != 1 or not isinstance(item, str) or any(c in item for c in '*~"/'):
+                raise InvalidRule(
+                    f"{at} must be one plain word (got {item!r}); a synonym group lists "
+                    "words, not phrases, prefixes or patterns.",
+                    field=at,
+                    value=item,
+                )
+            word = tokens[0]
+            if word in words:
+                raise InvalidRule(
+                    f"{at} repeats {item!r} in the same group; list each word once.",
+                    field=at,
+                    value=item,
+                )
+            for lexeme in phrase_keys(word) | {word}:
+                if lexeme in owner and owner[lexeme][0] != g:
+                    other, first = owner[lexeme]
+                    raise InvalidRule(
+                        f"{at} {item!r} is the same word as {first!r} in {field}[{other}], "
+                        "so the two groups would be one; merge them into one group or drop "
+                        "the word from one.",
+                        field=at,
+                        value=item,
+                    )
+                owner.setdefault(lexeme, (g, item))
+            words.append(word)
+        if len(words) < 2:
+            raise InvalidRule(
+                f"{where} has {len(words)} word(s) (got {group!r}); a synonym group needs "
+                "at least two words.",
+                field=where,
+                value=group,
+            )
+        groups.append(tuple(words))
+    return tuple(groups)

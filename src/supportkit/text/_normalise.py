@@ -23,6 +23,7 @@ import attrs
 from supportkit.exceptions import InvalidValue
 from supportkit.text._check import check_text
 from supportkit.text._layout import fix_layout
+from supportkit.text._morphology import is_russian_word
 from supportkit.text._steps import (
     MAX_MARKS,
     SUSPECT_RE,
@@ -37,7 +38,9 @@ from supportkit.text._tables import (
     CYRILLIC_LETTERS,
     CYRILLIC_TO_LATIN,
     DIGIT_LOOKALIKES,
+    ENGLISH_TWIN_WORDS,
     LATIN_TO_CYRILLIC,
+    LATIN_TO_CYRILLIC_ONE_WAY,
 )
 from supportkit.text._translit import translit_with_changes
 
@@ -54,7 +57,7 @@ __all__ = [
 ]
 
 _CYR: Final = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
-_LAT: Final = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_LAT: Final = "A-Za-z\u00c0-\u02af\u1d00-\u1d7f\u1e00-\u1eff"
 
 
 # A Cyrillic letter (or "_") next to a Latin letter or a digit: where mixed words are.
@@ -65,7 +68,7 @@ _TOUCH_RE: Final = re.compile(f"[{_LAT}0-9](?:(?<=[{_CYR}_][{_LAT}0-9])|(?=[{_CY
 _DIGITS_RE: Final = re.compile(f"(?<=[{_CYR}])[{''.join(DIGIT_LOOKALIKES)}]+(?=[{_CYR}])")
 _LATIN_LETTERS: Final = frozenset(
     chr(c)
-    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
+    for lo, hi in ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x2AF), (0x1D00, 0x1D7F), (0x1E00, 0x1EFF))
     for c in range(lo, hi + 1)
 ) - {"\u00d7", "\u00f7"}
 _WORD_CACHE: dict[str, tuple[str, bool]] = {}
@@ -75,7 +78,7 @@ _WORD_CACHE_LIMIT: Final = 100_000
 def _signature_table() -> dict[int, str]:
     table = {}
     for ch in _LATIN_LETTERS:
-        table[ord(ch)] = "l" if ch in LATIN_TO_CYRILLIC else "L"
+        table[ord(ch)] = "l" if ch in LATIN_TO_CYRILLIC or ch in LATIN_TO_CYRILLIC_ONE_WAY else "L"
     for ch in CYRILLIC_LETTERS:
         table[ord(ch)] = "c" if ch in CYRILLIC_TO_LATIN else "C"
     return table
@@ -84,7 +87,13 @@ def _signature_table() -> dict[int, str]:
 # Letter -> its class: "C"/"L" a Cyrillic/Latin letter without a twin, "c"/"l" with one.
 _SIGNATURE: Final = _signature_table()
 _TO_LATIN: Final = str.maketrans(dict(CYRILLIC_TO_LATIN))
-_TO_CYRILLIC: Final = str.maketrans(dict(LATIN_TO_CYRILLIC))
+# A pair of different case (Ь~b) repairs to the case of the letter typed: b -> ь.
+_TO_CYRILLIC: Final = str.maketrans(
+    {
+        latin: cyrillic.lower() if latin.islower() else cyrillic
+        for latin, cyrillic in {**LATIN_TO_CYRILLIC_ONE_WAY, **LATIN_TO_CYRILLIC}.items()
+    }
+)
 
 
 def _script_counts(word: str) -> tuple[int, int, int, int]:
@@ -96,8 +105,11 @@ def _script_counts(word: str) -> tuple[int, int, int, int]:
 def _word_script(word: str) -> str | None:
     """Decide which script a word that mixes scripts is written in (``None``: cannot tell).
 
-    Letters without a twin in the other script decide; when every letter has a twin,
-    the majority does (a tie goes to Cyrillic).
+    Letters without a twin in the other script decide. When every letter has a twin
+    (``eгo``, ``kаk``, ``cоpy``), the dictionaries do: the Cyrillic reading if it is a
+    Russian word and the Latin one no English word, the Latin reading in the opposite
+    case; only when both or neither are words does the majority decide (a tie goes to
+    Cyrillic).
     """
     cyr, lat, cyr_own, lat_own = _script_counts(word)
     if not cyr:
@@ -110,6 +122,10 @@ def _word_script(word: str) -> str | None:
         return "cyrillic"
     if lat_own:
         return "latin"
+    russian = is_russian_word(word.translate(_TO_CYRILLIC))
+    english = word.translate(_TO_LATIN).lower() in ENGLISH_TWIN_WORDS
+    if russian != english:
+        return "cyrillic" if russian else "latin"
     return "cyrillic" if cyr >= lat else "latin"
 
 
@@ -200,6 +216,54 @@ def _repair(text: str) -> tuple[str, bool]:
     return "".join(parts), undecided
 
 
+# A one-letter Latin word whose Cyrillic twin is a Russian one-letter word (к, в, с, у,
+# о, а), standing alone.
+# (The letter first, then the look-arounds: several times faster than a leading
+# look-behind, which the regex engine would try at every position.)
+_ONE_LETTER_RE: Final = re.compile(r"[aAcCoOyYkKB](?!\w)(?<!\w.)")
+_WORD_RE: Final = re.compile(r"\w+")
+
+
+def _cyrillic_word(word: str) -> bool:
+    sig = word.translate(_SIGNATURE)
+    has_cyrillic = "C" in sig or "c" in sig
+    latin = "L" in sig or "l" in sig
+    return has_cyrillic and (not latin or _word_script(word) == "cyrillic")
+
+
+def _repair_letters(text: str) -> str:
+    """Repair one-letter Latin words in Cyrillic context (``пишу k вам`` -> ``к``).
+
+    The context is the nearest word of two letters or more on each side: those that
+    exist (at least one must) have to be Cyrillic, so ``plan B``, ``ok, a вы`` and
+    ``x и y`` stay Latin. Same length as ``text``.
+    """
+    if _ONE_LETTER_RE.search(text) is None:
+        return text
+    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+    long_before: list[str | None] = []
+    last: str | None = None
+    for _, word in words:
+        long_before.append(last)
+        if len(word) > 1:
+            last = word
+    chars = list(text)
+    after: str | None = None
+    for i in range(len(words) - 1, -1, -1):
+        start, word = words[i]
+        if len(word) > 1:
+            after = word
+            continue
+        if word not in "aAcCoOyYkKB":
+            continue
+        before = long_before[i]
+        if (before is not None or after is not None) and all(
+            w is None or _cyrillic_word(w) for w in (before, after)
+        ):
+            chars[start] = LATIN_TO_CYRILLIC[word]
+    return "".join(chars)
+
+
 def _run(
     text: str,
     *,
@@ -220,6 +284,7 @@ def _run(
     undecided = False
     if repair:
         t, undecided = _repair(t)
+        t = _repair_letters(t)
     if translit:
         t, changes = translit_with_changes(t)
         if track is not None:
@@ -231,7 +296,7 @@ def _run(
         t = casefold(nfkc(t, track), track).replace("ё", "е")
         undecided = repair  # composing can join words ("е" + U+0308 + "a"): repair again
     if undecided:
-        t = _repair(t)[0]
+        t = _repair_letters(_repair(t)[0])
     return collapse(t, track)
 
 

@@ -25,9 +25,11 @@ __all__ = [
     "CYRILLIC_LETTERS",
     "CYRILLIC_TO_LATIN",
     "DIGIT_LOOKALIKES",
+    "ENGLISH_TWIN_WORDS",
     "INVISIBLE_CHARS",
     "KEY_LATIN_TO_CYRILLIC",
     "LATIN_TO_CYRILLIC",
+    "LATIN_TO_CYRILLIC_ONE_WAY",
     "LAYOUT_EN_TO_RU",
     "LAYOUT_RU_TO_EN",
     "RUSSIAN_LETTERS",
@@ -70,18 +72,33 @@ CYRILLIC_TO_LATIN: Final[Mapping[str, str]] = MappingProxyType({**_ONE_WAY, **_T
 LATIN_TO_CYRILLIC: Final[Mapping[str, str]] = MappingProxyType(
     {latin: cyrillic for cyrillic, latin in _TWO_WAY.items()}
 )
+#: Latin letters outside ASCII that look like a Russian letter (``ʙ``->``в``,
+#: ``ᴎ``->``и``, ``ĸ``->``к``), repaired one way, inside Cyrillic words only.
+LATIN_TO_CYRILLIC_ONE_WAY: Final[Mapping[str, str]] = MappingProxyType(
+    dict(_DATA["latin_cyrillic_one_way"])  # type: ignore[call-overload]
+)
 #: Digit -> the Cyrillic letter it stands for between Cyrillic letters (``пр0блема``).
 DIGIT_LOOKALIKES: Final[Mapping[str, str]] = MappingProxyType({"0": "о", "3": "з", "6": "б"})
 
 #: Lower-case Latin letters -> Cyrillic twin in *either* case, for the script-neutral
 #: matching key (``bot`` and ``вот`` share a key because ``B`` looks like ``В``).
+#: Pairs of different case (``b``/``Ь``) come first, so a pair of one case (``B``/``В``)
+#: decides the key when both exist.
 KEY_LATIN_TO_CYRILLIC: Final[Mapping[str, str]] = MappingProxyType(
     {
         latin.lower(): cyrillic.lower()
-        for latin, cyrillic in sorted(LATIN_TO_CYRILLIC.items())
+        for latin, cyrillic in sorted(
+            LATIN_TO_CYRILLIC.items(),
+            key=lambda item: (item[0].isupper() == item[1].isupper(), item),
+        )
         if latin.isascii() and cyrillic.lower() not in "іï"
     }
 )
+#: English words (lower case) spelled only with letters that have a Cyrillic twin
+#: (``copy``, ``taxi``), from SCOWL: a mixed-script word made only of twin letters
+#: whose Latin reading is one of these (and whose Cyrillic reading is no Russian word)
+#: stays Latin.
+ENGLISH_TWIN_WORDS: Final[frozenset[str]] = frozenset(_DATA["english_twin_words"])  # type: ignore[call-overload]
 
 RUSSIAN_LETTERS: Final[frozenset[str]] = frozenset(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
