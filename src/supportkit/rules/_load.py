@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from supportkit._ticket import CHANNELS
-from supportkit.exceptions import InvalidRule, TemplateError
+from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError
 from supportkit.rules._calendars import Calendar, calendar_from_spec
 from supportkit.rules._model import PRIORITIES, Rule, Then, When
 from supportkit.rules._phrases import Phrase, parse_phrase
@@ -398,6 +398,22 @@ def load_document(
             value=rules,
         )
     built: dict[str, Calendar] = {}
+    if calendar_specs is not None and not isinstance(calendar_specs, Mapping):
+        raise InvalidRule(
+            "calendars must map calendar names to weekly hours, such as "
+            '{"office": {"tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"}}} '
+            f"(got {type(calendar_specs).__name__}).",
+            field="calendars",
+            value=calendar_specs,
+        )
+    if calendars is not None and not isinstance(calendars, Mapping):
+        raise InvalidArgument(
+            "calendars must map calendar names to objects with is_open(at), such as "
+            "{'office': WorkCalendar.weekly('Europe/Moscow', {'mon-fri': '09:00-18:00'})} "
+            f"(got {type(calendars).__name__}).",
+            field="calendars",
+            value=calendars,
+        )
     for name, spec in (calendar_specs or {}).items():
         built[str(name)] = calendar_from_spec(str(name), spec, f"calendars.{name}")
     for name, calendar in (calendars or {}).items():
