@@ -28,6 +28,8 @@ __all__ = [
     "SupportkitError",
     "TemplateError",
     "TransitionError",
+    "UnknownName",
+    "UnknownReference",
 ]
 
 _UNSET: Any = object()
@@ -162,3 +164,20 @@ class MissingExtra(SupportkitError, ImportError):
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message, field="extra", value=extra)
         self.extra = extra
+
+
+class UnknownName(SupportkitError, KeyError):
+    """A name that is not defined where it is looked up: a rule id, template or calendar.
+
+    A ``LookupError`` (a ``KeyError``, so mapping code that catches ``KeyError`` keeps
+    working), not a ``TypeError``: the argument has the right type, it just names
+    nothing. The message lists the close names.
+    """
+
+
+class UnknownReference(InvalidRule, UnknownName):
+    """A rule that names something its rule set does not define (an unknown calendar).
+
+    Both an :class:`InvalidRule` (a ``ValueError``, raised at load time) and an
+    :class:`UnknownName` (a ``LookupError``).
+    """

@@ -22,7 +22,7 @@ from supportkit.rules._explain import explain
 from supportkit.rules._lint import lint
 from supportkit.rules._load import Document, Options, load_document, read_source
 from supportkit.rules._matcher import Matcher
-from supportkit.rules._model import PRIORITIES, Rule, field_equals
+from supportkit.rules._model import PRIORITIES, NameMap, Rule, field_equals, unknown_name
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import (
     Evaluation,
@@ -116,12 +116,12 @@ class RuleSet:
     def _from_document(cls, doc: Document) -> RuleSet:
         return cls(
             rules=doc.rules,
-            templates=dict(doc.templates),
+            templates=NameMap(doc.templates, "template"),
             options=doc.options,
             fields=doc.fields,
             channels=doc.channels,
             priorities=doc.priorities,
-            calendars=dict(doc.calendars),
+            calendars=NameMap(doc.calendars, "calendar"),
             calendar_specs=dict(doc.calendar_specs),
         )
 
@@ -304,19 +304,19 @@ class RuleSet:
         """Return the rule with this id.
 
         Raises:
-            InvalidArgument: no rule has this id (the message lists close ids).
+            UnknownName: no rule has this id (a ``LookupError``; the message lists close ids).
+            InvalidArgument: ``rule_id`` is not a string.
         """
-        index = self._by_id.get(rule_id)
-        if index is None:
-            import difflib
-
-            close = difflib.get_close_matches(str(rule_id), list(self._by_id), n=3)
+        if not isinstance(rule_id, str):
             raise InvalidArgument(
-                f"rule_id {rule_id!r} is not in this rule set"
-                + (f"; did you mean {close}?" if close else f" ({len(self.rules)} rules)."),
+                f"rule_id must be a rule id string such as 'payout-late' (got {rule_id!r} "
+                f"that is a {type(rule_id).__name__}).",
                 field="rule_id",
                 value=rule_id,
             )
+        index = self._by_id.get(rule_id)
+        if index is None:
+            raise unknown_name(rule_id, list(self._by_id), "rule_id")
         return self.rules[index]
 
     def __len__(self) -> int:
@@ -460,7 +460,8 @@ class RuleSet:
         rule that ended processing, if any.
 
         Raises:
-            InvalidArgument: ``rule_id`` is not in the rule set.
+            UnknownName: ``rule_id`` is not in the rule set (a ``LookupError``).
+            InvalidArgument: ``rule_id`` is not a string.
         """
         return explain(self, ticket, rule_id, at=at)
 

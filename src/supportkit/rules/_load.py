@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from supportkit._ticket import CHANNELS
-from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError
+from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError, UnknownReference
 from supportkit.rules._calendars import Calendar, calendar_from_spec
 from supportkit.rules._model import PRIORITIES, Rule, Then, When
 from supportkit.rules._phrases import Phrase, parse_phrase
@@ -266,12 +266,12 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
             name = data[key]
             if not isinstance(name, str) or name not in ctx.calendars:
                 known = sorted(ctx.calendars)
-                raise _fail(
+                raise UnknownReference(
                     f"{where}.{key} names calendar {name!r}, which this rule set does not have "
-                    f"(known: {known}); pass calendars={{{name!r}: WorkCalendar...}} or declare "
-                    "it under 'calendars'.",
-                    f"{where}.{key}",
-                    name,
+                    f"(known: {known}); declare it under 'calendars' in the rule file or pass "
+                    f"calendars={{{name!r}: WorkCalendar...}}.",
+                    field=f"{where}.{key}",
+                    value=name,
                 )
             kw[key] = name
     if "tone" in data:
