@@ -477,7 +477,21 @@ class RuleSet:
             unreachable behind an unconditional ``stop``, duplicate phrases, unknown
             templates and template fields, regexes that can backtrack catastrophically.
         """
-        return lint(self, fields=fields)
+        names = (
+            None
+            if fields is None
+            or isinstance(fields, (str, bytes))
+            or not isinstance(fields, Iterable)
+            else tuple(fields)
+        )
+        if fields is not None and (names is None or not all(isinstance(f, str) for f in names)):
+            raise InvalidArgument(
+                "fields must be a list of custom field names such as ['customer_name'] "
+                f"(got {fields!r:.80} that is a {type(fields).__name__}).",
+                field="fields",
+                value=fields,
+            )
+        return lint(self, fields=names)
 
 
 def _default_channels() -> tuple[str, ...]:

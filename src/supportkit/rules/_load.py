@@ -9,8 +9,10 @@ calendars, bad phrases and regexes, bad templates.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 import os
+import reprlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -101,6 +103,16 @@ class Document:
     calendar_specs: Mapping[str, Any]
 
 
+_REPR: Final = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel = 3
+
+
+def _r(value: Any) -> str:
+    """A short ``repr`` for messages: a huge or deeply nested value is abbreviated."""
+    return _REPR.repr(value)
+
+
 def _fail(message: str, where: str, value: Any) -> InvalidRule:
     return InvalidRule(message, field=where, value=value)
 
@@ -116,7 +128,7 @@ def _check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> No
 
 def _mapping(value: Any, where: str, example: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _fail(f"{where} must be an object such as {example} (got {value!r}).", where, value)
+        raise _fail(f"{where} must be an object such as {example} (got {_r(value)}).", where, value)
     return value
 
 
@@ -124,12 +136,12 @@ def _strings(value: Any, where: str, *, allow_str: bool = True) -> tuple[str, ..
     if allow_str and isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)):
-        raise _fail(f"{where} must be a list of strings (got {value!r}).", where, value)
+        raise _fail(f"{where} must be a list of strings (got {_r(value)}).", where, value)
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise _fail(
-                f"{where}[{i}] must be a non-empty string (got {item!r}).", f"{where}[{i}]", item
+                f"{where}[{i}] must be a non-empty string (got {_r(item)}).", f"{where}[{i}]", item
             )
         out.append(item.strip())
     return tuple(out)
@@ -139,13 +151,13 @@ def _one_of(value: Any, allowed: Sequence[str], where: str, what: str, hint: str
     if not isinstance(value, str) or value not in allowed:
         close = difflib.get_close_matches(str(value), allowed, n=1)
         fix = f"did you mean {close[0]!r}?" if close else hint
-        raise _fail(f"{where} is not a known {what} (got {value!r}); {fix}", where, value)
+        raise _fail(f"{where} is not a known {what} (got {_r(value)}); {fix}", where, value)
     return value
 
 
 def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise _fail(f"{where} must be true or false (got {value!r}).", where, value)
+        raise _fail(f"{where} must be true or false (got {_r(value)}).", where, value)
     return value
 
 
@@ -164,7 +176,7 @@ def _options(raw: Any) -> Options:
         gap = data["gap"]
         if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 5:
             raise _fail(
-                f"options.gap must be a whole number 0..5 (got {gap!r}).", "options.gap", gap
+                f"options.gap must be a whole number 0..5 (got {_r(gap)}).", "options.gap", gap
             )
         values["gap"] = gap
     if "regex_timeout" in data:
@@ -172,7 +184,7 @@ def _options(raw: Any) -> Options:
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 10:
             raise _fail(
                 f"options.regex_timeout must be seconds between 0 and 10, such as 0.05 "
-                f"(got {limit!r}).",
+                f"(got {_r(limit)}).",
                 "options.regex_timeout",
                 limit,
             )
@@ -185,7 +197,7 @@ def _phrases(value: Any, where: str) -> tuple[Phrase, ...]:
     if items is None:
         raise _fail(
             f"{where} must be a list of phrases such as ['выплата', 'деньги не пришли'] "
-            f"(got {value!r}).",
+            f"(got {_r(value)}).",
             where,
             value,
         )
@@ -200,7 +212,7 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
             name.startswith("fields.") and len(name) > len("fields.")
         ):
             raise _fail(
-                f"{where}[{i}] must be 'subject', 'body' or 'fields.<name>' (got {name!r}).",
+                f"{where}[{i}] must be 'subject', 'body' or 'fields.<name>' (got {_r(name)}).",
                 f"{where}[{i}]",
                 name,
             )
@@ -255,7 +267,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
                 if not isinstance(item, (str, int, float, bool)) and item is not None:
                     raise _fail(
                         f"{where}.equals.{key} must be a scalar or a list of scalars "
-                        f"(got {value!r}).",
+                        f"(got {_r(value)}).",
                         f"{where}.equals.{key}",
                         value,
                     )
@@ -292,7 +304,7 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
             value = data[key]
             if not isinstance(value, str) or not value.strip():
                 raise _fail(
-                    f"{where}.{key} must be a non-empty string (got {value!r}).",
+                    f"{where}.{key} must be a non-empty string (got {_r(value)}).",
                     f"{where}.{key}",
                     value,
                 )
@@ -313,7 +325,8 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
         for key, value in values.items():
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 raise _fail(
-                    f"{where}.set.{key} must be a string, number, boolean or null (got {value!r}).",
+                    f"{where}.set.{key} must be a string, number, boolean or null "
+                    f"(got {_r(value)}).",
                     f"{where}.set.{key}",
                     value,
                 )
@@ -323,7 +336,7 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
         if not (value is True or (isinstance(value, str) and value.strip())):
             raise _fail(
                 f"{where}.escalate must be true or whom to escalate to, such as 'team_lead' "
-                f"(got {value!r}).",
+                f"(got {_r(value)}).",
                 f"{where}.escalate",
                 value,
             )
@@ -351,7 +364,7 @@ def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise _fail(
-            f"{where}.id must be a non-empty string such as 'payout-late' (got {rule_id!r}).",
+            f"{where}.id must be a non-empty string such as 'payout-late' (got {_r(rule_id)}).",
             f"{where}.id",
             rule_id,
         )
@@ -365,7 +378,7 @@ def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         raise _fail(
-            f"{where}.description must be a string (got {description!r}).",
+            f"{where}.description must be a string (got {_r(description)}).",
             f"{where}.description",
             description,
         )
@@ -463,6 +476,62 @@ def load_document(
     )
 
 
+def _shown(name: str) -> str:
+    return repr(name) if len(name) <= 80 else repr(name[:60] + "...") + f" ({len(name)} characters)"
+
+
+def _too_deep(name: str) -> InvalidRule:
+    return InvalidRule(
+        f"{name} nests brackets too deeply to be a rule file; a rule file is "
+        '{"templates": {...}, "rules": [...]} with a few levels.',
+        field="source",
+        value=name,
+    )
+
+
+def _read_file(path: Path, kind: str) -> str:
+    """The text of a rule file; every way reading it can fail is an :class:`InvalidRule`."""
+    name = os.fspath(path)
+    shown = _shown(name)
+    what = "a JSON or TOML" if kind == "auto" else f"a {kind.upper()}"
+    try:
+        if path.is_dir():
+            raise InvalidRule(
+                f"rule file {shown} is a directory; pass {what} rule file.",
+                field="source",
+                value=name,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InvalidRule(
+            f"rule file {shown} does not exist; pass the path of {what} rule file or "
+            "the rule text itself.",
+            field="source",
+            value=name,
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        hint = (
+            "; pass rule text to RuleSet.from_json/from_toml, or a path"
+            if exc.errno is not None and exc.errno == errno.ENAMETOOLONG
+            else ""
+        )
+        raise InvalidRule(
+            f"cannot read rule file {shown} ({reason}){hint}.",
+            field="source",
+            value=name,
+        ) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidRule(
+            f"rule file {shown} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8.",
+            field="source",
+            value=name,
+        ) from exc
+
+
 def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
     """Read a rule document from a path or from the text itself (JSON or TOML).
 
@@ -476,14 +545,7 @@ def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
         isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{")
     ):
         path = Path(source)
-        if not path.is_file():
-            raise InvalidRule(
-                f"rule file {os.fspath(source)!r} does not exist; pass a path or the "
-                f"{kind.upper()} text itself.",
-                field="source",
-                value=os.fspath(source),
-            )
-        text = path.read_text(encoding="utf-8")
+        text = _read_file(path, kind)
         name = os.fspath(source)
         if kind == "auto":
             kind = "toml" if path.suffix.lower() == ".toml" else "json"
@@ -492,8 +554,8 @@ def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
         if kind == "auto":
             kind = "json"
     else:
-        raise InvalidRule(
-            f"source must be a path or a str (got {type(source).__name__}).",
+        raise InvalidArgument(
+            f"source must be a path or the rule text as a str (got {type(source).__name__}).",
             field="source",
             value=source,
         )
@@ -506,6 +568,8 @@ def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
             import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
         try:
             data: Any = tomllib.loads(text)
+        except RecursionError as exc:
+            raise _too_deep(name) from exc
         except tomllib.TOMLDecodeError as exc:
             raise InvalidRule(
                 f"{name} is not valid TOML ({exc}).", field="source", value=name
@@ -513,6 +577,8 @@ def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
     else:
         try:
             data = json.loads(text)
+        except RecursionError as exc:
+            raise _too_deep(name) from exc
         except json.JSONDecodeError as exc:
             raise InvalidRule(
                 f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["Evaluation", "Evidence", "Explanation", "LintIssue", "Override", "RegexTimeout"]
+__all__ = [
+    "Deferred",
+    "Evaluation",
+    "Evidence",
+    "Explanation",
+    "LintIssue",
+    "Override",
+    "RegexTimeout",
+]
 
 
 @attrs.frozen
@@ -72,18 +80,51 @@ class RegexTimeout:
 
 
 def _freeze_evidence(
-    value: Mapping[str, tuple[Evidence, ...]],
-) -> Mapping[str, tuple[Evidence, ...]]:
-    return MappingProxyType(dict(value))
+    value: Mapping[str, tuple[Evidence, ...]] | None,
+) -> Mapping[str, tuple[Evidence, ...]] | None:
+    return None if value is None else MappingProxyType(dict(value))
 
 
 def _freeze_set(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen
+class Deferred(Protocol):
+    """What an :class:`Evaluation` asks when its evidence or overrides are first read."""
+
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        """Rule id -> evidence of each matched rule that has phrase evidence."""
+
+    def overridden(self) -> tuple[Override, ...]:
+        """The single-valued actions of later rules that were dropped."""
+
+
+_EMPTY: Mapping[str, tuple[Evidence, ...]] = MappingProxyType({})
+_ORDER = (
+    "ticket_id",
+    "matched",
+    "tags",
+    "remove_tags",
+    "reply",
+    "reply_template",
+    "assign",
+    "priority",
+    "escalate",
+    "set",
+    "evidence",
+    "overridden",
+    "stopped_by",
+    "timeouts",
+)
+
+
+@attrs.frozen(repr=False)
 class Evaluation:
     """The decision of a rule set for one ticket.
+
+    The evidence spans and the override records are computed when first read (or by
+    :meth:`to_dict`, ``==`` and pickling), so a host that only reads the actions never
+    pays for them; the values are the same either way.
 
     Attributes:
         ticket_id: The ticket's id.
@@ -112,12 +153,37 @@ class Evaluation:
     priority: str | None = None
     escalate: bool | str | None = None
     set: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
-    evidence: Mapping[str, tuple[Evidence, ...]] = attrs.field(
-        factory=dict, converter=_freeze_evidence, eq=False
+    _evidence: Mapping[str, tuple[Evidence, ...]] | None = attrs.field(
+        default=None, converter=_freeze_evidence, eq=False, alias="evidence"
     )
-    overridden: tuple[Override, ...] = ()
+    _overridden: tuple[Override, ...] | None = attrs.field(default=None, alias="overridden")
     stopped_by: str | None = None
     timeouts: tuple[RegexTimeout, ...] = ()
+    _deferred: Deferred | None = attrs.field(default=None, eq=False, alias="deferred")
+
+    @property
+    def evidence(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Rule id -> the :class:`Evidence` of its phrases (computed on first read)."""
+        value = self._evidence
+        if value is None:
+            deferred = self._deferred
+            value = _EMPTY if deferred is None else MappingProxyType(deferred.evidence())
+            object.__setattr__(self, "_evidence", value)
+        return value
+
+    @property
+    def overridden(self) -> tuple[Override, ...]:
+        """Single-valued actions of later rules that were dropped (computed on first read)."""
+        value = self._overridden
+        if value is None:
+            deferred = self._deferred
+            value = () if deferred is None else deferred.overridden()
+            object.__setattr__(self, "_overridden", value)
+        return value
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _ORDER)
+        return f"Evaluation({inner})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Evaluation):

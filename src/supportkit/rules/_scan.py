@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import islice
 
 import attrs
 
@@ -11,7 +11,7 @@ from supportkit._ticket import Ticket
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
-from supportkit.rules._phrases import WORD_RE, Phrase
+from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -44,6 +44,7 @@ class Scan:
     """The normalised fields of one ticket and the phrases found in them (internal)."""
 
     __slots__ = (
+        "_ends",
         "_offsets",
         "_positions",
         "_present",
@@ -63,6 +64,7 @@ class Scan:
         self.hits: dict[str, dict[int, list[Hit]]] = {}
         self.timeouts: list[RegexTimeout] = []
         self._offsets: dict[str, Offsets] = {}
+        self._ends: dict[str, list[int]] = {}
         self._positions: dict[str, list[tuple[int, int]]] = {}
         self._present: dict[tuple[str, ...], frozenset[int]] = {}
 
@@ -84,13 +86,19 @@ class Scan:
         first, last = hit
         if first < 0:
             start, end = -1 - first, last
-            for s, e in self._word_spans(field):
-                if s < end and e > start:
-                    start, end = min(start, s), max(end, e)
+            words = self._word_spans(field)
+            # The words overlapping [start, end): word ends are increasing, so bisect.
+            k = bisect_right(self._word_ends(field), start)
+            if k < len(words) and words[k][0] < end:
+                start = min(start, words[k][0])
+                while k + 1 < len(words) and words[k + 1][0] < end:
+                    k += 1
+                end = max(end, words[k][1])
         else:
-            # The words first..last, found by the regex engine in C (no Python loop).
-            words = list(islice(WORD_RE.finditer(self.norms[field]), first, last + 1))
-            start, end = words[0].start(), words[-1].end()
+            # Word positions are found once per field, incrementally and only as far as
+            # the hits need them, so all the spans of a message cost linear time.
+            words = self._word_spans(field, last)
+            start, end = words[first][0], words[last][1]
         mapper = self._offsets.get(field)
         if mapper is None:
             original = self.texts[field]
@@ -104,6 +112,12 @@ class Scan:
         if mapper is _IDENTITY:
             return start, end
         return mapper.span(start, end)
+
+    def _word_ends(self, field: str) -> list[int]:
+        ends = self._ends.get(field)
+        if ends is None:
+            ends = self._ends[field] = [e for _, e in self._word_spans(field)]
+        return ends
 
     def _word_spans(self, field: str, upto: int | None = None) -> list[tuple[int, int]]:
         # Word positions, found lazily and only as far as a hit needs them. Between two
