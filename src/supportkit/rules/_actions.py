@@ -44,6 +44,9 @@ class _Deferred:
     def overridden(self) -> tuple[Override, ...]:
         return tuple(Override(*record) for record in self._dropped)
 
+    def texts(self) -> dict[str, str]:
+        return dict(self._scan.texts)
+
 
 def decide(
     templates: Mapping[str, Template],

@@ -215,7 +215,11 @@ def explain(
         if name is None:
             continue
         if moment is None:
-            check(held=False, text=f"{kind} {name!r}: the ticket has no created_at (pass at=...)")
+            check(
+                held=False,
+                text=f"{kind} {name!r}: the ticket has no created_at (give it one, or a time "
+                "to evaluate at: --at on the command line, at= in Python)",
+            )
             continue
         is_open = ruleset.calendars[name].is_open(moment)
         check(
@@ -267,12 +271,13 @@ def explain(
         and ruleset.rule(stopped) in ruleset.rules[:index]
     )
     fired = rule.id in evaluation.matched
+    who = "the ticket" if ticket.id is None else f"ticket {ticket.id!r}"
     if fired:
-        head = f"Rule {rule.id!r} fired for ticket {ticket.id!r}."
+        head = f"Rule {rule.id!r} fired for {who}."
     elif ok and blocked:
-        head = f"Rule {rule.id!r} matches ticket {ticket.id!r} but was not reached."
+        head = f"Rule {rule.id!r} matches {who} but was not reached."
     else:
-        head = f"Rule {rule.id!r} did not fire for ticket {ticket.id!r}."
+        head = f"Rule {rule.id!r} did not fire for {who}."
     lines.insert(0, head)
     if blocked:
         lines.append(f"Earlier rule {stopped!r} matched with 'stop': true and ended processing.")
@@ -287,6 +292,8 @@ def explain(
         matched=ok,
         stopped_by=stopped if blocked else None,
         lines=tuple(lines),
+        evidence=evaluation.evidence.get(rule.id, ()),
+        texts={f: ticket.text(f) for f in fields},
     )
 
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from types import MappingProxyType
 from typing import Any, Protocol
 
 import attrs
+
+from supportkit.rules._html import highlighted, table
 
 __all__ = [
     "Deferred",
@@ -98,6 +101,9 @@ class Deferred(Protocol):
     def overridden(self) -> tuple[Override, ...]:
         """The single-valued actions of later rules that were dropped."""
 
+    def texts(self) -> dict[str, str]:
+        """The original text of each field the rules read (for :meth:`_repr_html_`)."""
+
 
 _EMPTY: Mapping[str, tuple[Evidence, ...]] = MappingProxyType({})
 _ORDER = (
@@ -160,6 +166,7 @@ class Evaluation:
     stopped_by: str | None = None
     timeouts: tuple[RegexTimeout, ...] = ()
     _deferred: Deferred | None = attrs.field(default=None, eq=False, alias="deferred")
+    _texts: Mapping[str, str] | None = attrs.field(default=None, eq=False, alias="texts")
 
     @property
     def evidence(self) -> Mapping[str, tuple[Evidence, ...]]:
@@ -184,6 +191,47 @@ class Evaluation:
     def __repr__(self) -> str:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _ORDER)
         return f"Evaluation({inner})"
+
+    def _original_texts(self) -> Mapping[str, str]:
+        value = self._texts
+        if value is None:
+            deferred = self._deferred
+            value = {} if deferred is None else deferred.texts()
+            object.__setattr__(self, "_texts", value)
+        return value
+
+    def _repr_html_(self) -> str:
+        """Inline HTML for notebooks: the decision, then the text with evidence marked."""
+        who = "the ticket" if self.ticket_id is None else f"ticket {self.ticket_id!r}"
+        title = f"Evaluation of {who}: " + (
+            ", ".join(self.matched) if self.matched else "no rule matched"
+        )
+        spans = [(rule_id, e) for rule_id, found in self.evidence.items() for e in found]
+        rows: list[tuple[str, Any]] = [
+            ("tags", ", ".join(self.tags)),
+            ("remove tags", ", ".join(self.remove_tags)),
+            ("reply", self.reply),
+            ("reply template", self.reply_template),
+            ("assign", self.assign),
+            ("priority", self.priority),
+            ("escalate", self.escalate),
+            ("set", ", ".join(f"{k} = {v!r}" for k, v in self.set.items())),
+            ("stopped by", self.stopped_by),
+            (
+                "overridden",
+                "; ".join(
+                    f"{o.action} {o.value!r} of {o.rule_id} (kept {o.kept_rule_id})"
+                    for o in self.overridden
+                ),
+            ),
+            ("regex timeouts", ", ".join(f"{t.phrase} in {t.field}" for t in self.timeouts)),
+        ]
+        texts = self._original_texts()
+        if not texts:  # built by hand: list the evidence itself
+            rows += [
+                (f"{rid} in {e.field}", f"{e.text!r} at {e.start}-{e.end}") for rid, e in spans
+            ]
+        return table(title, rows, highlighted(texts, spans))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Evaluation):
@@ -217,6 +265,7 @@ class Evaluation:
             "overridden": self.overridden,
             "stopped_by": self.stopped_by,
             "timeouts": self.timeouts,
+            "texts": dict(self._original_texts()),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -287,9 +336,19 @@ class Explanation:
     matched: bool
     stopped_by: str | None
     lines: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    texts: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
 
     def __str__(self) -> str:
         return "\n".join(self.lines)
+
+    def _repr_html_(self) -> str:
+        """Inline HTML for notebooks: the account, then the text with the evidence marked."""
+        head, *rest = self.lines or ("",)
+        body = "".join(
+            f'<div style="white-space:pre-wrap">{escape(line)}</div>' for line in rest
+        ) + highlighted(self.texts, [(self.rule_id, e) for e in self.evidence])
+        return table(head, (), body)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
