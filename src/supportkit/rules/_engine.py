@@ -432,9 +432,7 @@ class RuleSet:
         scan = self.scan(ticket)
         matched, stopped_by = self._matching(ticket, scan, when)
         if not matched:
-            return Evaluation(
-                ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts
-            )
+            return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts)
         return decide(
             self.templates,
             ticket,

@@ -13,6 +13,7 @@ Codes (severity):
   declared ``fields`` (and has no default).
 - ``catastrophic-regex`` (warning): a regex with a nested or overlapping quantifier.
 - ``regex-case`` (error): a regex with capital letters, which never occur in normalised text.
+- ``regex-cost`` (warning): a regex with no literal every match must contain (no prefilter).
 - ``short-prefix`` (warning): a prefix of fewer than 3 letters matches far too much.
 - ``short-stem`` (warning): the stemmer cuts a word to 2 letters or fewer (``заем`` -> ``за``),
   so "any form" matches unrelated words; quote it for the exact form.
@@ -27,6 +28,7 @@ import regex
 
 from supportkit.rules._book import RuleBook
 from supportkit.rules._phrases import Phrase
+from supportkit.rules._prefilter import MIN_ATOM, prefilter
 from supportkit.rules._results import LintIssue
 from supportkit.rules._text import mixed_words
 
@@ -193,6 +195,18 @@ def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
                     f"regex {phrase.source!r} has a nested or overlapping quantifier and can "
                     "backtrack catastrophically (it then times out and counts as no match); "
                     "rewrite it without the inner quantifier.",
+                    "warning",
+                    path,
+                )
+            )
+        elif not prefilter(phrase.pattern):  # (a catastrophic regex is the worse news)
+            out.append(
+                LintIssue(
+                    "regex-cost",
+                    rule_id,
+                    f"regex {phrase.source!r} has no literal of {MIN_ATOM}+ characters that "
+                    "every match must contain, so it runs on every text of its fields; add "
+                    "one (a word part outside groups and classes) or use a word phrase.",
                     "warning",
                     path,
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -12,6 +13,7 @@ from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
 from supportkit.rules._phrases import Phrase
+from supportkit.rules._prefilter import RegexIndex
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -139,6 +141,17 @@ class Scan:
         return found
 
 
+_INDEXES: weakref.WeakKeyDictionary[Matcher, RegexIndex] = weakref.WeakKeyDictionary()
+
+
+def _regex_index(matcher: Matcher) -> RegexIndex:
+    """The prefilter index of a matcher's regexes (built once per matcher)."""
+    index = _INDEXES.get(matcher)
+    if index is None or index.size != len(matcher.regexes):
+        index = _INDEXES[matcher] = RegexIndex([p.pattern for _, p, _ in matcher.regexes])
+    return index
+
+
 def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options: Options) -> Scan:
     """Normalise ``fields`` of ``ticket`` and find every phrase of ``matcher`` in them."""
     result = Scan(options)
@@ -152,9 +165,10 @@ def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options
         tokens, hits = matcher.scan(norm) if norm else ([], {})
         result.tokens[field] = tokens
         if norm:
-            for pid, pattern, literal in matcher.regexes:
-                if literal and literal not in norm:
-                    continue
+            regexes = matcher.regexes
+            # Only the regexes whose literals the text holds can match (see _prefilter).
+            for k in _regex_index(matcher).candidates(norm) if regexes else ():
+                pid, pattern, _literal = regexes[k]
                 try:
                     match = pattern.search(norm, timeout=options.regex_timeout)
                 except TimeoutError:
