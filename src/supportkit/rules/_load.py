@@ -512,7 +512,7 @@ def _read_file(path: Path, kind: str) -> str:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         hint = (
-            "; pass rule text to RuleSet.from_json/from_toml, or a path"
+            "; it looks like rule text rather than a file name"
             if exc.errno is not None and exc.errno == errno.ENAMETOOLONG
             else ""
         )
