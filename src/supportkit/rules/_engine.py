@@ -15,14 +15,16 @@ from typing import Any
 import attrs
 
 from supportkit._ticket import CHANNELS, Ticket, as_ticket
+from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidRule
 from supportkit.rules._actions import decide
 from supportkit.rules._calendars import Calendar
+from supportkit.rules._conditions import conditions_hold
 from supportkit.rules._explain import explain
 from supportkit.rules._lint import lint
-from supportkit.rules._load import Document, Options, load_document, read_source
+from supportkit.rules._load import DOC_KEYS, Document, Options, check_keys, load_document
 from supportkit.rules._matcher import Matcher
-from supportkit.rules._model import PRIORITIES, NameMap, Rule, field_equals, unknown_name
+from supportkit.rules._model import PRIORITIES, NameMap, Rule, unknown_name
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import (
     Evaluation,
@@ -30,8 +32,9 @@ from supportkit.rules._results import (
     LintIssue,
 )
 from supportkit.rules._scan import Compiled, Scan, evidence, scan_ticket
+from supportkit.rules._source import read_source
 from supportkit.rules._templates import Template
-from supportkit.rules._text import tone_of
+from supportkit.rules._timecond import Clock, make_clock
 
 __all__ = ["RuleSet", "Scan"]
 
@@ -69,6 +72,8 @@ class RuleSet:
     _always: tuple[int, ...] = attrs.field(init=False, repr=False)
     _scan_fields: tuple[str, ...] = attrs.field(init=False, repr=False)
     _by_id: dict[str, int] = attrs.field(init=False, repr=False)
+    _needs_now: tuple[str, bool] | None = attrs.field(init=False, repr=False)
+    _needs_policies: str | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         phrase_ids: dict[str, int] = {}
@@ -109,6 +114,10 @@ class RuleSet:
         set_(self, "_always", tuple(always))
         set_(self, "_scan_fields", tuple(fields))
         set_(self, "_by_id", {rule.id: i for i, rule in enumerate(self.rules)})
+        timed = [r for r in self.rules if r.enabled and r.when.has_time]
+        set_(self, "_needs_now", (timed[0].id, timed[0].when.sla is not None) if timed else None)
+        sla = [r.id for r in timed if r.when.sla is not None]
+        set_(self, "_needs_policies", sla[0] if sla else None)
 
     # -- construction -------------------------------------------------------------------
 
@@ -173,13 +182,11 @@ class RuleSet:
         cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
     ) -> RuleSet:
         """Build a rule set from a whole document ``{"templates": ..., "rules": [...], ...}``."""
-        from supportkit.rules._load import DOC_KEYS, _check_keys
-
         if not isinstance(data, Mapping):
             raise InvalidArgument(
                 f"data must be a mapping (got {type(data).__name__}).", field="data", value=data
             )
-        _check_keys(data, DOC_KEYS, "")
+        check_keys(data, DOC_KEYS, "")
         if "rules" not in data:
             raise InvalidRule('the rule document has no "rules" list.', field="rules", value=None)
         return cls.from_dicts(
@@ -333,60 +340,8 @@ class RuleSet:
             self._matcher, ticket, self._scan_fields if fields is None else fields, self.options
         )
 
-    def _conditions_hold(
-        self,
-        item: Compiled,
-        ticket: Ticket,
-        scan: Scan,
-        at: dt.datetime | None,
-        tones: dict[tuple[str, ...], Any],
-    ) -> bool:
-        rule = item.rule
-        when = rule.when
-        if not rule.enabled:
-            return False
-        if when.channel is not None and ticket.channel not in when.channel:
-            return False
-        if when.priority is not None and ticket.priority not in when.priority:
-            return False
-        if when.tags_any or when.tags_all or when.tags_none:
-            have = set(ticket.tags)
-            if when.tags_any and have.isdisjoint(when.tags_any):
-                return False
-            if not have.issuperset(when.tags_all) or not have.isdisjoint(when.tags_none):
-                return False
-        for key, values in when.equals:
-            if not field_equals(ticket.fields.get(key), values):
-                return False
-        if when.outside is not None or when.inside is not None:
-            if at is None:
-                return False
-            if when.outside is not None and self.calendars[when.outside].is_open(at):
-                return False
-            if when.inside is not None and not self.calendars[when.inside].is_open(at):
-                return False
-        if item.any or item.all or item.none:
-            found = scan.present(item.fields)
-            if item.any and found.isdisjoint(item.any):
-                return False
-            if item.all and not found.issuperset(item.all):
-                return False
-            if item.none and not found.isdisjoint(item.none):
-                return False
-        if when.tone:  # last: the tone signals are the costliest condition
-            signals = tones.get(item.fields)
-            if signals is None:
-                signals = tones[item.fields] = tone_of(
-                    "\n".join(scan.texts[f] for f in item.fields)
-                )
-            for name, wanted in when.tone:
-                value = signals.is_shouting if name == "shouting" else signals.has_insult
-                if bool(value) != wanted:
-                    return False
-        return True
-
     def _matching(
-        self, ticket: Ticket, scan: Scan, at: dt.datetime | None
+        self, ticket: Ticket, scan: Scan, at: dt.datetime | None, clock: Clock | None = None
     ) -> tuple[list[Compiled], str | None]:
         candidates: set[int] = set(self._always)
         by_phrase = self._by_phrase
@@ -400,13 +355,26 @@ class RuleSet:
         compiled = self._compiled
         for index in sorted(candidates):
             item = compiled[index]
-            if self._conditions_hold(item, ticket, scan, at, tones):
+            if conditions_hold(
+                item, ticket, scan, at, tones, calendars=self.calendars, clock=clock
+            ):
                 matched.append(item)
                 if item.rule.stop:
                     return matched, item.rule.id
         return matched, None
 
-    def evaluate(self, ticket: Any, *, at: dt.datetime | str | None = None) -> Evaluation:
+    def clock(self, now: Any, policies: Any) -> Clock | None:
+        """Check ``now``/``policies`` against the rule set's time conditions (internal)."""
+        return make_clock(self._needs_now, self._needs_policies, now, policies)
+
+    def evaluate(
+        self,
+        ticket: Any,
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
+    ) -> Evaluation:
         """Decide what the rules propose for one ticket.
 
         Args:
@@ -414,6 +382,9 @@ class RuleSet:
                 bare string (the body).
             at: The time for ``"outside"``/``"inside"`` conditions; defaults to the
                 ticket's ``created_at`` (a ticket without one fails time conditions).
+            now: The moment ``"sla"`` and ``"waiting"`` conditions are judged at
+                (required when the rule set has such rules).
+            policies: A :class:`supportkit.sla.PolicySet` for ``"sla"`` conditions.
 
         Returns:
             The :class:`Evaluation`: matched rules, actions, evidence, overrides.
@@ -422,15 +393,16 @@ class RuleSet:
             InvalidTicket: a ticket mapping that cannot be read.
             TemplateError: the chosen reply template needs a value the ticket lacks and
                 declares no default.
+            InvalidArgument: the rule set has ``sla``/``waiting`` conditions and no
+                ``now`` (or ``sla`` ones and no ``policies``).
         """
+        clock = self.clock(now, policies)
         ticket = as_ticket(ticket)
         when = ticket.created_at
         if at is not None:
-            from supportkit._time import to_aware
-
             when = to_aware(at, field="at")
         scan = self.scan(ticket)
-        matched, stopped_by = self._matching(ticket, scan, when)
+        matched, stopped_by = self._matching(ticket, scan, when, clock)
         if not matched:
             return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts)
         return decide(
@@ -443,14 +415,25 @@ class RuleSet:
         )
 
     def evaluate_many(
-        self, tickets: Iterable[Any], *, at: dt.datetime | str | None = None
+        self,
+        tickets: Iterable[Any],
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
     ) -> Iterator[Evaluation]:
         """Evaluate tickets one by one, lazily (a generator: constant memory on big exports)."""
         for ticket in tickets:
-            yield self.evaluate(ticket, at=at)
+            yield self.evaluate(ticket, at=at, now=now, policies=policies)
 
     def explain(
-        self, ticket: Any, rule_id: str, *, at: dt.datetime | str | None = None
+        self,
+        ticket: Any,
+        rule_id: str,
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
     ) -> Explanation:
         """Explain why ``rule_id`` did or did not fire for ``ticket``; ``str()`` reads well.
 
@@ -463,7 +446,7 @@ class RuleSet:
             UnknownName: ``rule_id`` is not in the rule set (a ``LookupError``).
             InvalidArgument: ``rule_id`` is not a string.
         """
-        return explain(self, ticket, rule_id, at=at)
+        return explain(self, ticket, rule_id, at=at, now=now, policies=policies)
 
     def lint(self, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
         """Check the rule set for problems that loading cannot reject.

@@ -161,12 +161,19 @@ def _phrase_report(
 
 
 def explain(
-    ruleset: RuleBook, value: Any, rule_id: str, *, at: dt.datetime | str | None = None
+    ruleset: RuleBook,
+    value: Any,
+    rule_id: str,
+    *,
+    at: dt.datetime | str | None = None,
+    now: dt.datetime | str | None = None,
+    policies: Any = None,
 ) -> Explanation:
     """Explain one rule for one ticket; see :meth:`RuleSet.explain`."""
     rule = ruleset.rule(rule_id)
     ticket = as_ticket(value)
-    evaluation = ruleset.evaluate(ticket, at=at)
+    evaluation = ruleset.evaluate(ticket, at=at, now=now, policies=policies)
+    clock = ruleset.clock(now, policies)
     moment = ticket.created_at
     if at is not None:
         from supportkit._time import to_aware
@@ -227,6 +234,15 @@ def explain(
             f"{kind} {name!r}: at {moment.isoformat()} the calendar is "
             f"{'open' if is_open else 'closed'}",
         )
+    if clock is not None and when.waiting is not None:
+        name = when.waiting.calendar
+        held, why = when.waiting.check(
+            ticket, clock.now, None if name is None else ruleset.calendars[name]
+        )
+        check(held, f"waiting more than {when.waiting.to_dict()['more_than']}: {why}")
+    if clock is not None and when.sla is not None:
+        held, why = when.sla.check(clock.report(ticket), clock.now)
+        check(held, f"sla {when.sla.to_dict()}: {why}")
     if when.tone:
         signals = tone_of("\n".join(ticket.text(f) for f in fields))
         for name, wanted in when.tone:

@@ -9,12 +9,8 @@ calendars, bad phrases and regexes, bad templates.
 from __future__ import annotations
 
 import difflib
-import errno
-import json
-import os
 import reprlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -25,8 +21,9 @@ from supportkit.rules._calendars import Calendar, calendar_from_spec
 from supportkit.rules._model import PRIORITIES, Rule, Then, When
 from supportkit.rules._phrases import Phrase, parse_phrase
 from supportkit.rules._templates import Template, parse_template
+from supportkit.rules._timecond import parse_sla, parse_waiting
 
-__all__ = ["Document", "Options", "load_document", "read_source"]
+__all__ = ["DOC_KEYS", "Document", "Options", "check_keys", "load_document"]
 
 DOC_KEYS: Final = (
     "$schema",
@@ -51,8 +48,10 @@ WHEN_KEYS: Final = (
     "none",
     "outside",
     "priority",
+    "sla",
     "tags",
     "tone",
+    "waiting",
 )
 THEN_KEYS: Final = ("assign", "escalate", "priority", "remove_tags", "reply", "set", "tags")
 TAG_KEYS: Final = ("all", "any", "none")
@@ -117,7 +116,7 @@ def _fail(message: str, where: str, value: Any) -> InvalidRule:
     return InvalidRule(message, field=where, value=value)
 
 
-def _check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> None:
+def check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> None:
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1)
@@ -167,7 +166,7 @@ def _options(raw: Any) -> Options:
     if isinstance(raw, Options):
         return raw
     data = _mapping(raw, "options", '{"layout": true}')
-    _check_keys(data, OPTION_KEYS, "options")
+    check_keys(data, OPTION_KEYS, "options")
     values: dict[str, Any] = {}
     for key in ("repair", "layout", "translit", "keys", "typos"):
         if key in data:
@@ -223,7 +222,7 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
 
 def _when(raw: Any, where: str, ctx: _Context) -> When:
     data = _mapping(raw, where, '{"any": ["выплата"]}')
-    _check_keys(data, WHEN_KEYS, where)
+    check_keys(data, WHEN_KEYS, where)
     kw: dict[str, Any] = {}
     for key in ("any", "all", "none"):
         if key in data:
@@ -243,7 +242,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
         kw["channel"] = names
     if "tags" in data:
         tags = _mapping(data["tags"], f"{where}.tags", '{"none": ["vip"]}')
-        _check_keys(tags, TAG_KEYS, f"{where}.tags")
+        check_keys(tags, TAG_KEYS, f"{where}.tags")
         for key in TAG_KEYS:
             if key in tags:
                 kw[f"tags_{key}"] = _strings(tags[key], f"{where}.tags.{key}")
@@ -286,9 +285,13 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
                     value=name,
                 )
             kw[key] = name
+    if "sla" in data:
+        kw["sla"] = parse_sla(data["sla"], f"{where}.sla")
+    if "waiting" in data:
+        kw["waiting"] = parse_waiting(data["waiting"], f"{where}.waiting", ctx.calendars)
     if "tone" in data:
         tone = _mapping(data["tone"], f"{where}.tone", '{"shouting": true}')
-        _check_keys(tone, TONE_KEYS, f"{where}.tone")
+        check_keys(tone, TONE_KEYS, f"{where}.tone")
         kw["tone"] = tuple(
             (key, _bool(tone[key], f"{where}.tone.{key}")) for key in TONE_KEYS if key in tone
         )
@@ -297,7 +300,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
 
 def _then(raw: Any, where: str, ctx: _Context) -> Then:
     data = _mapping(raw, where, '{"tags": ["payouts"]}')
-    _check_keys(data, THEN_KEYS, where)
+    check_keys(data, THEN_KEYS, where)
     kw: dict[str, Any] = {}
     for key in ("reply", "assign"):
         if key in data:
@@ -360,7 +363,7 @@ class _Context:
 
 def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
     data = _mapping(raw, where, '{"id": "payout-late", "when": {...}, "then": {...}}')
-    _check_keys(data, RULE_KEYS, where)
+    check_keys(data, RULE_KEYS, where)
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise _fail(
@@ -474,129 +477,3 @@ def load_document(
         calendars=built,
         calendar_specs=dict(calendar_specs or {}),
     )
-
-
-def _shown(name: str) -> str:
-    return repr(name) if len(name) <= 80 else repr(name[:60] + "...") + f" ({len(name)} characters)"
-
-
-def _too_deep(name: str) -> InvalidRule:
-    return InvalidRule(
-        f"{name} nests brackets too deeply to be a rule file; a rule file is "
-        '{"templates": {...}, "rules": [...]} with a few levels.',
-        field="source",
-        value=name,
-    )
-
-
-def _read_file(path: Path, kind: str) -> str:
-    """The text of a rule file; every way reading it can fail is an :class:`InvalidRule`."""
-    name = os.fspath(path)
-    shown = _shown(name)
-    what = "a JSON or TOML" if kind == "auto" else f"a {kind.upper()}"
-    try:
-        if path.is_dir():
-            raise InvalidRule(
-                f"rule file {shown} is a directory; pass {what} rule file.",
-                field="source",
-                value=name,
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InvalidRule(
-            f"rule file {shown} does not exist; pass the path of {what} rule file or "
-            "the rule text itself.",
-            field="source",
-            value=name,
-        ) from exc
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        hint = (
-            "; it looks like rule text rather than a file name"
-            if exc.errno is not None and exc.errno == errno.ENAMETOOLONG
-            else ""
-        )
-        raise InvalidRule(
-            f"cannot read rule file {shown} ({reason}){hint}.",
-            field="source",
-            value=name,
-        ) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidRule(
-            f"rule file {shown} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8.",
-            field="source",
-            value=name,
-        ) from exc
-
-
-def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
-    """Read a rule document from a path or from the text itself (JSON or TOML).
-
-    Raises:
-        InvalidRule: a missing file, text that does not parse, or a top level that is
-            not an object; the message names the line and column where possible.
-    """
-    text: str
-    name: str
-    if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{")
-    ):
-        path = Path(source)
-        text = _read_file(path, kind)
-        name = os.fspath(source)
-        if kind == "auto":
-            kind = "toml" if path.suffix.lower() == ".toml" else "json"
-    elif isinstance(source, str):
-        text, name = source, "<text>"
-        if kind == "auto":
-            kind = "json"
-    else:
-        raise InvalidArgument(
-            f"source must be a path or the rule text as a str (got {type(source).__name__}).",
-            field="source",
-            value=source,
-        )
-    if kind == "toml":
-        import sys
-
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - Python 3.10
-            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-        try:
-            data: Any = tomllib.loads(text)
-        except RecursionError as exc:
-            raise _too_deep(name) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidRule(
-                f"{name} is not valid TOML ({exc}).", field="source", value=name
-            ) from exc
-    else:
-        try:
-            data = json.loads(text)
-        except RecursionError as exc:
-            raise _too_deep(name) from exc
-        except json.JSONDecodeError as exc:
-            raise InvalidRule(
-                f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",
-                field="source",
-                value=name,
-            ) from exc
-    if not isinstance(data, Mapping):
-        raise InvalidRule(
-            f'{name} must hold an object {{"templates": {{...}}, "rules": [...]}} '
-            f"(got {type(data).__name__}).",
-            field="source",
-            value=name,
-        )
-    _check_keys(data, DOC_KEYS, "")
-    if "rules" not in data:
-        raise InvalidRule(
-            f'{name} has no "rules" list; a rule file is {{"templates": {{...}}, "rules": [...]}}.',
-            field="rules",
-            value=None,
-        )
-    return data

@@ -10,6 +10,7 @@ import attrs
 
 from supportkit.exceptions import UnknownName
 from supportkit.rules._phrases import Phrase
+from supportkit.rules._timecond import SlaCondition, WaitCondition
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -46,6 +47,8 @@ class When:
         outside / inside: A calendar name; the ticket's time must be outside (or
             inside) that calendar's working hours.
         tone: ``(signal, wanted)`` pairs, signals ``shouting`` and ``insult``.
+        sla / waiting: Conditions on the SLA clocks and the customer's waiting time at
+            ``evaluate(..., now=...)`` (see :mod:`supportkit.rules._timecond`).
     """
 
     any: tuple[Phrase, ...] = ()
@@ -61,6 +64,13 @@ class When:
     outside: str | None = None
     inside: str | None = None
     tone: tuple[tuple[str, bool], ...] = ()
+    sla: SlaCondition | None = None
+    waiting: WaitCondition | None = None
+
+    @property
+    def has_time(self) -> bool:
+        """Whether the rule has an ``sla`` or ``waiting`` condition (it needs ``now``)."""
+        return self.sla is not None or self.waiting is not None
 
     @property
     def is_unconditional(self) -> bool:
@@ -100,6 +110,10 @@ class When:
             out["inside"] = self.inside
         if self.tone:
             out["tone"] = dict(self.tone)
+        if self.sla is not None:
+            out["sla"] = self.sla.to_dict()
+        if self.waiting is not None:
+            out["waiting"] = self.waiting.to_dict()
         return out
 
 
