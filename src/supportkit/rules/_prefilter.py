@@ -19,12 +19,15 @@ from __future__ import annotations
 import functools
 from typing import Final
 
-__all__ = ["MIN_ATOM", "Prefilter", "RegexIndex", "passes", "prefilter"]
+__all__ = ["INDEX_FROM", "MIN_ATOM", "Prefilter", "RegexIndex", "passes", "prefilter"]
 
 #: A clause is useful only when each of its strings has at least this many characters.
 MIN_ATOM: Final = 2
 _MAX_EXACT: Final = 16  # cross products larger than this become clauses
 _MAX_CLASS: Final = 8  # a [..] of at most this many plain characters stays exact
+#: From this many regexes on, one pass over the text's character pairs is cheaper than
+#: checking each regex's prefilter (measured with ``benchmarks/regex_bench.py``).
+INDEX_FROM: Final = 128
 _SPECIAL: Final = frozenset("\\.^$*+?{}[]()|")
 _ZERO_WIDTH: Final = frozenset("bBAZGmM")
 _CLASS_ESCAPES: Final = frozenset("dDwWsShHvVX")
@@ -322,18 +325,19 @@ class RegexIndex:
     message, the set of its two-character pieces is intersected with that index (in C),
     only the literals behind the shared pieces are looked for (``in``), and a regex is a
     candidate when each of its clauses has a literal present. A regex without a
-    prefilter is always a candidate.
+    prefilter is always a candidate. Below :data:`INDEX_FROM` regexes each prefilter is
+    checked on its own instead (the same result for less fixed cost).
     """
 
-    __slots__ = ("_always", "_by_pair", "_clauses", "_needs", "size")
+    __slots__ = ("_always", "_by_pair", "_conditions", "_needs", "size")
 
     def __init__(self, patterns: list[str]) -> None:
         self.size = len(patterns)
         self._always: list[int] = []
         self._by_pair: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._needs: list[int] = []
-        for index, pattern in enumerate(patterns):
-            condition = prefilter(pattern)
+        self._conditions = [prefilter(p) for p in patterns]
+        for index, condition in enumerate(self._conditions):
             self._needs.append(len(condition))
             if not condition:
                 self._always.append(index)
@@ -344,6 +348,9 @@ class RegexIndex:
 
     def candidates(self, text: str) -> list[int]:
         """The indices, in order, of the regexes that can match ``text``."""
+        if self.size < INDEX_FROM:
+            # Few regexes: checking each prefilter costs less than the pairs of the text.
+            return [i for i, c in enumerate(self._conditions) if not c or passes(c, text)]
         by_pair = self._by_pair
         out = list(self._always)
         if by_pair and len(text) >= MIN_ATOM:
