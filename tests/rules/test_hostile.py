@@ -210,3 +210,38 @@ def test_cli_nested_rule_file_in_a_subprocess(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "nests brackets too deeply" in done.stderr
+
+
+def test_apply_and_explain_with_time_conditions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {"id": "late", "when": {"sla": {"breached": True}}, "then": {"escalate": True}},
+                    {"id": "wait", "when": {"waiting": {"more_than": "4h"}}, "then": {}},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    policies = tmp_path / "policies.json"
+    policies.write_text(
+        '{"policies": [{"name": "std", "targets": {"first_response": "1h"}}]}', encoding="utf-8"
+    )
+    tickets = tmp_path / "t.jsonl"
+    tickets.write_text('{"id": "T-1", "created_at": "2024-10-07T10:00:00+03:00"}\n')
+    now = "2024-10-07T15:00:00+03:00"
+    assert main(["rules", "apply", str(rules), str(tickets)]) == 2
+    err = capsys.readouterr().err
+    assert "rule 'late' has a time condition (sla/waiting), judged at a moment: pass --now" in err
+    assert main(["rules", "apply", str(rules), str(tickets), "--now", now]) == 2
+    assert "pass --policies FILE." in capsys.readouterr().err
+    args = ["--now", now, "--policies", str(policies)]
+    assert main(["rules", "apply", str(rules), str(tickets), *args]) == 0
+    assert json.loads(capsys.readouterr().out)["matched"] == ["late", "wait"]
+    ticket = '{"created_at": "2024-10-07T10:00:00+03:00"}'
+    assert main(["rules", "explain", str(rules), ticket, "--rule", "late", *args]) == 0
+    assert "held: sla {'breached': True}: breached: first_response" in capsys.readouterr().out

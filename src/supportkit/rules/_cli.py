@@ -19,6 +19,31 @@ def _load(path: str) -> Any:
     return RuleSet.from_file(path)
 
 
+def _moment(args: argparse.Namespace) -> dict[str, Any]:
+    """``now=`` and ``policies=`` for ``sla``/``waiting`` conditions, from the options."""
+    out: dict[str, Any] = {}
+    if getattr(args, "now", None):
+        out["now"] = args.now
+    if getattr(args, "policies", None):
+        from supportkit.sla import PolicySet
+
+        out["policies"] = PolicySet.from_json(args.policies)
+    return out
+
+
+def _time_options(p: Any) -> None:
+    p.add_argument(
+        "--now",
+        help="ISO time with offset at which sla/waiting conditions are judged, "
+        "e.g. 2024-10-07T12:00:00+03:00",
+    )
+    p.add_argument(
+        "--policies",
+        metavar="FILE",
+        help='SLA policy file ({"policies": [...]}) for sla conditions',
+    )
+
+
 def check(args: argparse.Namespace) -> int:
     """Lint a rule file; exit 1 when there are findings."""
     ruleset = _load(args.file)
@@ -121,6 +146,21 @@ def _rows(source: str) -> Iterator[tuple[int, str, Any]]:
             )
 
 
+def _check_moment(ruleset: Any, moment: dict[str, Any]) -> None:
+    """Fail once, before any ticket, when the rules need --now or --policies."""
+    try:
+        ruleset.clock(moment.get("now"), moment.get("policies"))
+    except InvalidArgument as exc:
+        if exc.field == "now":
+            rule, option = ruleset._needs_now[0], "--now ISO-TIME"
+        else:
+            rule, option = ruleset._needs_policies, "--policies FILE"
+        raise InvalidArgument(
+            f"rule {rule!r} has a time condition (sla/waiting), judged at a moment: pass {option}.",
+            field=exc.field,
+        ) from exc
+
+
 def _ticket(record: dict[str, Any], where: str, lenient: bool) -> tuple[Any, bool]:
     """The ticket of a row; with ``lenient``, an unreadable ``created_at`` is dropped."""
     from supportkit._ticket import as_ticket
@@ -138,6 +178,8 @@ def apply(args: argparse.Namespace) -> int:
     from collections import Counter
 
     ruleset = _load(args.file)
+    moment = _moment(args)
+    _check_moment(ruleset, moment)
     progress = sys.stderr.isatty() and not args.quiet
     total = replied = matched = failed = undated = 0
     counts: Counter[str] = Counter()
@@ -149,7 +191,7 @@ def apply(args: argparse.Namespace) -> int:
             if isinstance(record, str):
                 raise InvalidTicket(record, field=where)
             ticket, dropped = _ticket(record, where, args.lenient)
-            evaluation = ruleset.evaluate(ticket)
+            evaluation = ruleset.evaluate(ticket, **moment)
         except SupportkitError as exc:
             failed += 1
             row: dict[str, Any] = {"line": number}
@@ -201,7 +243,9 @@ def explain(args: argparse.Namespace) -> int:
             ticket["subject"] = args.subject
         if args.channel is not None:
             ticket["channel"] = args.channel
-    print(ruleset.explain(ticket, args.rule, at=args.at))
+    moment = _moment(args)
+    _check_moment(ruleset, moment)
+    print(ruleset.explain(ticket, args.rule, at=args.at, **moment))
     return 0
 
 
@@ -234,6 +278,7 @@ def register(sub: Any) -> None:
         help="evaluate a ticket whose created_at cannot be read without it (time conditions "
         "then fail) instead of writing an error row",
     )
+    _time_options(p)
     p.set_defaults(func=apply)
 
     p = rules.add_parser("explain", help="why did (or didn't) a rule fire for a text?")
@@ -243,4 +288,5 @@ def register(sub: Any) -> None:
     p.add_argument("--subject", help="the ticket subject")
     p.add_argument("--channel", help="the ticket channel")
     p.add_argument("--at", help="ISO time for outside/inside conditions")
+    _time_options(p)
     p.set_defaults(func=explain)
