@@ -245,3 +245,8 @@ def test_apply_and_explain_with_time_conditions(
     ticket = '{"created_at": "2024-10-07T10:00:00+03:00"}'
     assert main(["rules", "explain", str(rules), ticket, "--rule", "late", *args]) == 0
     assert "held: sla {'breached': True}: breached: first_response" in capsys.readouterr().out
+
+
+def test_a_nul_character_in_a_path() -> None:
+    with pytest.raises(InvalidRule, match="is not a usable file name"):
+        RuleSet.from_json("rules\x00.json")

@@ -39,17 +39,18 @@ def _read_file(path: Path, kind: str) -> str:
     shown = _shown(name)
     what = "a JSON or TOML" if kind == "auto" else f"a {kind.upper()}"
     try:
-        if path.is_dir():
-            raise InvalidRule(
-                f"rule file {shown} is a directory; pass {what} rule file.",
-                field="source",
-                value=name,
-            )
-        data = path.read_bytes()
+        data = None if path.is_dir() else path.read_bytes()
     except FileNotFoundError as exc:
         raise InvalidRule(
             f"rule file {shown} does not exist; pass the path of {what} rule file or "
             "the rule text itself.",
+            field="source",
+            value=name,
+        ) from exc
+    except ValueError as exc:  # a NUL character in the name
+        raise InvalidRule(
+            f"rule file {shown} is not a usable file name ({exc}); pass the path of {what} "
+            "rule file or the rule text itself.",
             field="source",
             value=name,
         ) from exc
@@ -65,6 +66,12 @@ def _read_file(path: Path, kind: str) -> str:
             field="source",
             value=name,
         ) from exc
+    if data is None:
+        raise InvalidRule(
+            f"rule file {shown} is a directory; pass {what} rule file.",
+            field="source",
+            value=name,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
