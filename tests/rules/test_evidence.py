@@ -146,3 +146,13 @@ def test_a_megabyte_message_with_30000_hits_is_linear(tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_scan_is_released_once_everything_is_computed() -> None:
+    rs = RuleSet.from_dicts(RULES)
+    evaluation = rs.evaluate("выплата задержка переводом")
+    assert evaluation._deferred is not None
+    before = evaluation.to_dict()
+    evaluation._repr_html_()  # reads the texts as well
+    assert evaluation._deferred is None
+    assert evaluation.to_dict() == before

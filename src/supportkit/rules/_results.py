@@ -176,6 +176,7 @@ class Evaluation:
             deferred = self._deferred
             value = _EMPTY if deferred is None else MappingProxyType(deferred.evidence())
             object.__setattr__(self, "_evidence", value)
+            self._release()
         return value
 
     @property
@@ -186,11 +187,17 @@ class Evaluation:
             deferred = self._deferred
             value = () if deferred is None else deferred.overridden()
             object.__setattr__(self, "_overridden", value)
+            self._release()
         return value
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _ORDER)
         return f"Evaluation({inner})"
+
+    def _release(self) -> None:
+        # Once everything deferred has been computed, let go of the ticket's scan.
+        if None not in (self._evidence, self._overridden, self._texts):
+            object.__setattr__(self, "_deferred", None)
 
     def _original_texts(self) -> Mapping[str, str]:
         value = self._texts
@@ -198,6 +205,7 @@ class Evaluation:
             deferred = self._deferred
             value = {} if deferred is None else deferred.texts()
             object.__setattr__(self, "_texts", value)
+            self._release()
         return value
 
     def _repr_html_(self) -> str:
