@@ -31,6 +31,7 @@ __all__ = [
     "UnknownEvent",
     "UnknownFlowName",
     "UnknownName",
+    "UnknownReference",
     "UnknownSLAName",
 ]
 
@@ -169,7 +170,7 @@ class MissingExtra(SupportkitError, ImportError):
 
 
 class UnknownName(InvalidValue, KeyError):
-    """A name looked up where it is not known (a built-in flow, a funnel step).
+    """A name looked up where it is not known: a rule id, template, calendar, flow, metric.
 
     Also a :class:`LookupError` (a :class:`KeyError`, so dict-style ``except KeyError``
     keeps working) as well as a :class:`ValueError`; a wrong *type* stays
@@ -201,3 +202,11 @@ class UnknownSLAName(InvalidPolicy, InvalidCalendar, UnknownName):
         super().__init__(message, field=field, value=name)
         self.name = name
         self.known = known
+
+
+class UnknownReference(InvalidRule, UnknownName):
+    """A rule that names something its rule set does not define (an unknown calendar).
+
+    Both an :class:`InvalidRule` (a ``ValueError``, raised at load time) and an
+    :class:`UnknownName` (a ``LookupError``).
+    """

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from supportkit import Ticket
-from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError
+from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError, UnknownName
 from supportkit.rules import Evaluation, RuleSet
 
 
@@ -360,8 +360,13 @@ def test_input_types() -> None:
     assert rs.evaluate("выплата") == rs.evaluate({"body": "выплата"})
     with pytest.raises(InvalidArgument):
         rs.evaluate(42)
-    with pytest.raises(InvalidArgument, match="did you mean"):
+    # An unknown id is a LookupError (issue 12), a wrong type a TypeError.
+    with pytest.raises(UnknownName, match="did you mean") as info:
         rs.rule("payot")
+    assert isinstance(info.value, LookupError)
+    assert not isinstance(info.value, TypeError)
+    with pytest.raises(InvalidArgument, match="rule_id must be a rule id string"):
+        rs.rule(["payout"])  # type: ignore[arg-type]
 
 
 def test_evaluation_to_dict_is_json() -> None:

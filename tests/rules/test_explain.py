@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportkit.exceptions import InvalidArgument
+from supportkit.exceptions import InvalidArgument, UnknownName
 from supportkit.rules import Explanation, RuleSet
 
 RULES = [
@@ -92,8 +92,10 @@ def test_overridden_actions_are_mentioned() -> None:
 
 
 def test_unknown_rule() -> None:
-    with pytest.raises(InvalidArgument, match="did you mean"):
+    with pytest.raises(UnknownName, match="did you mean"):  # a LookupError (issue 12)
         explain("x", "paypout")
+    with pytest.raises(InvalidArgument, match="rule_id must be"):
+        explain("x", ["payout"])  # type: ignore[arg-type]
 
 
 def test_each_matched_word_shows_its_lemma_and_reading() -> None:

@@ -16,6 +16,38 @@ __all__ = ["SINGLE_ACTIONS", "decide"]
 SINGLE_ACTIONS: Final = ("reply", "assign", "priority", "escalate")
 
 
+class _Deferred:
+    """Evidence and override records of one evaluation, built when first read."""
+
+    __slots__ = ("_dropped", "_evidence_of", "_matched", "_scan")
+
+    def __init__(
+        self,
+        matched: list[Compiled],
+        scan: Scan,
+        evidence_of: Callable[[Compiled, Scan], tuple[Evidence, ...]],
+        dropped: list[tuple[str, str, Any, str]],
+    ) -> None:
+        self._matched = matched
+        self._scan = scan
+        self._evidence_of = evidence_of
+        self._dropped = dropped
+
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        out: dict[str, tuple[Evidence, ...]] = {}
+        for item in self._matched:
+            found = self._evidence_of(item, self._scan)
+            if found:
+                out[item.rule.id] = found
+        return out
+
+    def overridden(self) -> tuple[Override, ...]:
+        return tuple(Override(*record) for record in self._dropped)
+
+    def texts(self) -> dict[str, str]:
+        return dict(self._scan.texts)
+
+
 def decide(
     templates: Mapping[str, Template],
     ticket: Ticket,
@@ -29,19 +61,20 @@ def decide(
 
     Tags accumulate (a later ``remove_tags`` cancels an earlier add); for single-valued
     actions the first matching rule wins and the others are recorded as overridden.
+    The reply is rendered here (so a template that cannot be filled fails the
+    evaluation); evidence spans and override records are computed when first read.
     """
     tags: list[str] = []
     removed: list[str] = []
     chosen: dict[str, Any] = {}
     kept_by: dict[str, str] = {}
-    overridden: list[Override] = []
-    evidence: dict[str, tuple[Evidence, ...]] = {}
+    dropped: list[tuple[str, str, Any, str]] = []
 
     def choose(action: str, value: Any, rule_id: str) -> None:
         if value is None:
             return
         if action in chosen:
-            overridden.append(Override(action, rule_id, value, kept_by[action]))
+            dropped.append((action, rule_id, value, kept_by[action]))
         else:
             chosen[action] = value
             kept_by[action] = rule_id
@@ -70,9 +103,6 @@ def decide(
             choose("escalate", then.escalate, rule.id)
         for key, value in then.set:
             choose(f"set.{key}", value, rule.id)
-        found = evidence_of(item, scan)
-        if found:
-            evidence[rule.id] = found
     template_id = chosen.get("reply")
     reply = None
     if template_id is not None and template_id in templates:
@@ -88,8 +118,7 @@ def decide(
         priority=chosen.get("priority"),
         escalate=chosen.get("escalate"),
         set={k[len("set.") :]: v for k, v in chosen.items() if k.startswith("set.")},
-        evidence=evidence,
-        overridden=tuple(overridden),
         stopped_by=stopped_by,
         timeouts=tuple(scan.timeouts),
+        deferred=_Deferred(matched, scan, evidence_of, dropped),
     )

@@ -18,6 +18,7 @@ from supportkit.rules._model import Rule
 from supportkit.rules._results import Evaluation
 from supportkit.rules._scan import Scan
 from supportkit.rules._templates import Template
+from supportkit.rules._timecond import Clock
 
 __all__ = ["RuleBook"]
 
@@ -55,5 +56,15 @@ class RuleBook(Protocol):
     def scan(self, ticket: Ticket, fields: Iterable[str] | None = None) -> Scan:
         """Return the phrase hits of ``ticket`` in ``fields``."""
 
-    def evaluate(self, ticket: Any, *, at: dt.datetime | str | None = None) -> Evaluation:
+    def evaluate(
+        self,
+        ticket: Any,
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
+    ) -> Evaluation:
         """Evaluate one ticket."""
+
+    def clock(self, now: Any, policies: Any) -> Clock | None:
+        """``now`` and ``policies`` checked against the time conditions."""

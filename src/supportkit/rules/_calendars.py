@@ -1,28 +1,40 @@
 """Working-hours calendars for ``"outside"``/``"inside"`` conditions.
 
-The engine needs one thing from a calendar: ``is_open(at) -> bool``. Any object
-with that method works (``supportkit.sla.WorkCalendar`` among them), so the rules
-block does not depend on the SLA block. A rule file may also declare simple weekly
-hours under ``"calendars"``; those become the small :class:`WeeklyHours` here (for
-production calendars with holidays, pass ``supportkit.sla`` calendars in Python).
+The engine needs one thing from a calendar: ``is_open(at) -> bool``, the
+:class:`Calendar` protocol (any object with that method works). A rule file's
+``"calendars"`` section is read by :func:`calendar_from_spec` into
+:class:`supportkit.sla.WorkCalendar` objects through
+:meth:`~supportkit.sla.WorkCalendar.weekly`, the one hours parser of the SLA block, so
+``"mon-fri": "09:00-18:00"`` means the same in a rule file and in an SLA policy
+(overnight spans ``"20:00-08:00"``, several intervals ``"09:00-13:00, 14:00-18:00"``,
+day names and ranges). ``"holidays"`` is ``"russia"`` (the production calendar
+:func:`supportkit.sla.russia`) or a list of ISO dates.
+
+:class:`WeeklyHours`, the small calendar of earlier versions, is kept for API
+compatibility only; it now delegates to a ``WorkCalendar``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
-from supportkit._time import resolve_timezone, to_aware
-from supportkit.exceptions import InvalidRule
+from supportkit.exceptions import InvalidArgument, InvalidRule, SupportkitError
+from supportkit.sla import ProductionCalendar, WorkCalendar, russia
 
-__all__ = ["Calendar", "WeeklyHours", "calendar_from_spec"]
+__all__ = ["Calendar", "WeeklyHours", "calendar_from_spec", "weekly_calendar"]
 
 _DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HOURS: Final = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+_KEYS: Final = ("holidays", "hours", "tz")
+#: Production-calendar names a rule file may give as ``"holidays"``.
+_NAMED: Final = {"russia": russia, "ru": russia}
+#: Years a list of holiday dates is spread over while ``WorkCalendar.weekly`` does not
+#: take a list itself (see :func:`_listed`).
+_LISTED_YEARS: Final = range(1970, 2201)
 
 
 @runtime_checkable
@@ -33,43 +45,54 @@ class Calendar(Protocol):
         """Whether ``at`` is within working hours."""
 
 
-def _days(spec: str, where: str) -> list[int]:
-    out: list[int] = []
-    for part in spec.lower().split(","):
-        first, _, last = part.strip().partition("-")
-        if first not in _DAYS or (last and last not in _DAYS):
-            raise InvalidRule(
-                f"{where} has day key {spec!r}; use day names {list(_DAYS)}, ranges such as "
-                "'mon-fri' or lists such as 'sat,sun'.",
-                field=where,
-                value=spec,
-            )
-        start = _DAYS.index(first)
-        stop = _DAYS.index(last) if last else start
-        out.extend(_DAYS.index(_DAYS[(start + k) % 7]) for k in range((stop - start) % 7 + 1))
-    return out
+@functools.lru_cache(maxsize=256)
+def _listed(days: frozenset[dt.date]) -> ProductionCalendar:
+    """A production calendar whose only days off are ``days`` (no weekend shifting).
+
+    Used only when :meth:`WorkCalendar.weekly` does not accept a list of dates for
+    ``holidays=`` itself (sla before its list form); the listed dates are the whole
+    truth within :data:`_LISTED_YEARS`.
+    """
+    years: dict[str, dict[str, list[str]]] = {str(y): {"holidays": []} for y in _LISTED_YEARS}
+    for day in sorted(days):
+        years.setdefault(str(day.year), {"holidays": []})["holidays"].append(day.isoformat())
+    return ProductionCalendar.from_dict({"name": "listed", "weekend": [], "years": years})
 
 
-def _minutes(spec: Any, where: str) -> tuple[int, int]:
-    match = _HOURS.match(spec.strip()) if isinstance(spec, str) else None
-    if match is None:
-        raise InvalidRule(
-            f"{where} must be hours such as '09:00-18:00' (got {spec!r}).", field=where, value=spec
-        )
-    h1, m1, h2, m2 = (int(g) for g in match.groups())
-    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 * 60 + m1) == (h2 * 60 + m2):
-        raise InvalidRule(
-            f"{where} is not a valid working-hours range (got {spec!r}); use 'HH:MM-HH:MM', "
-            "with '20:00-08:00' for a shift past midnight.",
-            field=where,
-            value=spec,
-        )
-    return h1 * 60 + m1, h2 * 60 + m2
+def weekly_calendar(tz: Any, hours: Mapping[str, Any], holidays: Any = None) -> WorkCalendar:
+    """``WorkCalendar.weekly(tz, hours, holidays=holidays)``, with ``holidays`` a list too.
+
+    ``holidays`` is ``None``, a :class:`~supportkit.sla.ProductionCalendar` or a list of
+    dates (:class:`datetime.date` or ISO strings). The list goes to ``WorkCalendar.weekly``
+    unchanged; only where that does not take lists yet is it turned into a production
+    calendar holding just those days.
+
+    Raises:
+        SupportkitError: whatever ``WorkCalendar.weekly`` raises for the hours or zone.
+    """
+    if holidays is None or isinstance(holidays, ProductionCalendar):
+        return WorkCalendar.weekly(tz, hours, holidays=holidays)
+    listed = list(holidays)
+    try:
+        return WorkCalendar.weekly(tz, hours, holidays=listed)  # type: ignore[arg-type,unused-ignore]
+    except InvalidArgument as exc:
+        if exc.field != "holidays":
+            raise
+    return WorkCalendar.weekly(tz, hours, holidays=_listed(frozenset(listed)))
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 @attrs.frozen
 class WeeklyHours:
-    """Weekly working hours in one time zone (the minimal calendar of a rule file).
+    """Weekly working hours in one time zone.
+
+    .. deprecated:: the rule file's ``"calendars"`` now load as
+       :class:`supportkit.sla.WorkCalendar`; use ``WorkCalendar.weekly`` in new code.
+       ``WeeklyHours`` is kept so that code constructing it keeps working: it converts
+       itself to a ``WorkCalendar`` and asks that.
 
     Attributes:
         tz: The zone name, e.g. ``Europe/Moscow``.
@@ -82,37 +105,91 @@ class WeeklyHours:
     hours: tuple[tuple[int, int, int], ...]
     holidays: frozenset[dt.date] = frozenset()
 
+    def to_work_calendar(self) -> WorkCalendar:
+        """The same hours as a :class:`supportkit.sla.WorkCalendar`."""
+        return _as_work_calendar(self.tz, self.hours, self.holidays)
+
     def is_open(self, at: dt.datetime) -> bool:
         """Whether ``at`` (aware) falls within the working hours."""
-        local = to_aware(at, field="at").astimezone(resolve_timezone(self.tz, field="tz"))
-        minute = local.hour * 60 + local.minute
-        day = local.weekday()
-        for weekday, start, end in self.hours:
-            if start < end:
-                if weekday == day and start <= minute < end and local.date() not in self.holidays:
-                    return True
-            elif weekday == day and minute >= start and local.date() not in self.holidays:
-                return True
-            elif (weekday + 1) % 7 == day and minute < end:
-                yesterday = local.date() - dt.timedelta(days=1)
-                if yesterday not in self.holidays:
-                    return True
-        return False
+        return self.to_work_calendar().is_open(at)
 
 
-def _date(raw: Any, where: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError as exc:
+@functools.lru_cache(maxsize=256)
+def _as_work_calendar(
+    tz: str, hours: tuple[tuple[int, int, int], ...], holidays: frozenset[dt.date]
+) -> WorkCalendar:
+    week: dict[str, list[str]] = {}
+    for weekday, start, end in hours:
+        week.setdefault(_DAYS[weekday], []).append(f"{_clock(start)}-{_clock(end)}")
+    return weekly_calendar(tz, {day: ", ".join(spans) for day, spans in week.items()}, holidays)
+
+
+def _reraise(exc: SupportkitError, where: str, value: Any) -> InvalidRule:
+    message = exc.message
+    if exc.field and message.startswith(exc.field):
+        message = where + message[len(exc.field) :]
+    elif message.startswith("hours "):
+        message = where + message[len("hours") :]
+    elif not message.startswith(where):
+        message = f"{where}: {message}"
+    return InvalidRule(message, field=where, value=value)
+
+
+def _holidays(raw: Any, where: str) -> ProductionCalendar | list[dt.date] | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        factory = _NAMED.get(raw.strip().lower())
+        if factory is None:
+            raise InvalidRule(
+                f"{where} must be 'russia' or a list of ISO dates such as ['2024-11-04'] "
+                f"(got {raw!r}).",
+                field=where,
+                value=raw,
+            )
+        return factory()
+    if isinstance(raw, ProductionCalendar):
+        return raw
+    if not isinstance(raw, Iterable) or isinstance(raw, (bytes, Mapping)):
         raise InvalidRule(
-            f"{where} must be an ISO date such as '2024-11-04' (got {raw!r}).",
+            f"{where} must be 'russia' or a list of ISO dates such as ['2024-11-04'] "
+            f"(got {raw!r}).",
             field=where,
             value=raw,
-        ) from exc
+        )
+    out: list[dt.date] = []
+    for i, item in enumerate(raw):
+        day: dt.date | None = None
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            day = item
+        elif isinstance(item, str):
+            try:
+                day = dt.date.fromisoformat(item.strip())
+            except ValueError:
+                day = None
+        if day is None:
+            raise InvalidRule(
+                f"{where}[{i}] must be an ISO date such as '2024-11-04' (got {item!r}).",
+                field=f"{where}[{i}]",
+                value=item,
+            )
+        out.append(day)
+    return out
 
 
-def calendar_from_spec(name: str, spec: Any, where: str) -> Calendar:
-    """Build a calendar from its JSON form ``{"tz": ..., "hours": {...}, "holidays": [...]}``.
+def _check_entry(tz: str, days: Any, span: Any, where: str) -> None:
+    """Read one ``"days": "hours"`` entry on its own, so that an error names its key."""
+    try:
+        WorkCalendar.weekly(tz, {days: span})
+    except SupportkitError as exc:
+        raise _reraise(exc, where, span) from exc
+
+
+def calendar_from_spec(name: str, spec: Any, where: str) -> WorkCalendar:
+    """Build a calendar from its JSON form ``{"tz": ..., "hours": {...}, "holidays": ...}``.
+
+    ``hours`` is read by :meth:`supportkit.sla.WorkCalendar.weekly` (the same parser as
+    SLA policies); ``holidays`` is ``"russia"`` or a list of ISO dates.
 
     Raises:
         InvalidRule: an unknown key, a bad zone, day or hours range; the message names
@@ -126,18 +203,24 @@ def calendar_from_spec(name: str, spec: Any, where: str) -> Calendar:
             field=where,
             value=spec,
         )
-    unknown = sorted(set(spec) - {"tz", "hours", "holidays"})
+    unknown = sorted(str(key) for key in spec if key not in _KEYS)
     if unknown:
         raise InvalidRule(
-            f"{where} has unknown key {unknown[0]!r}; known keys are ['holidays', 'hours', 'tz'].",
+            f"{where} has unknown key {unknown[0]!r}; known keys are {list(_KEYS)}.",
             field=f"{where}.{unknown[0]}",
             value=spec[unknown[0]],
         )
     tz = spec.get("tz", "UTC")
+    if not isinstance(tz, str):
+        raise InvalidRule(
+            f"{where}.tz must be a zone name such as 'Europe/Moscow' (got {tz!r}).",
+            field=f"{where}.tz",
+            value=tz,
+        )
     try:
-        resolve_timezone(tz, field=f"{where}.tz")
-    except ValueError as exc:
-        raise InvalidRule(str(exc), field=f"{where}.tz", value=tz) from exc
+        WorkCalendar.always(tz)
+    except SupportkitError as exc:
+        raise _reraise(exc, f"{where}.tz", tz) from exc
     hours = spec.get("hours")
     if not isinstance(hours, Mapping) or not hours:
         raise InvalidRule(
@@ -146,11 +229,10 @@ def calendar_from_spec(name: str, spec: Any, where: str) -> Calendar:
             field=f"{where}.hours",
             value=hours,
         )
-    triples: list[tuple[int, int, int]] = []
     for days, span in hours.items():
-        start, end = _minutes(span, f"{where}.hours.{days}")
-        triples.extend((day, start, end) for day in _days(str(days), f"{where}.hours.{days}"))
-    holidays = {
-        _date(raw, f"{where}.holidays[{i}]") for i, raw in enumerate(spec.get("holidays") or ())
-    }
-    return WeeklyHours(str(tz), tuple(sorted(triples)), frozenset(holidays))
+        _check_entry(tz, days, span, f"{where}.hours.{days}")
+    holidays = _holidays(spec.get("holidays"), f"{where}.holidays")
+    try:
+        return weekly_calendar(tz, dict(hours), holidays)
+    except SupportkitError as exc:
+        raise _reraise(exc, f"{where}.hours", hours) from exc

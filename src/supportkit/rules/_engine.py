@@ -16,14 +16,16 @@ import attrs
 
 from supportkit._frames import rows
 from supportkit._ticket import CHANNELS, Ticket, as_ticket
+from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidRule
 from supportkit.rules._actions import decide
 from supportkit.rules._calendars import Calendar
+from supportkit.rules._conditions import conditions_hold
 from supportkit.rules._explain import explain
 from supportkit.rules._lint import lint
-from supportkit.rules._load import Document, Options, load_document, read_source
+from supportkit.rules._load import DOC_KEYS, Document, Options, check_keys, load_document
 from supportkit.rules._matcher import Matcher
-from supportkit.rules._model import PRIORITIES, Rule, field_equals
+from supportkit.rules._model import PRIORITIES, NameMap, Rule, unknown_name
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import (
     Evaluation,
@@ -31,8 +33,9 @@ from supportkit.rules._results import (
     LintIssue,
 )
 from supportkit.rules._scan import Compiled, Scan, evidence, scan_ticket
+from supportkit.rules._source import read_source
 from supportkit.rules._templates import Template
-from supportkit.rules._text import tone_of
+from supportkit.rules._timecond import Clock, make_clock
 
 __all__ = ["RuleSet", "Scan"]
 
@@ -73,6 +76,8 @@ class RuleSet:
     _always: tuple[int, ...] = attrs.field(init=False, repr=False)
     _scan_fields: tuple[str, ...] = attrs.field(init=False, repr=False)
     _by_id: dict[str, int] = attrs.field(init=False, repr=False)
+    _needs_now: tuple[str, bool] | None = attrs.field(init=False, repr=False)
+    _needs_policies: str | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         phrase_ids: dict[str, int] = {}
@@ -113,6 +118,10 @@ class RuleSet:
         set_(self, "_always", tuple(always))
         set_(self, "_scan_fields", tuple(fields))
         set_(self, "_by_id", {rule.id: i for i, rule in enumerate(self.rules)})
+        timed = [r for r in self.rules if r.enabled and r.when.has_time]
+        set_(self, "_needs_now", (timed[0].id, timed[0].when.sla is not None) if timed else None)
+        sla = [r.id for r in timed if r.when.sla is not None]
+        set_(self, "_needs_policies", sla[0] if sla else None)
 
     # -- construction -------------------------------------------------------------------
 
@@ -120,12 +129,12 @@ class RuleSet:
     def _from_document(cls, doc: Document) -> RuleSet:
         return cls(
             rules=doc.rules,
-            templates=dict(doc.templates),
+            templates=NameMap(doc.templates, "template"),
             options=doc.options,
             fields=doc.fields,
             channels=doc.channels,
             priorities=doc.priorities,
-            calendars=dict(doc.calendars),
+            calendars=NameMap(doc.calendars, "calendar"),
             calendar_specs=dict(doc.calendar_specs),
             synonyms=doc.synonyms,
         )
@@ -182,13 +191,11 @@ class RuleSet:
         cls, data: Mapping[str, Any], *, calendars: Mapping[str, Calendar] | None = None
     ) -> RuleSet:
         """Build a rule set from a whole document ``{"templates": ..., "rules": [...], ...}``."""
-        from supportkit.rules._load import DOC_KEYS, _check_keys
-
         if not isinstance(data, Mapping):
             raise InvalidArgument(
                 f"data must be a mapping (got {type(data).__name__}).", field="data", value=data
             )
-        _check_keys(data, DOC_KEYS, "")
+        check_keys(data, DOC_KEYS, "")
         if "rules" not in data:
             raise InvalidRule('the rule document has no "rules" list.', field="rules", value=None)
         return cls.from_dicts(
@@ -317,19 +324,19 @@ class RuleSet:
         """Return the rule with this id.
 
         Raises:
-            InvalidArgument: no rule has this id (the message lists close ids).
+            UnknownName: no rule has this id (a ``LookupError``; the message lists close ids).
+            InvalidArgument: ``rule_id`` is not a string.
         """
-        index = self._by_id.get(rule_id)
-        if index is None:
-            import difflib
-
-            close = difflib.get_close_matches(str(rule_id), list(self._by_id), n=3)
+        if not isinstance(rule_id, str):
             raise InvalidArgument(
-                f"rule_id {rule_id!r} is not in this rule set"
-                + (f"; did you mean {close}?" if close else f" ({len(self.rules)} rules)."),
+                f"rule_id must be a rule id string such as 'payout-late' (got {rule_id!r} "
+                f"that is a {type(rule_id).__name__}).",
                 field="rule_id",
                 value=rule_id,
             )
+        index = self._by_id.get(rule_id)
+        if index is None:
+            raise unknown_name(rule_id, list(self._by_id), "rule_id")
         return self.rules[index]
 
     def __len__(self) -> int:
@@ -346,60 +353,8 @@ class RuleSet:
             self._matcher, ticket, self._scan_fields if fields is None else fields, self.options
         )
 
-    def _conditions_hold(
-        self,
-        item: Compiled,
-        ticket: Ticket,
-        scan: Scan,
-        at: dt.datetime | None,
-        tones: dict[tuple[str, ...], Any],
-    ) -> bool:
-        rule = item.rule
-        when = rule.when
-        if not rule.enabled:
-            return False
-        if when.channel is not None and ticket.channel not in when.channel:
-            return False
-        if when.priority is not None and ticket.priority not in when.priority:
-            return False
-        if when.tags_any or when.tags_all or when.tags_none:
-            have = set(ticket.tags)
-            if when.tags_any and have.isdisjoint(when.tags_any):
-                return False
-            if not have.issuperset(when.tags_all) or not have.isdisjoint(when.tags_none):
-                return False
-        for key, values in when.equals:
-            if not field_equals(ticket.fields.get(key), values):
-                return False
-        if when.outside is not None or when.inside is not None:
-            if at is None:
-                return False
-            if when.outside is not None and self.calendars[when.outside].is_open(at):
-                return False
-            if when.inside is not None and not self.calendars[when.inside].is_open(at):
-                return False
-        if item.any or item.all or item.none:
-            found = scan.present(item.fields)
-            if item.any and found.isdisjoint(item.any):
-                return False
-            if item.all and not found.issuperset(item.all):
-                return False
-            if item.none and not found.isdisjoint(item.none):
-                return False
-        if when.tone:  # last: the tone signals are the costliest condition
-            signals = tones.get(item.fields)
-            if signals is None:
-                signals = tones[item.fields] = tone_of(
-                    "\n".join(scan.texts[f] for f in item.fields)
-                )
-            for name, wanted in when.tone:
-                value = signals.is_shouting if name == "shouting" else signals.has_insult
-                if bool(value) != wanted:
-                    return False
-        return True
-
     def _matching(
-        self, ticket: Ticket, scan: Scan, at: dt.datetime | None
+        self, ticket: Ticket, scan: Scan, at: dt.datetime | None, clock: Clock | None = None
     ) -> tuple[list[Compiled], str | None]:
         candidates: set[int] = set(self._always)
         by_phrase = self._by_phrase
@@ -413,13 +368,26 @@ class RuleSet:
         compiled = self._compiled
         for index in sorted(candidates):
             item = compiled[index]
-            if self._conditions_hold(item, ticket, scan, at, tones):
+            if conditions_hold(
+                item, ticket, scan, at, tones, calendars=self.calendars, clock=clock
+            ):
                 matched.append(item)
                 if item.rule.stop:
                     return matched, item.rule.id
         return matched, None
 
-    def evaluate(self, ticket: Any, *, at: dt.datetime | str | None = None) -> Evaluation:
+    def clock(self, now: Any, policies: Any) -> Clock | None:
+        """Check ``now``/``policies`` against the rule set's time conditions (internal)."""
+        return make_clock(self._needs_now, self._needs_policies, now, policies)
+
+    def evaluate(
+        self,
+        ticket: Any,
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
+    ) -> Evaluation:
         """Decide what the rules propose for one ticket.
 
         Args:
@@ -427,6 +395,9 @@ class RuleSet:
                 bare string (the body).
             at: The time for ``"outside"``/``"inside"`` conditions; defaults to the
                 ticket's ``created_at`` (a ticket without one fails time conditions).
+            now: The moment ``"sla"`` and ``"waiting"`` conditions are judged at
+                (required when the rule set has such rules).
+            policies: A :class:`supportkit.sla.PolicySet` for ``"sla"`` conditions.
 
         Returns:
             The :class:`Evaluation`: matched rules, actions, evidence, overrides.
@@ -435,17 +406,18 @@ class RuleSet:
             InvalidTicket: a ticket mapping that cannot be read.
             TemplateError: the chosen reply template needs a value the ticket lacks and
                 declares no default.
+            InvalidArgument: the rule set has ``sla``/``waiting`` conditions and no
+                ``now`` (or ``sla`` ones and no ``policies``).
         """
+        clock = self.clock(now, policies)
         ticket = as_ticket(ticket)
         when = ticket.created_at
         if at is not None:
-            from supportkit._time import to_aware
-
             when = to_aware(at, field="at")
         scan = self.scan(ticket)
-        matched, stopped_by = self._matching(ticket, scan, when)
+        matched, stopped_by = self._matching(ticket, scan, when, clock)
         if not matched:
-            return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts))
+            return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts)
         return decide(
             self.templates,
             ticket,
@@ -456,17 +428,28 @@ class RuleSet:
         )
 
     def evaluate_many(
-        self, tickets: Iterable[Any], *, at: dt.datetime | str | None = None
+        self,
+        tickets: Iterable[Any],
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
     ) -> Iterator[Evaluation]:
         """Evaluate tickets one by one, lazily (a generator: constant memory on big exports).
 
         A pandas DataFrame gives one ticket per row, never its column names.
         """
         for ticket in rows(tickets):
-            yield self.evaluate(ticket, at=at)
+            yield self.evaluate(ticket, at=at, now=now, policies=policies)
 
     def explain(
-        self, ticket: Any, rule_id: str, *, at: dt.datetime | str | None = None
+        self,
+        ticket: Any,
+        rule_id: str,
+        *,
+        at: dt.datetime | str | None = None,
+        now: dt.datetime | str | None = None,
+        policies: Any = None,
     ) -> Explanation:
         """Explain why ``rule_id`` did or did not fire for ``ticket``; ``str()`` reads well.
 
@@ -476,9 +459,10 @@ class RuleSet:
         rule that ended processing, if any.
 
         Raises:
-            InvalidArgument: ``rule_id`` is not in the rule set.
+            UnknownName: ``rule_id`` is not in the rule set (a ``LookupError``).
+            InvalidArgument: ``rule_id`` is not a string.
         """
-        return explain(self, ticket, rule_id, at=at)
+        return explain(self, ticket, rule_id, at=at, now=now, policies=policies)
 
     def lint(self, *, fields: Sequence[str] | None = None) -> list[LintIssue]:
         """Check the rule set for problems that loading cannot reject.
@@ -492,7 +476,21 @@ class RuleSet:
             unreachable behind an unconditional ``stop``, duplicate phrases, unknown
             templates and template fields, regexes that can backtrack catastrophically.
         """
-        return lint(self, fields=fields)
+        names = (
+            None
+            if fields is None
+            or isinstance(fields, (str, bytes))
+            or not isinstance(fields, Iterable)
+            else tuple(fields)
+        )
+        if fields is not None and (names is None or not all(isinstance(f, str) for f in names)):
+            raise InvalidArgument(
+                "fields must be a list of custom field names such as ['customer_name'] "
+                f"(got {fields!r:.80} that is a {type(fields).__name__}).",
+                field="fields",
+                value=fields,
+            )
+        return lint(self, fields=names)
 
 
 def _default_channels() -> tuple[str, ...]:

@@ -274,12 +274,19 @@ def _phrase_report(
 
 
 def explain(
-    ruleset: RuleBook, value: Any, rule_id: str, *, at: dt.datetime | str | None = None
+    ruleset: RuleBook,
+    value: Any,
+    rule_id: str,
+    *,
+    at: dt.datetime | str | None = None,
+    now: dt.datetime | str | None = None,
+    policies: Any = None,
 ) -> Explanation:
     """Explain one rule for one ticket; see :meth:`RuleSet.explain`."""
     rule = ruleset.rule(rule_id)
     ticket = as_ticket(value)
-    evaluation = ruleset.evaluate(ticket, at=at)
+    evaluation = ruleset.evaluate(ticket, at=at, now=now, policies=policies)
+    clock = ruleset.clock(now, policies)
     moment = ticket.created_at
     if at is not None:
         from supportkit._time import to_aware
@@ -328,7 +335,11 @@ def explain(
         if name is None:
             continue
         if moment is None:
-            check(held=False, text=f"{kind} {name!r}: the ticket has no created_at (pass at=...)")
+            check(
+                held=False,
+                text=f"{kind} {name!r}: the ticket has no created_at (give it one, or a time "
+                "to evaluate at: --at on the command line, at= in Python)",
+            )
             continue
         is_open = ruleset.calendars[name].is_open(moment)
         check(
@@ -336,6 +347,15 @@ def explain(
             f"{kind} {name!r}: at {moment.isoformat()} the calendar is "
             f"{'open' if is_open else 'closed'}",
         )
+    if clock is not None and when.waiting is not None:
+        name = when.waiting.calendar
+        held, why = when.waiting.check(
+            ticket, clock.now, None if name is None else ruleset.calendars[name]
+        )
+        check(held, f"waiting more than {when.waiting.to_dict()['more_than']}: {why}")
+    if clock is not None and when.sla is not None:
+        held, why = when.sla.check(clock.report(ticket), clock.now)
+        check(held, f"sla {when.sla.to_dict()}: {why}")
     if when.tone:
         signals = tone_of("\n".join(ticket.text(f) for f in fields))
         for name, wanted in when.tone:
@@ -386,12 +406,13 @@ def explain(
         and ruleset.rule(stopped) in ruleset.rules[:index]
     )
     fired = rule.id in evaluation.matched
+    who = "the ticket" if ticket.id is None else f"ticket {ticket.id!r}"
     if fired:
-        head = f"Rule {rule.id!r} fired for ticket {ticket.id!r}."
+        head = f"Rule {rule.id!r} fired for {who}."
     elif ok and blocked:
-        head = f"Rule {rule.id!r} matches ticket {ticket.id!r} but was not reached."
+        head = f"Rule {rule.id!r} matches {who} but was not reached."
     else:
-        head = f"Rule {rule.id!r} did not fire for ticket {ticket.id!r}."
+        head = f"Rule {rule.id!r} did not fire for {who}."
     lines.insert(0, head)
     if blocked:
         lines.append(f"Earlier rule {stopped!r} matched with 'stop': true and ended processing.")
@@ -406,6 +427,8 @@ def explain(
         matched=ok,
         stopped_by=stopped if blocked else None,
         lines=tuple(lines),
+        evidence=evaluation.evidence.get(rule.id, ()),
+        texts={f: ticket.text(f) for f in fields},
     )
 
 

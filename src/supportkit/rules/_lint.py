@@ -13,6 +13,7 @@ Codes (severity):
   declared ``fields`` (and has no default).
 - ``catastrophic-regex`` (warning): a regex with a nested or overlapping quantifier.
 - ``regex-case`` (error): a regex with capital letters, which never occur in normalised text.
+- ``regex-cost`` (warning): a regex with no literal every match must contain (no prefilter).
 - ``short-prefix`` (warning): a prefix of fewer than 3 letters matches far too much.
 - ``several-readings`` (warning): a one-word phrase whose word reads as words of
   different parts of speech (``стали``: ``стать`` and ``сталь``; ``мой``: the pronoun
@@ -30,6 +31,7 @@ import regex
 
 from supportkit.rules._book import RuleBook
 from supportkit.rules._phrases import Phrase
+from supportkit.rules._prefilter import MIN_ATOM, prefilter
 from supportkit.rules._results import LintIssue
 from supportkit.rules._text import mixed_words
 from supportkit.text._morphology import Reading, kept_readings, readings
@@ -197,6 +199,18 @@ def _phrase_issues(rule_id: str, phrase: Phrase, path: str) -> list[LintIssue]:
                     f"regex {phrase.source!r} has a nested or overlapping quantifier and can "
                     "backtrack catastrophically (it then times out and counts as no match); "
                     "rewrite it without the inner quantifier.",
+                    "warning",
+                    path,
+                )
+            )
+        elif not prefilter(phrase.pattern):  # (a catastrophic regex is the worse news)
+            out.append(
+                LintIssue(
+                    "regex-cost",
+                    rule_id,
+                    f"regex {phrase.source!r} has no literal of {MIN_ATOM}+ characters that "
+                    "every match must contain, so it runs on every text of its fields; add "
+                    "one (a word part outside groups and classes) or use a word phrase.",
                     "warning",
                     path,
                 )

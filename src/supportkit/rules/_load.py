@@ -9,22 +9,21 @@ calendars, bad phrases and regexes, bad templates.
 from __future__ import annotations
 
 import difflib
-import json
-import os
+import reprlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from supportkit._ticket import CHANNELS
-from supportkit.exceptions import InvalidRule, TemplateError
+from supportkit.exceptions import InvalidArgument, InvalidRule, TemplateError, UnknownReference
 from supportkit.rules._calendars import Calendar, calendar_from_spec
 from supportkit.rules._model import PRIORITIES, Rule, Then, When
 from supportkit.rules._phrases import Phrase, parse_phrase, parse_synonyms
 from supportkit.rules._templates import Template, parse_template
+from supportkit.rules._timecond import parse_sla, parse_waiting
 
-__all__ = ["Document", "Options", "load_document", "read_source"]
+__all__ = ["DOC_KEYS", "Document", "Options", "check_keys", "load_document"]
 
 DOC_KEYS: Final = (
     "$schema",
@@ -50,8 +49,10 @@ WHEN_KEYS: Final = (
     "none",
     "outside",
     "priority",
+    "sla",
     "tags",
     "tone",
+    "waiting",
 )
 THEN_KEYS: Final = ("assign", "escalate", "priority", "remove_tags", "reply", "set", "tags")
 TAG_KEYS: Final = ("all", "any", "none")
@@ -103,11 +104,21 @@ class Document:
     synonyms: tuple[tuple[str, ...], ...] = ()
 
 
+_REPR: Final = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel = 3
+
+
+def _r(value: Any) -> str:
+    """A short ``repr`` for messages: a huge or deeply nested value is abbreviated."""
+    return _REPR.repr(value)
+
+
 def _fail(message: str, where: str, value: Any) -> InvalidRule:
     return InvalidRule(message, field=where, value=value)
 
 
-def _check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> None:
+def check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> None:
     for key in data:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1)
@@ -118,7 +129,7 @@ def _check_keys(data: Mapping[str, Any], known: Sequence[str], where: str) -> No
 
 def _mapping(value: Any, where: str, example: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _fail(f"{where} must be an object such as {example} (got {value!r}).", where, value)
+        raise _fail(f"{where} must be an object such as {example} (got {_r(value)}).", where, value)
     return value
 
 
@@ -126,12 +137,12 @@ def _strings(value: Any, where: str, *, allow_str: bool = True) -> tuple[str, ..
     if allow_str and isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)):
-        raise _fail(f"{where} must be a list of strings (got {value!r}).", where, value)
+        raise _fail(f"{where} must be a list of strings (got {_r(value)}).", where, value)
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise _fail(
-                f"{where}[{i}] must be a non-empty string (got {item!r}).", f"{where}[{i}]", item
+                f"{where}[{i}] must be a non-empty string (got {_r(item)}).", f"{where}[{i}]", item
             )
         out.append(item.strip())
     return tuple(out)
@@ -141,13 +152,13 @@ def _one_of(value: Any, allowed: Sequence[str], where: str, what: str, hint: str
     if not isinstance(value, str) or value not in allowed:
         close = difflib.get_close_matches(str(value), allowed, n=1)
         fix = f"did you mean {close[0]!r}?" if close else hint
-        raise _fail(f"{where} is not a known {what} (got {value!r}); {fix}", where, value)
+        raise _fail(f"{where} is not a known {what} (got {_r(value)}); {fix}", where, value)
     return value
 
 
 def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise _fail(f"{where} must be true or false (got {value!r}).", where, value)
+        raise _fail(f"{where} must be true or false (got {_r(value)}).", where, value)
     return value
 
 
@@ -157,7 +168,7 @@ def _options(raw: Any) -> Options:
     if isinstance(raw, Options):
         return raw
     data = _mapping(raw, "options", '{"layout": true}')
-    _check_keys(data, OPTION_KEYS, "options")
+    check_keys(data, OPTION_KEYS, "options")
     values: dict[str, Any] = {}
     for key in ("repair", "layout", "translit", "keys", "typos"):
         if key in data:
@@ -166,7 +177,7 @@ def _options(raw: Any) -> Options:
         gap = data["gap"]
         if isinstance(gap, bool) or not isinstance(gap, int) or not 0 <= gap <= 5:
             raise _fail(
-                f"options.gap must be a whole number 0..5 (got {gap!r}).", "options.gap", gap
+                f"options.gap must be a whole number 0..5 (got {_r(gap)}).", "options.gap", gap
             )
         values["gap"] = gap
     if "regex_timeout" in data:
@@ -174,7 +185,7 @@ def _options(raw: Any) -> Options:
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 10:
             raise _fail(
                 f"options.regex_timeout must be seconds between 0 and 10, such as 0.05 "
-                f"(got {limit!r}).",
+                f"(got {_r(limit)}).",
                 "options.regex_timeout",
                 limit,
             )
@@ -187,7 +198,7 @@ def _phrases(value: Any, where: str) -> tuple[Phrase, ...]:
     if items is None:
         raise _fail(
             f"{where} must be a list of phrases such as ['выплата', 'деньги не пришли'] "
-            f"(got {value!r}).",
+            f"(got {_r(value)}).",
             where,
             value,
         )
@@ -202,7 +213,7 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
             name.startswith("fields.") and len(name) > len("fields.")
         ):
             raise _fail(
-                f"{where}[{i}] must be 'subject', 'body' or 'fields.<name>' (got {name!r}).",
+                f"{where}[{i}] must be 'subject', 'body' or 'fields.<name>' (got {_r(name)}).",
                 f"{where}[{i}]",
                 name,
             )
@@ -213,7 +224,7 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
 
 def _when(raw: Any, where: str, ctx: _Context) -> When:
     data = _mapping(raw, where, '{"any": ["выплата"]}')
-    _check_keys(data, WHEN_KEYS, where)
+    check_keys(data, WHEN_KEYS, where)
     kw: dict[str, Any] = {}
     for key in ("any", "all", "none"):
         if key in data:
@@ -233,7 +244,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
         kw["channel"] = names
     if "tags" in data:
         tags = _mapping(data["tags"], f"{where}.tags", '{"none": ["vip"]}')
-        _check_keys(tags, TAG_KEYS, f"{where}.tags")
+        check_keys(tags, TAG_KEYS, f"{where}.tags")
         for key in TAG_KEYS:
             if key in tags:
                 kw[f"tags_{key}"] = _strings(tags[key], f"{where}.tags.{key}")
@@ -257,7 +268,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
                 if not isinstance(item, (str, int, float, bool)) and item is not None:
                     raise _fail(
                         f"{where}.equals.{key} must be a scalar or a list of scalars "
-                        f"(got {value!r}).",
+                        f"(got {_r(value)}).",
                         f"{where}.equals.{key}",
                         value,
                     )
@@ -268,17 +279,21 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
             name = data[key]
             if not isinstance(name, str) or name not in ctx.calendars:
                 known = sorted(ctx.calendars)
-                raise _fail(
+                raise UnknownReference(
                     f"{where}.{key} names calendar {name!r}, which this rule set does not have "
-                    f"(known: {known}); pass calendars={{{name!r}: WorkCalendar...}} or declare "
-                    "it under 'calendars'.",
-                    f"{where}.{key}",
-                    name,
+                    f"(known: {known}); declare it under 'calendars' in the rule file or pass "
+                    f"calendars={{{name!r}: WorkCalendar...}}.",
+                    field=f"{where}.{key}",
+                    value=name,
                 )
             kw[key] = name
+    if "sla" in data:
+        kw["sla"] = parse_sla(data["sla"], f"{where}.sla")
+    if "waiting" in data:
+        kw["waiting"] = parse_waiting(data["waiting"], f"{where}.waiting", ctx.calendars)
     if "tone" in data:
         tone = _mapping(data["tone"], f"{where}.tone", '{"shouting": true}')
-        _check_keys(tone, TONE_KEYS, f"{where}.tone")
+        check_keys(tone, TONE_KEYS, f"{where}.tone")
         kw["tone"] = tuple(
             (key, _bool(tone[key], f"{where}.tone.{key}")) for key in TONE_KEYS if key in tone
         )
@@ -287,14 +302,14 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
 
 def _then(raw: Any, where: str, ctx: _Context) -> Then:
     data = _mapping(raw, where, '{"tags": ["payouts"]}')
-    _check_keys(data, THEN_KEYS, where)
+    check_keys(data, THEN_KEYS, where)
     kw: dict[str, Any] = {}
     for key in ("reply", "assign"):
         if key in data:
             value = data[key]
             if not isinstance(value, str) or not value.strip():
                 raise _fail(
-                    f"{where}.{key} must be a non-empty string (got {value!r}).",
+                    f"{where}.{key} must be a non-empty string (got {_r(value)}).",
                     f"{where}.{key}",
                     value,
                 )
@@ -315,7 +330,8 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
         for key, value in values.items():
             if not isinstance(value, (str, int, float, bool)) and value is not None:
                 raise _fail(
-                    f"{where}.set.{key} must be a string, number, boolean or null (got {value!r}).",
+                    f"{where}.set.{key} must be a string, number, boolean or null "
+                    f"(got {_r(value)}).",
                     f"{where}.set.{key}",
                     value,
                 )
@@ -325,7 +341,7 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
         if not (value is True or (isinstance(value, str) and value.strip())):
             raise _fail(
                 f"{where}.escalate must be true or whom to escalate to, such as 'team_lead' "
-                f"(got {value!r}).",
+                f"(got {_r(value)}).",
                 f"{where}.escalate",
                 value,
             )
@@ -349,11 +365,11 @@ class _Context:
 
 def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
     data = _mapping(raw, where, '{"id": "payout-late", "when": {...}, "then": {...}}')
-    _check_keys(data, RULE_KEYS, where)
+    check_keys(data, RULE_KEYS, where)
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not rule_id.strip():
         raise _fail(
-            f"{where}.id must be a non-empty string such as 'payout-late' (got {rule_id!r}).",
+            f"{where}.id must be a non-empty string such as 'payout-late' (got {_r(rule_id)}).",
             f"{where}.id",
             rule_id,
         )
@@ -367,7 +383,7 @@ def _rule(raw: Any, where: str, ctx: _Context) -> Rule:
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         raise _fail(
-            f"{where}.description must be a string (got {description!r}).",
+            f"{where}.description must be a string (got {_r(description)}).",
             f"{where}.description",
             description,
         )
@@ -401,6 +417,22 @@ def load_document(
             value=rules,
         )
     built: dict[str, Calendar] = {}
+    if calendar_specs is not None and not isinstance(calendar_specs, Mapping):
+        raise InvalidRule(
+            "calendars must map calendar names to weekly hours, such as "
+            '{"office": {"tz": "Europe/Moscow", "hours": {"mon-fri": "09:00-18:00"}}} '
+            f"(got {type(calendar_specs).__name__}).",
+            field="calendars",
+            value=calendar_specs,
+        )
+    if calendars is not None and not isinstance(calendars, Mapping):
+        raise InvalidArgument(
+            "calendars must map calendar names to objects with is_open(at), such as "
+            "{'office': WorkCalendar.weekly('Europe/Moscow', {'mon-fri': '09:00-18:00'})} "
+            f"(got {type(calendars).__name__}).",
+            field="calendars",
+            value=calendars,
+        )
     for name, spec in (calendar_specs or {}).items():
         built[str(name)] = calendar_from_spec(str(name), spec, f"calendars.{name}")
     for name, calendar in (calendars or {}).items():
@@ -449,76 +481,3 @@ def load_document(
         calendar_specs=dict(calendar_specs or {}),
         synonyms=parse_synonyms(synonyms),
     )
-
-
-def read_source(source: str | os.PathLike[str], kind: str) -> Mapping[str, Any]:
-    """Read a rule document from a path or from the text itself (JSON or TOML).
-
-    Raises:
-        InvalidRule: a missing file, text that does not parse, or a top level that is
-            not an object; the message names the line and column where possible.
-    """
-    text: str
-    name: str
-    if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and "\n" not in source and not source.lstrip().startswith("{")
-    ):
-        path = Path(source)
-        if not path.is_file():
-            raise InvalidRule(
-                f"rule file {os.fspath(source)!r} does not exist; pass a path or the "
-                f"{kind.upper()} text itself.",
-                field="source",
-                value=os.fspath(source),
-            )
-        text = path.read_text(encoding="utf-8")
-        name = os.fspath(source)
-        if kind == "auto":
-            kind = "toml" if path.suffix.lower() == ".toml" else "json"
-    elif isinstance(source, str):
-        text, name = source, "<text>"
-        if kind == "auto":
-            kind = "json"
-    else:
-        raise InvalidRule(
-            f"source must be a path or a str (got {type(source).__name__}).",
-            field="source",
-            value=source,
-        )
-    if kind == "toml":
-        import sys
-
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - Python 3.10
-            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidRule(
-                f"{name} is not valid TOML ({exc}).", field="source", value=name
-            ) from exc
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidRule(
-                f"{name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",
-                field="source",
-                value=name,
-            ) from exc
-    if not isinstance(data, Mapping):
-        raise InvalidRule(
-            f'{name} must hold an object {{"templates": {{...}}, "rules": [...]}} '
-            f"(got {type(data).__name__}).",
-            field="source",
-            value=name,
-        )
-    _check_keys(data, DOC_KEYS, "")
-    if "rules" not in data:
-        raise InvalidRule(
-            f'{name} has no "rules" list; a rule file is {{"templates": {{...}}, "rules": [...]}}.',
-            field="rules",
-            value=None,
-        )
-    return data

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any, Final, TypeVar
 
 import attrs
 
+from supportkit.exceptions import UnknownName
 from supportkit.rules._phrases import Phrase
+from supportkit.rules._timecond import SlaCondition, WaitCondition
 
-__all__ = ["DEFAULT_FIELDS", "PRIORITIES", "Rule", "Then", "When", "field_equals"]
+__all__ = [
+    "DEFAULT_FIELDS",
+    "PRIORITIES",
+    "NameMap",
+    "Rule",
+    "Then",
+    "When",
+    "field_equals",
+    "unknown_name",
+]
+
+_V = TypeVar("_V")
 
 #: The text fields a rule reads when it does not say.
 DEFAULT_FIELDS: Final = ("subject", "body")
@@ -32,6 +47,8 @@ class When:
         outside / inside: A calendar name; the ticket's time must be outside (or
             inside) that calendar's working hours.
         tone: ``(signal, wanted)`` pairs, signals ``shouting`` and ``insult``.
+        sla / waiting: Conditions on the SLA clocks and the customer's waiting time at
+            ``evaluate(..., now=...)`` (see :mod:`supportkit.rules._timecond`).
     """
 
     any: tuple[Phrase, ...] = ()
@@ -47,6 +64,13 @@ class When:
     outside: str | None = None
     inside: str | None = None
     tone: tuple[tuple[str, bool], ...] = ()
+    sla: SlaCondition | None = None
+    waiting: WaitCondition | None = None
+
+    @property
+    def has_time(self) -> bool:
+        """Whether the rule has an ``sla`` or ``waiting`` condition (it needs ``now``)."""
+        return self.sla is not None or self.waiting is not None
 
     @property
     def is_unconditional(self) -> bool:
@@ -86,6 +110,10 @@ class When:
             out["inside"] = self.inside
         if self.tone:
             out["tone"] = dict(self.tone)
+        if self.sla is not None:
+            out["sla"] = self.sla.to_dict()
+        if self.waiting is not None:
+            out["waiting"] = self.waiting.to_dict()
         return out
 
 
@@ -172,3 +200,60 @@ def field_equals(value: Any, options: tuple[Any, ...]) -> bool:
         return True
     text = "" if value is None else str(value)
     return any(text == ("" if o is None else str(o)) for o in options if not isinstance(o, bool))
+
+
+def unknown_name(name: object, known: Mapping[str, Any] | list[str], what: str) -> UnknownName:
+    """The :class:`UnknownName` for ``name``, listing the close names of ``known``."""
+    names = list(known)
+    close = difflib.get_close_matches(str(name), names, n=3)
+    tail = f"; did you mean {close}?" if close else f" (it has {sorted(names)[:10]})."
+    return UnknownName(f"{what} {name!r} is not in this rule set{tail}", field=what, value=name)
+
+
+class NameMap(Mapping[str, _V]):
+    """An immutable name -> value mapping whose missing names raise :class:`UnknownName`.
+
+    ``UnknownName`` is a ``KeyError``, so ``in``, ``get`` and ``except KeyError`` behave
+    as with a dict; the message names the close names.
+    """
+
+    __slots__ = ("_data", "_what")
+
+    def __init__(self, data: Mapping[str, _V], what: str) -> None:
+        self._data = dict(data)
+        self._what = what
+
+    def __getitem__(self, name: str) -> _V:
+        try:
+            return self._data[name]
+        except (KeyError, TypeError):
+            raise unknown_name(name, self._data, self._what) from None
+
+    def __contains__(self, name: object) -> bool:
+        try:
+            return name in self._data
+        except TypeError:
+            return False
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return the value of ``name``, or ``default``."""
+        return self._data.get(name, default) if name in self else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NameMap, (self._data, self._what))

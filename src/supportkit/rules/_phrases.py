@@ -126,8 +126,22 @@ def parse_phrase(source: str, *, field: str = "phrase") -> Phrase:
             value=source,
         )
     text = source.strip()
-    if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
+    if text.startswith("/"):
+        if len(text) < 2 or not text.endswith("/"):
+            raise InvalidRule(
+                f"{field} starts a /regex/ but does not end with '/' (got {source!r}); "
+                "close the pattern with '/' or drop the leading '/' to match plain words.",
+                field=field,
+                value=source,
+            )
         pattern = text[1:-1]
+        if not pattern.strip():
+            raise InvalidRule(
+                f"{field} is an empty /regex/ (got {source!r}), which would match every "
+                "ticket; write a pattern between the slashes, such as '/регул(яр|ар)ка/'.",
+                field=field,
+                value=source,
+            )
         try:
             regex.compile(pattern)
         except regex.error as exc:

@@ -4,14 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from supportkit._frames import to_pandas
+from supportkit.rules._html import highlighted, table
 
-__all__ = ["Evaluation", "Evidence", "Explanation", "LintIssue", "Override", "RegexTimeout"]
+__all__ = [
+    "Deferred",
+    "Evaluation",
+    "Evidence",
+    "Explanation",
+    "LintIssue",
+    "Override",
+    "RegexTimeout",
+]
 
 
 @attrs.frozen
@@ -74,18 +84,54 @@ class RegexTimeout:
 
 
 def _freeze_evidence(
-    value: Mapping[str, tuple[Evidence, ...]],
-) -> Mapping[str, tuple[Evidence, ...]]:
-    return MappingProxyType(dict(value))
+    value: Mapping[str, tuple[Evidence, ...]] | None,
+) -> Mapping[str, tuple[Evidence, ...]] | None:
+    return None if value is None else MappingProxyType(dict(value))
 
 
 def _freeze_set(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
-@attrs.frozen
+class Deferred(Protocol):
+    """What an :class:`Evaluation` asks when its evidence or overrides are first read."""
+
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        """Rule id -> evidence of each matched rule that has phrase evidence."""
+
+    def overridden(self) -> tuple[Override, ...]:
+        """The single-valued actions of later rules that were dropped."""
+
+    def texts(self) -> dict[str, str]:
+        """The original text of each field the rules read (for :meth:`_repr_html_`)."""
+
+
+_EMPTY: Mapping[str, tuple[Evidence, ...]] = MappingProxyType({})
+_ORDER = (
+    "ticket_id",
+    "matched",
+    "tags",
+    "remove_tags",
+    "reply",
+    "reply_template",
+    "assign",
+    "priority",
+    "escalate",
+    "set",
+    "evidence",
+    "overridden",
+    "stopped_by",
+    "timeouts",
+)
+
+
+@attrs.frozen(repr=False)
 class Evaluation:
     """The decision of a rule set for one ticket.
+
+    The evidence spans and the override records are computed when first read (or by
+    :meth:`to_dict`, ``==`` and pickling), so a host that only reads the actions never
+    pays for them; the values are the same either way.
 
     Attributes:
         ticket_id: The ticket's id.
@@ -114,12 +160,87 @@ class Evaluation:
     priority: str | None = None
     escalate: bool | str | None = None
     set: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
-    evidence: Mapping[str, tuple[Evidence, ...]] = attrs.field(
-        factory=dict, converter=_freeze_evidence, eq=False
+    _evidence: Mapping[str, tuple[Evidence, ...]] | None = attrs.field(
+        default=None, converter=_freeze_evidence, eq=False, alias="evidence"
     )
-    overridden: tuple[Override, ...] = ()
+    _overridden: tuple[Override, ...] | None = attrs.field(default=None, alias="overridden")
     stopped_by: str | None = None
     timeouts: tuple[RegexTimeout, ...] = ()
+    _deferred: Deferred | None = attrs.field(default=None, eq=False, alias="deferred")
+    _texts: Mapping[str, str] | None = attrs.field(default=None, eq=False, alias="texts")
+
+    @property
+    def evidence(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Rule id -> the :class:`Evidence` of its phrases (computed on first read)."""
+        value = self._evidence
+        if value is None:
+            deferred = self._deferred
+            value = _EMPTY if deferred is None else MappingProxyType(deferred.evidence())
+            object.__setattr__(self, "_evidence", value)
+            self._release()
+        return value
+
+    @property
+    def overridden(self) -> tuple[Override, ...]:
+        """Single-valued actions of later rules that were dropped (computed on first read)."""
+        value = self._overridden
+        if value is None:
+            deferred = self._deferred
+            value = () if deferred is None else deferred.overridden()
+            object.__setattr__(self, "_overridden", value)
+            self._release()
+        return value
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _ORDER)
+        return f"Evaluation({inner})"
+
+    def _release(self) -> None:
+        # Once everything deferred has been computed, let go of the ticket's scan.
+        if None not in (self._evidence, self._overridden, self._texts):
+            object.__setattr__(self, "_deferred", None)
+
+    def _original_texts(self) -> Mapping[str, str]:
+        value = self._texts
+        if value is None:
+            deferred = self._deferred
+            value = {} if deferred is None else deferred.texts()
+            object.__setattr__(self, "_texts", value)
+            self._release()
+        return value
+
+    def _repr_html_(self) -> str:
+        """Inline HTML for notebooks: the decision, then the text with evidence marked."""
+        who = "the ticket" if self.ticket_id is None else f"ticket {self.ticket_id!r}"
+        title = f"Evaluation of {who}: " + (
+            ", ".join(self.matched) if self.matched else "no rule matched"
+        )
+        spans = [(rule_id, e) for rule_id, found in self.evidence.items() for e in found]
+        rows: list[tuple[str, Any]] = [
+            ("tags", ", ".join(self.tags)),
+            ("remove tags", ", ".join(self.remove_tags)),
+            ("reply", self.reply),
+            ("reply template", self.reply_template),
+            ("assign", self.assign),
+            ("priority", self.priority),
+            ("escalate", self.escalate),
+            ("set", ", ".join(f"{k} = {v!r}" for k, v in self.set.items())),
+            ("stopped by", self.stopped_by),
+            (
+                "overridden",
+                "; ".join(
+                    f"{o.action} {o.value!r} of {o.rule_id} (kept {o.kept_rule_id})"
+                    for o in self.overridden
+                ),
+            ),
+            ("regex timeouts", ", ".join(f"{t.phrase} in {t.field}" for t in self.timeouts)),
+        ]
+        texts = self._original_texts()
+        if not texts:  # built by hand: list the evidence itself
+            rows += [
+                (f"{rid} in {e.field}", f"{e.text!r} at {e.start}-{e.end}") for rid, e in spans
+            ]
+        return table(title, rows, highlighted(texts, spans))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Evaluation):
@@ -153,6 +274,7 @@ class Evaluation:
             "overridden": self.overridden,
             "stopped_by": self.stopped_by,
             "timeouts": self.timeouts,
+            "texts": dict(self._original_texts()),
         }
 
     def to_pandas(self) -> Any:
@@ -227,9 +349,19 @@ class Explanation:
     matched: bool
     stopped_by: str | None
     lines: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    texts: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
 
     def __str__(self) -> str:
         return "\n".join(self.lines)
+
+    def _repr_html_(self) -> str:
+        """Inline HTML for notebooks: the account, then the text with the evidence marked."""
+        head, *rest = self.lines or ("",)
+        body = "".join(
+            f'<div style="white-space:pre-wrap">{escape(line)}</div>' for line in rest
+        ) + highlighted(self.texts, [(self.rule_id, e) for e in self.evidence])
+        return table(head, (), body)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import islice
 
 import attrs
 
@@ -11,7 +12,8 @@ from supportkit._ticket import Ticket
 from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
-from supportkit.rules._phrases import WORD_RE, Phrase
+from supportkit.rules._phrases import Phrase
+from supportkit.rules._prefilter import RegexIndex
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -44,6 +46,7 @@ class Scan:
     """The normalised fields of one ticket and the phrases found in them (internal)."""
 
     __slots__ = (
+        "_ends",
         "_offsets",
         "_positions",
         "_present",
@@ -63,6 +66,7 @@ class Scan:
         self.hits: dict[str, dict[int, list[Hit]]] = {}
         self.timeouts: list[RegexTimeout] = []
         self._offsets: dict[str, Offsets] = {}
+        self._ends: dict[str, list[int]] = {}
         self._positions: dict[str, list[tuple[int, int]]] = {}
         self._present: dict[tuple[str, ...], frozenset[int]] = {}
 
@@ -84,13 +88,19 @@ class Scan:
         first, last = hit
         if first < 0:
             start, end = -1 - first, last
-            for s, e in self._word_spans(field):
-                if s < end and e > start:
-                    start, end = min(start, s), max(end, e)
+            words = self._word_spans(field)
+            # The words overlapping [start, end): word ends are increasing, so bisect.
+            k = bisect_right(self._word_ends(field), start)
+            if k < len(words) and words[k][0] < end:
+                start = min(start, words[k][0])
+                while k + 1 < len(words) and words[k + 1][0] < end:
+                    k += 1
+                end = max(end, words[k][1])
         else:
-            # The words first..last, found by the regex engine in C (no Python loop).
-            words = list(islice(WORD_RE.finditer(self.norms[field]), first, last + 1))
-            start, end = words[0].start(), words[-1].end()
+            # Word positions are found once per field, incrementally and only as far as
+            # the hits need them, so all the spans of a message cost linear time.
+            words = self._word_spans(field, last)
+            start, end = words[first][0], words[last][1]
         mapper = self._offsets.get(field)
         if mapper is None:
             original = self.texts[field]
@@ -104,6 +114,12 @@ class Scan:
         if mapper is _IDENTITY:
             return start, end
         return mapper.span(start, end)
+
+    def _word_ends(self, field: str) -> list[int]:
+        ends = self._ends.get(field)
+        if ends is None:
+            ends = self._ends[field] = [e for _, e in self._word_spans(field)]
+        return ends
 
     def _word_spans(self, field: str, upto: int | None = None) -> list[tuple[int, int]]:
         # Word positions, found lazily and only as far as a hit needs them. Between two
@@ -125,6 +141,17 @@ class Scan:
         return found
 
 
+_INDEXES: weakref.WeakKeyDictionary[Matcher, RegexIndex] = weakref.WeakKeyDictionary()
+
+
+def _regex_index(matcher: Matcher) -> RegexIndex:
+    """The prefilter index of a matcher's regexes (built once per matcher)."""
+    index = _INDEXES.get(matcher)
+    if index is None or index.size != len(matcher.regexes):
+        index = _INDEXES[matcher] = RegexIndex([p.pattern for _, p, _ in matcher.regexes])
+    return index
+
+
 def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options: Options) -> Scan:
     """Normalise ``fields`` of ``ticket`` and find every phrase of ``matcher`` in them."""
     result = Scan(options)
@@ -138,9 +165,10 @@ def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options
         tokens, hits = matcher.scan(norm) if norm else ([], {})
         result.tokens[field] = tokens
         if norm:
-            for pid, pattern, literal in matcher.regexes:
-                if literal and literal not in norm:
-                    continue
+            regexes = matcher.regexes
+            # Only the regexes whose literals the text holds can match (see _prefilter).
+            for k in _regex_index(matcher).candidates(norm) if regexes else ():
+                pid, pattern, _literal = regexes[k]
                 try:
                     match = pattern.search(norm, timeout=options.regex_timeout)
                 except TimeoutError:

@@ -1,0 +1,367 @@
+"""Literal prefilters for ``/regex/`` phrases (as RE2's FilteredRE2 and Hyperscan do).
+
+From a pattern we derive a condition on the text that every text with a match
+satisfies: a conjunction of clauses, each a set of literal strings of which at least
+one must occur (``(?:выплат|перевод)\\w+ задерж`` gives ``{"выплат", "перевод"}`` and
+``{" задерж"}``). ``s in text`` runs in C, so the regex only runs on the texts that
+pass; the rest cannot match, and skipping them never changes a result.
+
+The analysis is conservative: a construct it does not fully understand contributes
+no requirement (``.``, classes, ``\\d``, backreferences) or, where it could change
+the meaning of the text around it (inline flags such as ``(?i)``, lookarounds,
+conditionals, fuzzy ``{e<=1}``, escapes it does not know), gives up on the whole
+pattern: no prefilter, the regex always runs. A pattern without a usable literal
+is what :func:`supportkit.rules.RuleSet.lint` reports as ``regex-cost``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Final
+
+__all__ = ["INDEX_FROM", "MIN_ATOM", "Prefilter", "RegexIndex", "passes", "prefilter"]
+
+#: A clause is useful only when each of its strings has at least this many characters.
+MIN_ATOM: Final = 2
+_MAX_EXACT: Final = 16  # cross products larger than this become clauses
+_MAX_CLASS: Final = 8  # a [..] of at most this many plain characters stays exact
+#: From this many regexes on, one pass over the text's character pairs is cheaper than
+#: checking each regex's prefilter (measured with ``benchmarks/regex_bench.py``).
+INDEX_FROM: Final = 128
+_SPECIAL: Final = frozenset("\\.^$*+?{}[]()|")
+_ZERO_WIDTH: Final = frozenset("bBAZGmM")
+_CLASS_ESCAPES: Final = frozenset("dDwWsShHvVX")
+_CONTROL: Final = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+
+#: A prefilter: every clause needs one of its strings in the text (``()``: always run).
+Prefilter = tuple[frozenset[str], ...]
+
+
+class _GiveUp(Exception):
+    """The pattern uses a construct the analysis does not model."""
+
+
+class _Info:
+    """What is known of the matches of a sub-pattern."""
+
+    __slots__ = ("clauses", "exact")
+
+    def __init__(
+        self, exact: frozenset[str] | None = None, clauses: tuple[frozenset[str], ...] = ()
+    ) -> None:
+        self.exact = exact  # every match is one of these strings, when not None
+        self.clauses = clauses  # otherwise: every match contains one string of each
+
+    def required(self) -> tuple[frozenset[str], ...]:
+        if self.exact is None:
+            return self.clauses
+        if not self.exact or "" in self.exact:
+            return ()
+        return (self.exact,)
+
+
+_ANY = _Info()
+_EMPTY = _Info(frozenset({""}))
+
+
+def _concat(a: _Info, b: _Info) -> _Info:
+    if a.exact is not None and b.exact is not None and len(a.exact) * len(b.exact) <= _MAX_EXACT:
+        return _Info(frozenset(x + y for x in a.exact for y in b.exact))
+    return _Info(None, a.required() + b.required())
+
+
+def _score(clause: frozenset[str]) -> int:
+    return min(len(s) for s in clause)
+
+
+def _alternate(a: _Info, b: _Info) -> _Info:
+    if a.exact is not None and b.exact is not None and len(a.exact | b.exact) <= _MAX_EXACT:
+        return _Info(a.exact | b.exact)
+    left, right = a.required(), b.required()
+    if not left or not right:
+        return _ANY
+    # (A1 and A2 ...) or (B1 and B2 ...) implies (best A) or (best B).
+    best_left: frozenset[str] = max(left, key=_score)
+    best_right: frozenset[str] = max(right, key=_score)
+    return _Info(None, (best_left | best_right,))
+
+
+class _Parser:
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.p[j] if j < len(self.p) else ""
+
+    def alternation(self) -> _Info:
+        info = self.sequence()
+        while self.peek() == "|":
+            self.i += 1
+            info = _alternate(info, self.sequence())
+        return info
+
+    def sequence(self) -> _Info:
+        # A run of exact pieces stays exact (cross products of alternatives) until a
+        # piece with unknown text breaks it; then the run becomes a clause.
+        done: list[frozenset[str]] = []
+        run = _EMPTY
+        exact = True  # no piece of unknown text so far
+        while self.i < len(self.p) and self.peek() not in ("|", ")"):
+            for item in self.quantified(self.atom()):
+                if item.exact is not None:
+                    assert run.exact is not None
+                    if len(run.exact) * len(item.exact) <= _MAX_EXACT:
+                        run = _concat(run, item)
+                        continue
+                    done.extend(run.required())
+                    run = item
+                else:
+                    exact = False
+                    done.extend(run.required())
+                    done.extend(item.clauses)
+                    run = _EMPTY
+        if exact and not done:
+            return run
+        return _Info(None, (*done, *run.required()))
+
+    def atom(self) -> _Info:
+        char = self.peek()
+        self.i += 1
+        if char == "(":
+            self.group_head()
+            inner = self.alternation()
+            if self.peek() != ")":
+                raise _GiveUp
+            self.i += 1
+            return inner
+        if char == "[":
+            return self.char_class()
+        if char == "\\":
+            return self.escape()
+        if char in ("^", "$"):
+            return _EMPTY
+        if char == ".":
+            return _ANY
+        if char in ("*", "+", "?", "{", ")") or not char:
+            raise _GiveUp  # a quantifier with nothing before it: leave it to the engine
+        return _Info(frozenset({char}))
+
+    def group_head(self) -> None:
+        if self.peek() != "?":
+            return
+        nxt, after = self.peek(1), self.peek(2)
+        if nxt in (":", ">"):
+            self.i += 2
+        elif (nxt == "P" and after == "<") or (nxt == "<" and after not in ("=", "!")):
+            end = self.p.find(">", self.i)
+            if end < 0:
+                raise _GiveUp
+            self.i = end + 1
+        else:  # flags, lookarounds, comments, conditionals, recursion, branch reset
+            raise _GiveUp
+
+    def char_class(self) -> _Info:
+        start = self.i
+        if self.peek() == "^":
+            self.i += 1
+        if self.peek() == "]":
+            self.i += 1
+        chars: set[str] = set()
+        plain = self.p[start] != "^"
+        while True:
+            char = self.peek()
+            if not char:
+                raise _GiveUp
+            if char == "]":
+                self.i += 1
+                break
+            if char == "[":
+                if self.peek(1) != ":":
+                    raise _GiveUp  # nested sets (V1) or something stranger
+                end = self.p.find(":]", self.i + 2)
+                if end < 0:
+                    raise _GiveUp
+                self.i = end + 2
+                plain = False
+                continue
+            if char == "\\":
+                self.i += 2
+                plain = False
+                continue
+            if char == "-" and chars and self.peek(1) not in ("]", ""):
+                plain = False
+            chars.add(char)
+            self.i += 1
+        if plain and chars and len(chars) <= _MAX_CLASS and self.p[start] != "]":
+            return _Info(frozenset(chars))
+        return _ANY
+
+    def escape(self) -> _Info:
+        char = self.peek()
+        if not char:
+            raise _GiveUp
+        self.i += 1
+        if not (char.isascii() and char.isalnum()):
+            if char.isascii():
+                return _Info(frozenset({char}))
+            raise _GiveUp
+        if char in _ZERO_WIDTH:
+            return _EMPTY
+        if char in _CLASS_ESCAPES:
+            return _ANY
+        if char in _CONTROL:
+            return _Info(frozenset({_CONTROL[char]}))
+        if char.isdigit():  # a backreference or an octal escape: consume all its digits
+            while self.peek().isdigit():
+                self.i += 1
+            return _ANY
+        if char in "pPNx":
+            if self.peek() == "{":
+                end = self.p.find("}", self.i)
+                if end < 0:
+                    raise _GiveUp
+                self.i = end + 1
+            elif char == "x":
+                self.i += 2
+            else:
+                self.i += 1
+            return _ANY
+        if char in "uU":
+            self.i += 4 if char == "u" else 8
+            return _ANY
+        if char == "g" and self.peek() == "<":
+            end = self.p.find(">", self.i)
+            if end < 0:
+                raise _GiveUp
+            self.i = end + 1
+            return _ANY
+        raise _GiveUp
+
+    def quantified(self, info: _Info) -> list[_Info]:
+        """The atom with its quantifier, as pieces of a sequence."""
+        char = self.peek()
+        if char not in ("*", "+", "?", "{"):
+            return [info]
+        low = 1
+        high: int | None = 1
+        if char == "{":
+            end = self.p.find("}", self.i)
+            body = self.p[self.i + 1 : end] if end > 0 else ""
+            lo, comma, hi = body.partition(",")
+            if end < 0 or not (lo.isdigit() or (comma and lo == "" and hi.isdigit())):
+                raise _GiveUp  # fuzzy matching {e<=1} and other non-quantifiers
+            if hi and not hi.isdigit():
+                raise _GiveUp
+            low = int(lo or 0)
+            high = int(hi) if hi else (None if comma else low)
+            self.i = end + 1
+        else:
+            self.i += 1
+            low = 0 if char in ("*", "?") else 1
+            high = 1 if char == "?" else None
+        if self.peek() in ("?", "+"):  # lazy or possessive: the same texts match
+            self.i += 1
+        if self.peek() in ("*", "+", "?", "{"):
+            raise _GiveUp
+        if low == 0:
+            if high == 1 and info.exact is not None:
+                return [_Info(info.exact | {""})]
+            return [_ANY]
+        if info.exact is None:
+            return [info]
+        # x{3,} is x x x then anything; at most four copies are spelled out.
+        copies = min(low, 4)
+        tail = [] if high == low and low == copies else [_ANY]
+        return [info] * copies + tail
+
+
+@functools.lru_cache(maxsize=4096)
+def prefilter(pattern: str) -> Prefilter:
+    """The literal condition every text matching ``pattern`` satisfies (``()``: none).
+
+    Only clauses whose strings all have at least :data:`MIN_ATOM` characters are kept
+    (shorter ones pass almost every text and only cost time).
+    """
+    parser = _Parser(pattern)
+    try:
+        info = parser.alternation()
+        if parser.i != len(pattern):
+            return ()
+    except _GiveUp:
+        return ()
+    clauses = {c for c in info.required() if c and _score(c) >= MIN_ATOM}
+    # Most selective first: the longest shortest string fails fastest on other texts.
+    return tuple(sorted(clauses, key=lambda c: (-_score(c), sorted(c))))
+
+
+def passes(condition: Prefilter, text: str) -> bool:
+    """Whether ``text`` can hold a match: every clause has a string that occurs in it."""
+    for clause in condition:
+        for literal in clause:
+            if literal in text:
+                break
+        else:
+            return False
+    return True
+
+
+#: Russian letters from the most to the least frequent: a literal is filed under its
+#: rarest pair of characters, so a message's common pairs wake few literals.
+_LETTERS: Final = "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё"
+_RANK: Final = {c: i for i, c in enumerate(_LETTERS)}
+
+
+def _rarest_pair(literal: str) -> str:
+    pairs = [literal[i : i + 2] for i in range(len(literal) - 1)]
+    return max(pairs, key=lambda p: sum(_RANK.get(c, -10 if not c.isalnum() else 20) for c in p))
+
+
+class RegexIndex:
+    """The prefilters of a list of regexes, indexed so one message is checked at once.
+
+    Every literal of every clause is filed under its rarest two characters. For a
+    message, the set of its two-character pieces is intersected with that index (in C),
+    only the literals behind the shared pieces are looked for (``in``), and a regex is a
+    candidate when each of its clauses has a literal present. A regex without a
+    prefilter is always a candidate. Below :data:`INDEX_FROM` regexes each prefilter is
+    checked on its own instead (the same result for less fixed cost).
+    """
+
+    __slots__ = ("_always", "_by_pair", "_conditions", "_needs", "size")
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.size = len(patterns)
+        self._always: list[int] = []
+        self._by_pair: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        self._needs: list[int] = []
+        self._conditions = [prefilter(p) for p in patterns]
+        for index, condition in enumerate(self._conditions):
+            self._needs.append(len(condition))
+            if not condition:
+                self._always.append(index)
+            for number, clause in enumerate(condition):
+                for literal in clause:
+                    bucket = self._by_pair.setdefault(_rarest_pair(literal), {})
+                    bucket.setdefault(literal, []).append((index, number))
+
+    def candidates(self, text: str) -> list[int]:
+        """The indices, in order, of the regexes that can match ``text``."""
+        if self.size < INDEX_FROM:
+            # Few regexes: checking each prefilter costs less than the pairs of the text.
+            return [i for i, c in enumerate(self._conditions) if not c or passes(c, text)]
+        by_pair = self._by_pair
+        out = list(self._always)
+        if by_pair and len(text) >= MIN_ATOM:
+            pairs = set(map(str.__add__, text, text[1:]))
+            seen: dict[int, set[int]] = {}
+            for pair in pairs.intersection(by_pair):
+                for literal, owners in by_pair[pair].items():
+                    if literal in text:
+                        for index, number in owners:
+                            seen.setdefault(index, set()).add(number)
+            needs = self._needs
+            out.extend(index for index, numbers in seen.items() if len(numbers) == needs[index])
+            out.sort()
+        return out
