@@ -31,7 +31,7 @@ from supportkit.sla import METRICS, parse_duration
 
 __all__ = ["Clock", "SlaCondition", "WaitCondition", "parse_sla", "parse_waiting", "waiting_since"]
 
-_OPEN: Final = ("running", "paused")
+_OPEN: Final = ("active", "paused", "running")  # "running": 0.1's name for "active"
 
 
 def _duration(value: Any, where: str) -> dt.timedelta:
