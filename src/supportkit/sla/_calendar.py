@@ -485,7 +485,12 @@ class WorkCalendar:
             CalendarDataMissing: the deadline runs into a year the production calendar
                 has no data for.
         """
-        moment = _aware(start, "start")
+        # _aware, inlined: plain zoneinfo/fixed-offset datetimes need no checks.
+        moment = (
+            start
+            if start.__class__ is _dt.datetime and start.tzinfo.__class__ in _PLAIN_ZONES
+            else to_aware(start, field="start")
+        )
         delta = (
             duration
             if duration.__class__ is _dt.timedelta
