@@ -459,9 +459,7 @@ def _evaluate(
             plan = policy_at(end)
             if plan is None or metric not in plan.targets:
                 continue
-            results.append(
-                measure(plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen)
-            )
+            results.append(measure(plan, metric, start, end, how, statuses, memo, seen))
         if metric in _CYCLES:
             if results:  # a cycle metric that never started has no clock yet
                 metrics[metric] = combine(metric, results)

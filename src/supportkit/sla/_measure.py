@@ -40,6 +40,7 @@ class Plan:
         "order",
         "responders",
         "restart",
+        "spec",
         "targets",
     )
 
@@ -49,7 +50,12 @@ class Plan:
         self.targets = dict(policy.targets)
         self.order = tuple(self.targets)  # METRICS order
         self.restart = policy.next_response_from == "latest"
-        self.clocks = {m: _fast(policy.clock(m)) for m in self.targets}
+        # One fast clock per distinct calendar, so metrics on the same calendar share
+        # measured stretches (the memo in measure() is keyed by the clock's id).
+        fast: dict[int, WorkingTime] = {}
+        self.clocks = {
+            m: fast.setdefault(id(policy.clock(m)), _fast(policy.clock(m))) for m in self.targets
+        }
         self.responders = frozenset(policy.responders)
         pause = frozenset(policy.pause_statuses)
         # Statuses that stop each metric's clock (None: it never pauses). Time while
@@ -64,6 +70,11 @@ class Plan:
             elif m == "resolution":
                 stops = SOLVED if stops is None else stops | SOLVED
             self.excluded[m] = stops
+        #: metric -> (clock, its id, target, excluded statuses): one lookup in measure().
+        self.spec = {
+            m: (self.clocks[m], id(self.clocks[m]), self.targets[m], self.excluded[m])
+            for m in self.targets
+        }
 
 
 def _segments(
@@ -101,25 +112,22 @@ def _segments(
 Stretches = tuple[tuple[tuple[_dt.datetime, _dt.datetime], ...], tuple[_dt.timedelta, ...]]
 
 
-def measure(
+def measure(  # noqa: PLR0917 - the hot path; positional arguments are cheaper
     plan: Plan,
     metric: str,
     start: _dt.datetime,
     end: _dt.datetime,
-    *,
     how: str,
     statuses: list[tuple[_dt.datetime, str]],
     memo: dict[tuple[Any, ...], Stretches],
     seen: frozenset[str],
 ) -> MetricResult:
-    clock = plan.clocks[metric]
-    target = plan.targets[metric]
-    excluded = plan.excluded[metric]
+    clock, clock_id, target, excluded = plan.spec[metric]
     # Only the excluded statuses this ticket was ever in matter, so metrics with
     # different definitions often count the very same stretches (resolution,
     # requester_wait and agent_work on a ticket never on hold): measure them once.
     relevant = None if excluded is None else excluded & seen
-    key = (id(clock), relevant, start, end)
+    key = (clock_id, relevant, start, end)
     cached = memo.get(key)
     if cached is None:
         if not relevant:
