@@ -16,6 +16,9 @@ The calendar used for the pandas comparison has the Russian non-working weekdays
 no working Saturdays and no shortened days, because pandas cannot express them; ours
 is timed with the full ``russia()`` calendar too.
 
+Every loop is timed with the garbage collector paused (as ``timeit`` does), the two
+libraries alternately round by round; the best round of each counts.
+
 Run: ``python benchmarks/calendar_bench.py`` (``--quick`` for a small run).
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -35,14 +39,25 @@ MSK = ZoneInfo("Europe/Moscow")
 H = dt.timedelta(hours=1)
 
 
-def per_call(fn: Callable[[], object], n: int) -> float:
-    """Seconds per call (best of five runs of the whole loop, divided by n)."""
-    best = float("inf")
-    for _ in range(5):
+def _timed(fn: Callable[[], object]) -> float:
+    """Seconds for one run of ``fn`` with the garbage collector paused, as ``timeit`` does.
+
+    Both sides of every comparison are timed this way: a collection triggered by the
+    other library's garbage would otherwise land in whichever loop runs next.
+    """
+    gc.collect()
+    gc.disable()
+    try:
         t0 = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best / n
+        return time.perf_counter() - t0
+    finally:
+        gc.enable()
+
+
+def per_call(fn: Callable[[], object], n: int) -> float:
+    """Seconds per call (best of five runs of the whole loop, divided by n)."""
+    return min(_timed(fn) for _ in range(5)) / n
 
 
 def paired(
@@ -55,12 +70,8 @@ def paired(
     """
     best_a = best_b = float("inf")
     for _ in range(rounds):
-        t0 = time.perf_counter()
-        fa()
-        t1 = time.perf_counter()
-        fb()
-        t2 = time.perf_counter()
-        best_a, best_b = min(best_a, (t1 - t0) / na), min(best_b, (t2 - t1) / nb)
+        best_a = min(best_a, _timed(fa) / na)
+        best_b = min(best_b, _timed(fb) / nb)
     return best_a, best_b
 
 

@@ -186,3 +186,11 @@ def test_agents_needed_is_the_fewest_that_meet_the_goal() -> None:
         assert erlang_a.service_level(n, calls, aht, target, patience=patience) >= goal
         if n:
             assert erlang_a.service_level(n - 1, calls, aht, target, patience=patience) < goal
+
+
+def test_occupancy_caps_that_need_millions_of_agents_are_rejected() -> None:
+    with pytest.raises(InvalidValue, match="max_occupancy"):
+        erlang_c.agents_needed(5000, 300, 20, 0.8, max_occupancy=0.001)
+    with pytest.raises(InvalidValue, match="need more than 1,000,000 agents"):
+        erlang_c.agents_needed(11_880_000, 300, 20, 0.8, max_occupancy=0.01)
+    assert erlang_a.agents_needed(5000, 300, 20, 0.8, patience=60, max_occupancy=0.5) == 834

@@ -34,6 +34,14 @@ from supportkit.exceptions import (
     InvalidCalendar,
     InvalidValue,
 )
+from supportkit.sla._calendar_data import (
+    as_date,
+    check_holidays,
+    holidays_from_data,
+    shorten,
+    tz_from_name,
+    tz_name,
+)
 from supportkit.sla._hours import (
     DAY,
     DAY_NAMES,
@@ -90,89 +98,6 @@ def _aware(value: Any, field: str) -> _dt.datetime:
     return to_aware(value, field=field)
 
 
-def _tz_name(tz: _dt.tzinfo) -> str:
-    key = getattr(tz, "key", None)
-    if isinstance(key, str):
-        return key
-    if isinstance(tz, _dt.timezone):
-        offset = tz.utcoffset(None)
-        if not offset:
-            return "UTC"
-        sign = "-" if offset < _dt.timedelta(0) else "+"
-        minutes = abs(int(offset.total_seconds())) // 60
-        return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-    return str(tz)
-
-
-def _tz_from_name(name: Any) -> _dt.tzinfo:
-    if isinstance(name, str) and name[:1] in "+-" and len(name) == 6 and name[3] == ":":
-        try:
-            hours, minutes = int(name[1:3]), int(name[4:6])
-        except ValueError:
-            pass
-        else:
-            sign = -1 if name[0] == "-" else 1
-            return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
-    return resolve_timezone(name)
-
-
-def _as_date(value: Any, *, field: str) -> _dt.date:
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidCalendar(
-        f"{field} must be a date such as date(2024, 1, 1) or '2024-01-01' (got {value!r}).",
-        field=field,
-        value=value,
-    )
-
-
-def _shorten(spans: Hours) -> Hours:
-    """The day's last interval one hour shorter (dropped when it is an hour or less)."""
-    if not spans:
-        return spans
-    start, end = spans[-1]
-    if end - 3600 <= start:
-        return spans[:-1]
-    return (*spans[:-1], (start, end - 3600))
-
-
-def _check_holidays(value: Any) -> ProductionCalendar | None:
-    if value is None or isinstance(value, ProductionCalendar):
-        return value
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ProductionCalendar.from_dates(value)
-    raise InvalidArgument(
-        "holidays must be a ProductionCalendar such as supportkit.sla.russia(), a list of "
-        f"dates such as ['2024-06-12', date(2024, 11, 4)], or None (got {value!r} that is "
-        f"a {type(value).__name__}).",
-        field="holidays",
-        value=value,
-    )
-
-
-def _holidays_from_data(raw: Any) -> ProductionCalendar | None:
-    """The ``holidays`` of a calendar file: ``null``, ``"RU"``, a list of dates or a table."""
-    if raw is None:
-        return None
-    if raw == "RU":
-        return russia()
-    if isinstance(raw, list):
-        return ProductionCalendar.from_dates(raw)
-    if isinstance(raw, Mapping):
-        return ProductionCalendar.from_dict(raw)
-    raise InvalidCalendar(
-        'holidays must be "RU" (the Russian production calendar), a list of ISO dates '
-        f'such as ["2024-06-12"], or a production calendar object (got {raw!r}).',
-        field="holidays",
-        value=raw,
-    )
-
-
 @attrs.frozen(repr=False, cache_hash=True)
 class WorkCalendar:
     """When a team works. Build with :meth:`weekly`, :meth:`rotation` or :meth:`always`.
@@ -227,7 +152,7 @@ class WorkCalendar:
             kind="weekly",
             tz=resolve_timezone(tz),
             week=parse_weekly(hours),
-            holidays=_check_holidays(holidays),
+            holidays=check_holidays(holidays),
         )
 
     @classmethod
@@ -269,8 +194,8 @@ class WorkCalendar:
             tz=zone,
             week=(spans,),
             pattern=(on, off),
-            anchor=_as_date(anchor, field="anchor"),
-            holidays=_check_holidays(holidays),
+            anchor=as_date(anchor, field="anchor"),
+            holidays=check_holidays(holidays),
         )
 
     @classmethod
@@ -315,7 +240,7 @@ class WorkCalendar:
         return out
 
     def __repr__(self) -> str:
-        zone = _tz_name(self.tz)
+        zone = tz_name(self.tz)
         tail = f", holidays={self.holidays.name}" if self.holidays is not None else ""
         if self.kind == "weekly":
             return f"<WorkCalendar weekly {zone} {self._hours_dict()}{tail}>"
@@ -334,7 +259,7 @@ class WorkCalendar:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; :meth:`from_dict` rebuilds an equal calendar."""
-        out: dict[str, Any] = {"kind": self.kind, "tz": _tz_name(self.tz)}
+        out: dict[str, Any] = {"kind": self.kind, "tz": tz_name(self.tz)}
         if self.kind == "weekly":
             out["hours"] = self._hours_dict()
         elif self.kind == "rotation":
@@ -371,8 +296,8 @@ class WorkCalendar:
                 value=data,
             )
         kind = data.get("kind")
-        tz = _tz_from_name(data.get("tz", "UTC"))
-        holidays = _holidays_from_data(data.get("holidays"))
+        tz = tz_from_name(data.get("tz", "UTC"))
+        holidays = holidays_from_data(data.get("holidays"))
         if kind == "weekly":
             return cls.weekly(tz, data.get("hours", {}), holidays=holidays)
         if kind == "rotation":
@@ -428,7 +353,7 @@ class WorkCalendar:
             return ()
         if self.kind == "weekly" and kind != "weekend" and day.weekday() in pc.weekend:
             spans = self._substitute(day, pc.weekend)
-        return _shorten(spans) if kind == "shortened" else spans
+        return shorten(spans) if kind == "shortened" else spans
 
     def _local_us(self, day: _dt.date, seconds: int) -> int:
         local = _dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
@@ -560,7 +485,12 @@ class WorkCalendar:
             CalendarDataMissing: the deadline runs into a year the production calendar
                 has no data for.
         """
-        moment = _aware(start, "start")
+        # _aware, inlined: plain zoneinfo/fixed-offset datetimes need no checks.
+        moment = (
+            start
+            if start.__class__ is _dt.datetime and start.tzinfo.__class__ in _PLAIN_ZONES
+            else to_aware(start, field="start")
+        )
         delta = (
             duration
             if duration.__class__ is _dt.timedelta

@@ -37,71 +37,21 @@ from typing import Any, Final
 import attrs
 
 from supportkit._frames import rows as frame_rows
-from supportkit._ticket import STATUSES, Ticket, as_ticket
+from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
-from supportkit.sla._calendar import WorkCalendar
-from supportkit.sla._policy import METRICS, CalendarTime, SLAPolicy, WorkingTime
-from supportkit.sla._report import LazyDeadline, MetricResult, SLAReport
+from supportkit.sla._measure import SOLVED, Plan, Stretches, combine, measure
+from supportkit.sla._policy import METRICS, SLAPolicy
+from supportkit.sla._report import MetricResult, SLAReport
 
 __all__ = ["PolicySet"]
 
-_SOLVED: Final = frozenset({"solved", "closed"})
-# Zendesk's definitions: the statuses whose time counts toward each of these metrics.
-_COUNTED: Final = {
-    "requester_wait": frozenset({"new", "open", "on_hold"}),
-    "agent_work": frozenset({"new", "open"}),
-}
+_SOLVED: Final = SOLVED
 _REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
-_ZERO: Final = _dt.timedelta(0)
 _CYCLES: Final = frozenset({"next_response", "periodic_update", "pausable_update"})
 
 # (start, end, how it ended) — how: "achieved", "stopped" or "running".
 _Instance = tuple[_dt.datetime, _dt.datetime, str]
-
-
-def _fast(clock: WorkingTime) -> WorkingTime:
-    """Plain arithmetic for a 24/7 WorkCalendar (same answers, a fraction of the cost)."""
-    if isinstance(clock, WorkCalendar) and clock.kind == "always":
-        return CalendarTime(clock.tz)
-    return clock
-
-
-class _Plan:
-    """A policy pre-digested for the hot loop: plain dicts and sets, no lookups."""
-
-    __slots__ = (
-        "applies_to",
-        "clocks",
-        "excluded",
-        "name",
-        "order",
-        "responders",
-        "restart",
-        "targets",
-    )
-
-    def __init__(self, policy: SLAPolicy) -> None:
-        self.name = policy.name
-        self.applies_to = policy.applies_to
-        self.targets = dict(policy.targets)
-        self.order = tuple(self.targets)  # METRICS order
-        self.restart = policy.next_response_from == "latest"
-        self.clocks = {m: _fast(policy.clock(m)) for m in self.targets}
-        self.responders = frozenset(policy.responders)
-        pause = frozenset(policy.pause_statuses)
-        # Statuses that stop each metric's clock (None: it never pauses). Time while
-        # solved never counts toward resolution, paused or not.
-        self.excluded: dict[str, frozenset[str] | None] = {}
-        for m in self.targets:
-            stops = pause if m in policy.paused_metrics else None
-            counted = _COUNTED.get(m)
-            if counted is not None:
-                others = frozenset(STATUSES) - counted
-                stops = others if stops is None else stops | others
-            elif m == "resolution":
-                stops = _SOLVED if stops is None else stops | _SOLVED
-            self.excluded[m] = stops
 
 
 def _policies(value: Any) -> tuple[SLAPolicy, ...]:
@@ -153,12 +103,12 @@ class PolicySet:
     """
 
     policies: tuple[SLAPolicy, ...] = attrs.field(converter=_policies)
-    _plans: tuple[_Plan, ...] = attrs.field(
+    _plans: tuple[Plan, ...] = attrs.field(
         init=False,
         eq=False,
         repr=False,
         hash=False,
-        default=attrs.Factory(lambda self: tuple(_Plan(p) for p in self.policies), takes_self=True),
+        default=attrs.Factory(lambda self: tuple(Plan(p) for p in self.policies), takes_self=True),
     )
 
     @property
@@ -386,9 +336,9 @@ def _evaluate(
 
     # Policy timeline: chosen at creation and again at each priority change.
     plans = pset._plans
-    cache: dict[str | None, _Plan | None] = {}
+    cache: dict[str | None, Plan | None] = {}
 
-    def choose(priority: str | None) -> _Plan | None:
+    def choose(priority: str | None) -> Plan | None:
         if priority not in cache:
             found = None
             for plan in plans:
@@ -399,7 +349,7 @@ def _evaluate(
         return cache[priority]
 
     current = choose(ticket.priority)
-    timeline: list[tuple[_dt.datetime, _Plan | None]] = [(created, current)]
+    timeline: list[tuple[_dt.datetime, Plan | None]] = [(created, current)]
     statuses: list[tuple[_dt.datetime, str]] = [(created, "new")]
     # One pass cuts the stream into metric instances: (start, end, how it ended).
     first: list[_Instance] = []
@@ -486,7 +436,7 @@ def _evaluate(
 
     single = len(timeline) == 1
 
-    def policy_at(at: _dt.datetime) -> _Plan | None:
+    def policy_at(at: _dt.datetime) -> Plan | None:
         if single:
             return timeline[0][1]
         found = timeline[0][1]
@@ -497,7 +447,7 @@ def _evaluate(
         return found
 
     metrics: dict[str, MetricResult] = {}
-    memo: dict[tuple[Any, ...], _Stretches] = {}
+    memo: dict[tuple[Any, ...], Stretches] = {}
     seen = frozenset(status for _, status in statuses)
     if single:
         wanted = () if current is None else current.order
@@ -510,12 +460,10 @@ def _evaluate(
             plan = policy_at(end)
             if plan is None or metric not in plan.targets:
                 continue
-            results.append(
-                _measure(plan, metric, start, end, how=how, statuses=statuses, memo=memo, seen=seen)
-            )
+            results.append(measure(plan, metric, start, end, how, statuses, memo, seen))
         if metric in _CYCLES:
             if results:  # a cycle metric that never started has no clock yet
-                metrics[metric] = _combine(metric, results)
+                metrics[metric] = combine(metric, results)
         elif results:
             metrics[metric] = results[0]
     final_policy = timeline[-1][1]
@@ -529,132 +477,4 @@ def _evaluate(
         metrics,
         tuple((since, None if p is None else p.name) for since, p in timeline),
         problems,
-    )
-
-
-def _segments(
-    statuses: list[tuple[_dt.datetime, str]],
-    start: _dt.datetime,
-    end: _dt.datetime,
-    excluded: frozenset[str] | tuple[str, ...],
-) -> list[tuple[_dt.datetime, _dt.datetime]]:
-    """The parts of ``[start, end]`` spent in statuses not in ``excluded``."""
-    out: list[tuple[_dt.datetime, _dt.datetime]] = []
-    run_from: _dt.datetime | None = None
-    current = statuses[0][1]
-    i = 1
-    n = len(statuses)
-    while i < n and statuses[i][0] <= start:
-        current = statuses[i][1]
-        i += 1
-    if current not in excluded:
-        run_from = start
-    while i < n and statuses[i][0] < end:
-        at, new = statuses[i]
-        i += 1
-        if new in excluded:
-            if run_from is not None:
-                if at > run_from:
-                    out.append((run_from, at))
-                run_from = None
-        elif run_from is None:
-            run_from = at
-    if run_from is not None and end > run_from:
-        out.append((run_from, end))
-    return out
-
-
-_Stretches = tuple[tuple[tuple[_dt.datetime, _dt.datetime], ...], tuple[_dt.timedelta, ...]]
-
-
-def _measure(
-    plan: _Plan,
-    metric: str,
-    start: _dt.datetime,
-    end: _dt.datetime,
-    *,
-    how: str,
-    statuses: list[tuple[_dt.datetime, str]],
-    memo: dict[tuple[Any, ...], _Stretches],
-    seen: frozenset[str],
-) -> MetricResult:
-    clock = plan.clocks[metric]
-    target = plan.targets[metric]
-    excluded = plan.excluded[metric]
-    # Only the excluded statuses this ticket was ever in matter, so metrics with
-    # different definitions often count the very same stretches (resolution,
-    # requester_wait and agent_work on a ticket never on hold): measure them once.
-    relevant = None if excluded is None else excluded & seen
-    key = (id(clock), relevant, start, end)
-    cached = memo.get(key)
-    if cached is None:
-        if not relevant:
-            segments: tuple[tuple[_dt.datetime, _dt.datetime], ...] = ((start, end),)
-        else:
-            segments = tuple(_segments(statuses, start, end, relevant))
-        cached = memo[key] = (segments, tuple([clock.between(a, b) for a, b in segments]))
-    segments, works = cached
-    paused = how == "running" and bool(relevant) and (not segments or segments[-1][1] != end)
-    elapsed = _ZERO
-    reached: tuple[_dt.datetime, _dt.timedelta] | None = None
-    for (seg_start, _), work in zip(segments, works, strict=True):
-        if reached is None and elapsed + work >= target:
-            reached = (seg_start, target - elapsed)
-        elapsed += work
-    # The deadline costs a calendar call: leave it for whoever reads it, unless the
-    # verdict needs it. Working time past the target means the deadline passed
-    # before the end; short of it, it did not. Exactly on target, compare instants
-    # (a deadline at closing time followed by a reply after hours is late).
-    if reached is None:
-        due: _dt.datetime | LazyDeadline = LazyDeadline(clock, end, target - elapsed)
-        breached = False
-    else:
-        due = LazyDeadline(clock, reached[0], reached[1])
-        breached = elapsed > target or end > due.resolve()
-    if breached:
-        state = "breached"
-    elif how == "running":
-        state = "paused" if paused else "active"
-    else:  # achieved by a reply (or the solve), or stopped by the solve: fulfilled
-        state = "achieved"
-    return MetricResult(
-        metric,
-        plan.name,
-        target,
-        state,
-        start,
-        due,
-        end if how == "achieved" else None,
-        end if how == "stopped" else None,
-        breached,
-        due if breached else None,
-        elapsed,
-        target - elapsed,
-        paused,
-        (),
-        segments,
-    )
-
-
-def _combine(metric: str, cycles: list[MetricResult]) -> MetricResult:
-    """Summarise a cycle metric: the last cycle's fields, breached if any cycle was."""
-    last = cycles[-1]
-    first_breach = next((c for c in cycles if c.breached), None)
-    state = "breached" if first_breach is not None else last.state
-    return MetricResult(
-        metric,
-        last.policy,
-        last.target,
-        state,
-        last.started_at,
-        last._due,
-        last.achieved_at,
-        last.stopped_at,
-        first_breach is not None,
-        None if first_breach is None else first_breach._breach,
-        last.elapsed,
-        last.remaining,
-        last.paused,
-        tuple(cycles),
-        last.segments,
     )

@@ -36,6 +36,7 @@ from typing import Any
 
 from supportkit.exceptions import InvalidValue
 from supportkit.sla._queueing import (
+    MAX_AGENTS,
     _agents,
     _finish,
     _number,
@@ -253,8 +254,8 @@ def servers_needed(
     """
     load, aht_s, patience_s, target_s = _inputs(calls_per_hour, aht, patience, target_answer)
     goal = _number(service_level, "service_level", high=0.999999)
-    max_occ = _number(max_occupancy, "max_occupancy", low=1e-9, high=1.0)
-    max_ab = _number(max_abandon, "max_abandon", low=1e-9, high=1.0)
+    max_occ = _number(max_occupancy, "max_occupancy", low=0.01, high=1.0)
+    max_ab = _number(max_abandon, "max_abandon", low=1e-6, high=1.0)
     if load <= 0.0:
         return 0
 
@@ -267,7 +268,14 @@ def servers_needed(
     hi = max(1, math.ceil(load))
     table = _erlang_b_table(hi, load)
     while not ok(hi, table[hi]):
-        if hi > 4 * load + 1000:
+        if hi > MAX_AGENTS:
+            raise InvalidValue(
+                f"{load:.3g} Erlangs need more than {MAX_AGENTS:,} agents for these "
+                "targets; check the units and max_occupancy.",
+                field="calls_per_hour",
+                value=calls_per_hour,
+            )
+        if hi > 4 * load / max_occ + 1000:
             raise InvalidValue(
                 f"service_level {service_level!r} within {target_s:g} s cannot be reached "
                 f"with patience {patience_s:g} s (customers hang up first); lower the goal "

@@ -166,10 +166,17 @@ def servers_needed(
     aht_s = _seconds(aht, "aht", positive=True)
     target_s = _seconds(target_answer, "target_answer", positive=False)
     goal = _number(service_level, "service_level", high=0.999999)
-    max_occ = _number(max_occupancy, "max_occupancy", low=1e-9, high=1.0)
+    max_occ = _number(max_occupancy, "max_occupancy", low=0.01, high=1.0)
     if load <= 0.0:
         return 0
     floor_n = max(math.floor(load) + 1, math.ceil(load / max_occ - 1e-12))
+    if floor_n > MAX_AGENTS:
+        raise InvalidValue(
+            f"{load:.3g} Erlangs at max_occupancy {max_occupancy!r} need more than "
+            f"{MAX_AGENTS:,} agents; check the units.",
+            field="max_occupancy",
+            value=max_occupancy,
+        )
     b = 1.0
     n = 0
     while True:
@@ -211,7 +218,7 @@ def agents_needed(
         aht: Average handling time (``timedelta``, seconds, or ``"5m"``).
         target_answer: Answer within this time (``timedelta``, seconds, or ``"20s"``).
         service_level: The share to answer within ``target_answer``, ``0 ≤ x < 1``.
-        max_occupancy: Upper bound on ``A / n`` (``0.85`` is common), ``0 < x ≤ 1``.
+        max_occupancy: Upper bound on ``A / n`` (``0.85`` is common), ``0.01 ≤ x ≤ 1``.
         shrinkage: Share of rostered time not available for answering, ``0 ≤ x < 1``.
         chats_per_agent: Contacts one agent handles at once, 1 to 100.
 
