@@ -23,7 +23,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 import attrs
 
-from supportkit.exceptions import InvalidArgument, InvalidRule, SupportkitError
+from supportkit.exceptions import InvalidRule, SupportkitError
 from supportkit.sla import ProductionCalendar, WorkCalendar, russia
 
 __all__ = ["Calendar", "WeeklyHours", "calendar_from_spec", "weekly_calendar"]
@@ -32,9 +32,6 @@ _DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _KEYS: Final = ("holidays", "hours", "tz")
 #: Production-calendar names a rule file may give as ``"holidays"``.
 _NAMED: Final = {"russia": russia, "ru": russia}
-#: Years a list of holiday dates is spread over while ``WorkCalendar.weekly`` does not
-#: take a list itself (see :func:`_listed`).
-_LISTED_YEARS: Final = range(1970, 2201)
 
 
 @runtime_checkable
@@ -45,40 +42,17 @@ class Calendar(Protocol):
         """Whether ``at`` is within working hours."""
 
 
-@functools.lru_cache(maxsize=256)
-def _listed(days: frozenset[dt.date]) -> ProductionCalendar:
-    """A production calendar whose only days off are ``days`` (no weekend shifting).
-
-    Used only when :meth:`WorkCalendar.weekly` does not accept a list of dates for
-    ``holidays=`` itself (sla before its list form); the listed dates are the whole
-    truth within :data:`_LISTED_YEARS`.
-    """
-    years: dict[str, dict[str, list[str]]] = {str(y): {"holidays": []} for y in _LISTED_YEARS}
-    for day in sorted(days):
-        years.setdefault(str(day.year), {"holidays": []})["holidays"].append(day.isoformat())
-    return ProductionCalendar.from_dict({"name": "listed", "weekend": [], "years": years})
-
-
 def weekly_calendar(tz: Any, hours: Mapping[str, Any], holidays: Any = None) -> WorkCalendar:
-    """``WorkCalendar.weekly(tz, hours, holidays=holidays)``, with ``holidays`` a list too.
+    """``WorkCalendar.weekly(tz, hours, holidays=holidays)``: sla's one hours parser.
 
     ``holidays`` is ``None``, a :class:`~supportkit.sla.ProductionCalendar` or a list of
-    dates (:class:`datetime.date` or ISO strings). The list goes to ``WorkCalendar.weekly``
-    unchanged; only where that does not take lists yet is it turned into a production
-    calendar holding just those days.
+    dates (:class:`datetime.date` or ISO strings), exactly as ``WorkCalendar.weekly``
+    takes them.
 
     Raises:
         SupportkitError: whatever ``WorkCalendar.weekly`` raises for the hours or zone.
     """
-    if holidays is None or isinstance(holidays, ProductionCalendar):
-        return WorkCalendar.weekly(tz, hours, holidays=holidays)
-    listed = list(holidays)
-    try:
-        return WorkCalendar.weekly(tz, hours, holidays=listed)  # type: ignore[arg-type,unused-ignore]
-    except InvalidArgument as exc:
-        if exc.field != "holidays":
-            raise
-    return WorkCalendar.weekly(tz, hours, holidays=_listed(frozenset(listed)))
+    return WorkCalendar.weekly(tz, hours, holidays=holidays)
 
 
 def _clock(minute: int) -> str:
