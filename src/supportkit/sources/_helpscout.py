@@ -30,6 +30,7 @@ __all__ = [
     "STATUSES",
     "STREAMS",
     "THREADS",
+    "UNSENT",
     "build",
     "shape",
     "split",
@@ -75,13 +76,18 @@ def shape(data: Any) -> str | None:
             return "conversations"
         if "mailboxId" in data and isinstance(embedded.get("threads"), list):
             return "conversation"
+    if embedded is None and isinstance(data.get("page"), Mapping) and "_links" in data:
+        return "empty"  # a page of no results has no _embedded at all
     return None
 
 
 def split(data: Any, where: str) -> Iterator[Item]:
     """Yield each conversation (with its threads) as a ticket."""
-    if shape(data) == "conversation":
+    kind = shape(data)
+    if kind == "conversation":
         yield ("ticket", str(data.get("id")), where, data)
+        return
+    if kind == "empty":
         return
     for conversation in only_dicts(data["_embedded"]["conversations"]):
         yield ("ticket", str(conversation.get("id")), where, conversation)
@@ -93,8 +99,18 @@ def _workflow(thread: Mapping[str, Any]) -> bool:
     return isinstance(kind, str) and "workflow" in kind
 
 
+#: Thread ``state`` values of threads nobody has sent (yet): kept in ``fields["unsent_threads"]``.
+UNSENT: Final = frozenset({"draft", "underreview", "hidden"})
+
+
 def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     field = f"threads[{thread.get('id')}]"
+    state = thread.get("state")
+    if isinstance(state, str) and state.strip().lower() in UNSENT:
+        d.fields.setdefault("unsent_threads", []).append(
+            drop_none({"id": thread.get("id"), "state": state, "type": thread.get("type")})
+        )
+        return
     at = d.time(thread.get("createdAt"), f"{field}.createdAt")
     kind = d.lookup(THREADS, thread.get("type"), "thread type", f"{field}.type")
     if kind is not None:
