@@ -251,8 +251,8 @@ def _ticket_of_comments(data: Mapping[str, Any], where: str) -> str:
     for url in urls:
         found = _COMMENTS_URL.search(url) if isinstance(url, str) else None
         if found:
-            return found.group(1)
-    name = re.split(r"[/\\]", where.split(":")[0])[-1]
+            return str(found.group(1))
+    name = re.split(r"[/\\]", where.split(":", maxsplit=1)[0])[-1]
     numbers = _DIGITS.findall(name)
     if numbers:
         return numbers[-1]
@@ -291,9 +291,9 @@ def split(data: Any, where: str) -> Iterator[Item]:
             yield (kind, str(record.get("ticket_id")), where, record)
     comments = data.get("comments")
     if isinstance(comments, list) and comments and "ticket" not in data:
-        ticket = _ticket_of_comments(data, where)
+        owner = _ticket_of_comments(data, where)
         for comment in only_dicts(comments):
-            yield ("comment", ticket, where, comment)
+            yield ("comment", owner, where, comment)
     for response in only_dicts(data.get("survey_responses")):
         yield ("survey", str(_ticket_of_survey(response)), where, response)
 
