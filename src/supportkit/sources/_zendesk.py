@@ -252,10 +252,10 @@ def _ticket_of_comments(data: Mapping[str, Any], where: str) -> str:
         found = _COMMENTS_URL.search(url) if isinstance(url, str) else None
         if found:
             return str(found.group(1))
-    name = re.split(r"[/\\]", where.split(":", maxsplit=1)[0])[-1]
+    name = re.split(r"[/\\]", re.sub(r":\d+$", "", where))[-1]  # "dir/f.jsonl:7" -> "f.jsonl"
     numbers = _DIGITS.findall(name)
     if numbers:
-        return numbers[-1]
+        return str(numbers[-1])
     raise InvalidTicket(
         f"{where} lists ticket comments (GET /api/v2/tickets/{{id}}/comments), but neither its "
         "page links nor its file name say which ticket they belong to; save it as "
