@@ -3,8 +3,8 @@
 A reader fills a :class:`Draft` with the ticket's messages (replies and notes, with
 their text), status, priority and assignment changes, and the fields that have no
 place in :class:`~supportkit.Ticket`; :meth:`Draft.finish` turns it into a ticket
-through :func:`supportkit.as_ticket`, so every rule of the ticket vocabulary (events
-not before ``created_at``, known statuses and authors) is checked in one place.
+with the checks of :func:`supportkit.as_ticket` (events not before ``created_at``,
+known statuses and authors, strings where strings belong), built in one pass.
 
 The customer's opening message is the ticket's ``body``, not a reply event (as in
 supportkit's own exports); every message, the opening one included, is kept with its
@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
@@ -74,6 +74,13 @@ class Context:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
+        if type(value) is str:
+            try:  # the common case first: ISO text with "Z" or an offset, parsed once
+                parsed = _dt.datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None and type(parsed.tzinfo) is _dt.timezone:
+                return parsed
         try:
             return to_aware(value, field=field)
         except NaiveDatetimeError:
@@ -152,7 +159,7 @@ class Draft:
         """Add a reply (``public``) or a note; ``by`` ``None`` means the author is unknown."""
         if at is None:
             return
-        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
+        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": meta}
         self.messages.append(msg)
         # A placeholder keeps the message's place among same-time events (a reply and
         # the solve of one update stay in that order).
@@ -174,15 +181,15 @@ class Draft:
 
     def priority(self, at: _dt.datetime | None, priority: str | None) -> None:
         """Add a priority change."""
-        if at is not None and priority:
-            self.events.append({"at": at, "type": "priority", "priority": priority})
+        if at is not None and priority and priority.strip():
+            self.events.append({"at": at, "type": "priority", "priority": priority.strip().lower()})
 
     def assign(self, at: _dt.datetime | None, assignee: Any) -> None:
         """Add a hand-over to ``assignee`` (an agent or group id or name)."""
         if at is not None:
             event: dict[str, Any] = {"at": at, "type": "assign"}
-            if assignee is not None and assignee != "":
-                event["assignee"] = str(assignee)
+            if assignee is not None and str(assignee).strip():
+                event["assignee"] = str(assignee).strip()
             self.events.append(event)
 
     def change(self, at: _dt.datetime | None, field: str, value: Any, previous: Any) -> None:
@@ -207,18 +214,16 @@ class Draft:
     def _settle_messages(self, body: str, *, opening: bool) -> str:
         ordered = sorted(self.messages, key=lambda m: m["at"].timestamp())
         first: Any = ordered[0] if ordered else None
-        comments = [
-            drop_none(
-                {
-                    "at": msg["at"].isoformat(),
-                    "type": "reply" if msg["public"] else "note",
-                    "by": msg["by"],
-                    "text": msg["text"],
-                    **msg["meta"],
-                }
-            )
-            for msg in ordered
-        ]
+        comments = []
+        for msg in ordered:
+            comment = {"at": msg["at"].isoformat(), "type": "reply" if msg["public"] else "note"}
+            if msg["by"] is not None:
+                comment["by"] = msg["by"]
+            comment["text"] = msg["text"]
+            for key, value in msg["meta"].items():
+                if value is not None:
+                    comment[key] = value
+            comments.append(comment)
         events: list[dict[str, Any]] = []
         for entry in self.events:
             held: Any = entry.get("message")
@@ -260,27 +265,149 @@ class Draft:
         ``description``), so the first message is a reply like any other.
         """
         text = self._settle_messages(body or "", opening=opening)
-        mapping = {
-            "id": self.ident,
-            "channel": channel,
-            "subject": subject or "",
-            "body": text,
-            "tags": tags,
-            "priority": priority,
-            "created_at": created_at,
-            "events": self.events,
-            "rating": rating,
-            "fields": self.fields,
-        }
-        ticket = as_ticket(mapping, strict=self.ctx.strict, field=self.name)
-        if self.problems:
-            ticket = attrs.evolve(ticket, problems=(*self.problems, *ticket.problems))
-        return ticket
+        # The ticket is built here, in one pass, with the checks of as_ticket: the
+        # readers give times already parsed and values already mapped, so only their
+        # types are checked, and the events are checked as as_ticket checks them.
+        name = self.name
+        created = _fixed(created_at)
+        events = self._events(created)
+        return Ticket(
+            id=self.ident,
+            channel=_label(channel, f"{name}.channel"),
+            subject=_string(subject, f"{name}.subject"),
+            body=_string(text, f"{name}.body"),
+            tags=_tag_tuple(tags, f"{name}.tags"),
+            priority=_label(priority, f"{name}.priority"),
+            created_at=created,
+            events=events,
+            rating=_score(rating, f"{name}.rating"),
+            fields=self.fields,
+            problems=(*self.problems, *self._dropped),
+        )
+
+    def _events(self, created: _dt.datetime | None) -> tuple[Event, ...]:
+        """Turn the drafted events into :class:`Event` objects, sorted by time.
+
+        The same rules as :func:`~supportkit.as_ticket`: a known author for replies and
+        notes, a known status, and nothing before ``created_at`` (strict: an error;
+        lenient: the event is dropped and noted).
+        """
+        self._dropped: list[str] = []
+        start = None if created is None else created.timestamp()
+        out: list[tuple[float, Event]] = []
+        for i, raw in enumerate(self.events):
+            at: _dt.datetime = raw["at"]
+            kind = raw["type"]
+            by = raw.get("by")
+            status = raw.get("status")
+            if kind in ("reply", "note") and by not in AUTHORS:
+                where = f"{self.name}.events[{i}]"
+                self._problem(f"{where}.by must be one of {list(AUTHORS)} (got {by!r})", where)
+                continue
+            if kind == "status" and status not in STATUSES:
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.status must be one of {list(STATUSES)} (got {status!r})", where
+                )
+                continue
+            stamp = at.timestamp()
+            if start is not None and stamp < start:
+                assert created is not None
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.at {at.isoformat()} is before {self.name}.created_at "
+                    f"{created.isoformat()}; fix the export or read with strict=False",
+                    where,
+                )
+                continue
+            event = Event(
+                at=at,
+                type=kind,
+                by=by,
+                status=status,
+                priority=raw.get("priority"),
+                assignee=raw.get("assignee"),
+            )
+            out.append((stamp, event))
+        out.sort(key=lambda pair: pair[0])  # stable: equal times keep the draft's order
+        return tuple(event for _, event in out)
+
+    def _problem(self, message: str, where: str) -> None:
+        if self.ctx.strict:
+            raise InvalidTicket(f"{message}.", field=where)
+        self._dropped.append(f"{where}: dropped: {message}.")
+
+
+def _fixed(value: _dt.datetime | None) -> _dt.datetime | None:
+    if value is None or type(value.tzinfo) is _dt.timezone:
+        return value
+    return to_aware(value, field="created_at")
+
+
+def _wrong(value: Any, field: str, what: str) -> InvalidTicket:
+    return InvalidTicket(
+        f"{field} must be {what} (got {value!r} that is a {type(value).__name__}); fix the export.",
+        field=field,
+        value=value,
+    )
+
+
+def _label(value: Any, field: str) -> str | None:
+    """A channel or priority: a string (lower case), ``None`` when empty."""
+    if value is None or value == "":
+        return None
+    if type(value) is not str:
+        raise _wrong(value, field, "a string")
+    text = value.strip().lower()
+    return text or None
+
+
+def _string(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise _wrong(value, field, "a string")
+    return value
+
+
+def _tag_tuple(value: Any, field: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, (list, tuple)):
+        raise _wrong(value, field, "a list of strings")
+    out: list[str] = []
+    for tag in value:
+        if type(tag) is not str:
+            raise _wrong(tag, f"{field}[{len(out)}]", "a string")
+        clean = tag.strip()
+        if clean and clean not in out:
+            out.append(clean)
+    return tuple(out)
+
+
+def _score(value: Any, field: str) -> int | float | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
+    raise _wrong(value, field, "a number or a label string")
 
 
 def only_dicts(items: Any) -> Iterator[Mapping[str, Any]]:
     """Yield the mappings of a JSON list (anything else in it is skipped by the shape check)."""
     if isinstance(items, list):
         for item in items:
-            if isinstance(item, Mapping):
+            if type(item) is dict or isinstance(item, Mapping):
                 yield item

@@ -312,7 +312,7 @@ def _via_type(channel: Any) -> str | None:
 
 def _via_parts(via: Any) -> tuple[str | None, str | None, Any]:
     """Return ``(channel, rel, from)`` of a via object (or a ticket-event via name)."""
-    if isinstance(via, Mapping):
+    if type(via) is dict or isinstance(via, Mapping):
         source = via.get("source") or {}
         rel = source.get("rel") if isinstance(source, Mapping) else None
         origin = source.get("from") if isinstance(source, Mapping) else None
@@ -336,11 +336,21 @@ class _State:
         self.first_priority: Any = None
         self.priority_seen = False
         self.comments: set[Any] = set()  # comment ids: audits, events and comment lists overlap
-        self.agents: set[str] = set()  # ids seen as assignee_id: agents, users or not
+        self.agents: set[str] | None = None  # ids seen as assignee_id: agents, users or not
+        self.record: Mapping[str, Any] = {}
+        self.parts: list[tuple[str, str, Any]] = []
+
+    def assignees(self) -> set[str]:
+        """Every id the ticket was ever assigned to (worked out when first needed)."""
+        if self.agents is None:
+            self.agents = _assignees(self.record, self.parts)
+        return self.agents
 
 
-def _author(state: _State, author_id: Any, via: Any, field: str) -> str | None:
-    channel, rel, _ = _via_parts(via)
+def _author(
+    state: _State, author_id: Any, parts: tuple[str | None, str | None, Any], field: str
+) -> str | None:
+    channel, rel, _ = parts
     if channel == "rule" or rel in RULE_RELS:
         return "rule"
     if (channel is not None and channel.startswith(_BOT_PREFIXES)) or rel == "answer_bot":
@@ -353,7 +363,7 @@ def _author(state: _State, author_id: Any, via: Any, field: str) -> str | None:
         return role
     if author_id is not None and author_id == state.requester:
         return "customer"  # the requester is the customer, even when users were not side-loaded
-    if author_id is not None and str(author_id) in state.agents:
+    if author_id is not None and str(author_id) in state.assignees():
         return "agent"  # only agents can be assignees, so an assignee is one without users
     state.d.fail(
         f"author {author_id!r} of a comment is neither a side-loaded user nor the requester "
@@ -406,17 +416,14 @@ def _comment(
             return
         state.comments.add(ident)
     author_id = event.get("author_id", author)
-    by = _author(state, author_id, event.get("via") or via, where)
+    via_parts = _via_parts(event.get("via") or via)
+    by = _author(state, author_id, via_parts, where)
     public = event.get("public", True) is not False
     text = event.get("plain_body") or event.get("body")
-    _, rel, origin = _via_parts(event.get("via") or via)
-    meta = drop_none(
-        {
-            "id": event.get("id"),
-            "author_id": author_id,
-            "rule": origin.get("title") if isinstance(origin, Mapping) and rel else None,
-        }
-    )
+    _, rel, origin = via_parts
+    meta = {"id": ident, "author_id": author_id}
+    if rel and isinstance(origin, Mapping) and origin.get("title") is not None:
+        meta["rule"] = origin["title"]
     state.d.message(at, by, public=public, text=text, meta=meta)
 
 
@@ -583,7 +590,7 @@ def build(
     d.keep(record, _USED)
     state = _State(d, requester, users)
     parts = _unique(parts)
-    state.agents = _assignees(record, parts)
+    state.record, state.parts = record, parts
     rating = _legacy_rating(record.get("satisfaction_rating"))
     audits = [p for p in parts if p[0] == "audit"]
     events = [p for p in parts if p[0] == "ticket_event"]
