@@ -14,6 +14,7 @@ text in ``fields["comments"]``.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -105,7 +106,9 @@ class Draft:
         self.where = where
         self.name = f"{where}[{ctx.source} ticket {self.ident}]"
         self.fields: dict[str, Any] = {"source": ctx.source}
-        self.events: list[dict[str, Any]] = []
+        # (at, type, by, status, priority, assignee), or (None, message) holding a
+        # message's place until the opening message is known.
+        self.events: list[tuple[Any, ...]] = []
         self.messages: list[dict[str, Any]] = []
         self.problems: list[str] = []
         self._current: tuple[_dt.datetime | None, str] | None = None
@@ -126,6 +129,10 @@ class Draft:
 
     def lookup(self, table: Mapping[Any, Any], value: Any, what: str, field: str) -> Any:
         """Map ``value`` through ``table``; an unknown value fails (see :meth:`fail`)."""
+        try:
+            return table[value]  # the usual case: the value as the table spells it
+        except (KeyError, TypeError):
+            pass
         key = value.strip().lower() if isinstance(value, str) else value
         if key in table:
             return table[key]
@@ -137,6 +144,13 @@ class Draft:
 
     def time(self, value: Any, field: str) -> _dt.datetime | None:
         """Read a time; an unreadable one fails (see :meth:`fail`) and gives ``None``."""
+        if type(value) is str:
+            try:  # the usual ISO text with "Z" or an offset, without the general path
+                parsed = _dt.datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None and type(parsed.tzinfo) is _dt.timezone:
+                return parsed
         try:
             return self.ctx.time(value, f"{self.name}.{field}")
         except SupportkitError as exc:
@@ -163,12 +177,12 @@ class Draft:
         self.messages.append(msg)
         # A placeholder keeps the message's place among same-time events (a reply and
         # the solve of one update stay in that order).
-        self.events.append({"message": msg})
+        self.events.append((None, msg))
 
     def status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add a status change (``None``: nothing, the failure was already noted)."""
         if at is not None and status is not None:
-            self.events.append({"at": at, "type": "status", "status": status})
+            self.events.append((at, "status", None, status, None, None))
 
     def current_status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add the ticket's current status when the export has no history of it.
@@ -182,15 +196,13 @@ class Draft:
     def priority(self, at: _dt.datetime | None, priority: str | None) -> None:
         """Add a priority change."""
         if at is not None and priority and priority.strip():
-            self.events.append({"at": at, "type": "priority", "priority": priority.strip().lower()})
+            self.events.append((at, "priority", None, None, priority.strip().lower(), None))
 
     def assign(self, at: _dt.datetime | None, assignee: Any) -> None:
         """Add a hand-over to ``assignee`` (an agent or group id or name)."""
         if at is not None:
-            event: dict[str, Any] = {"at": at, "type": "assign"}
-            if assignee is not None and str(assignee).strip():
-                event["assignee"] = str(assignee).strip()
-            self.events.append(event)
+            who = None if assignee is None else str(assignee).strip() or None
+            self.events.append((at, "assign", None, None, None, who))
 
     def change(self, at: _dt.datetime | None, field: str, value: Any, previous: Any) -> None:
         """Keep a change with no event type of its own (tags, group …) in ``fields["changes"]``."""
@@ -220,22 +232,21 @@ class Draft:
             if msg["by"] is not None:
                 comment["by"] = msg["by"]
             comment["text"] = msg["text"]
-            for key, value in msg["meta"].items():
-                if value is not None:
-                    comment[key] = value
+            comment.update({k: v for k, v in msg["meta"].items() if v is not None})
             comments.append(comment)
-        events: list[dict[str, Any]] = []
+        events: list[tuple[Any, ...]] = []
         for entry in self.events:
-            held: Any = entry.get("message")
-            if held is None:
+            if entry[0] is not None:
                 events.append(entry)
-            elif held["by"] is None:
+                continue
+            held: Any = entry[1]
+            if held["by"] is None:
                 continue  # the unknown author was reported; the text is kept in comments
-            elif opening and held is first and held["public"] and held["by"] == "customer":
+            if opening and held is first and held["public"] and held["by"] == "customer":
                 body = body or held["text"]  # the opening message is the body, not a reply
             else:
                 kind = "reply" if held["public"] else "note"
-                events.append({"at": held["at"], "type": kind, "by": held["by"]})
+                events.append((held["at"], kind, held["by"], None, None, None))
         self.events = events
         if comments:
             self.fields["comments"] = comments
@@ -295,11 +306,7 @@ class Draft:
         self._dropped: list[str] = []
         start = None if created is None else created.timestamp()
         out: list[tuple[float, Event]] = []
-        for i, raw in enumerate(self.events):
-            at: _dt.datetime = raw["at"]
-            kind = raw["type"]
-            by = raw.get("by")
-            status = raw.get("status")
+        for i, (at, kind, by, status, priority, assignee) in enumerate(self.events):
             if kind in ("reply", "note") and by not in AUTHORS:
                 where = f"{self.name}.events[{i}]"
                 self._problem(f"{where}.by must be one of {list(AUTHORS)} (got {by!r})", where)
@@ -321,21 +328,19 @@ class Draft:
                 )
                 continue
             event = Event(
-                at=at,
-                type=kind,
-                by=by,
-                status=status,
-                priority=raw.get("priority"),
-                assignee=raw.get("assignee"),
+                at=at, type=kind, by=by, status=status, priority=priority, assignee=assignee
             )
             out.append((stamp, event))
-        out.sort(key=lambda pair: pair[0])  # stable: equal times keep the draft's order
+        out.sort(key=_first)  # stable: equal times keep the draft's order
         return tuple(event for _, event in out)
 
     def _problem(self, message: str, where: str) -> None:
         if self.ctx.strict:
             raise InvalidTicket(f"{message}.", field=where)
         self._dropped.append(f"{where}: dropped: {message}.")
+
+
+_first = operator.itemgetter(0)
 
 
 def _fixed(value: _dt.datetime | None) -> _dt.datetime | None:

@@ -125,7 +125,7 @@ class Spill:
         if key in self._users:
             return self._users[key]
         row = self._db.execute("SELECT doc FROM users WHERE key = ?", (key,)).fetchone()
-        value = None if row is None else marshal.loads(row[0])
+        value = None if row is None else marshal.loads(row[0])  # noqa: S302 (our own file)
         self._remember(key, value)
         return value
 
@@ -142,35 +142,36 @@ class Spill:
         reader = self._db.cursor()
         # One pass: tickets in order of first appearance, each followed by its parts
         # (the indexes make this a walk, with no sort of the whole export).
-        # The requester's user comes along, so the usual lookup needs no query of its own.
-        reader.execute(
-            "SELECT t.key, t.src, t.doc, p.kind, p.src, p.doc, t.requester, u.doc "
+        # Two cursors walk in step by the tickets' order: one over the tickets (each with
+        # its requester's user, so the usual user lookup needs no query of its own), one
+        # over their parts. Each document is read once, never repeated per joined row.
+        tickets = self._db.cursor()
+        tickets.execute(
+            "SELECT t.seq, t.key, t.src, t.doc, t.requester, u.doc "
             "FROM tickets AS t INDEXED BY tickets_seq "
-            "LEFT JOIN parts AS p ON p.ticket = t.key "
-            "LEFT JOIN users AS u ON u.key = t.requester "
-            "ORDER BY t.seq, p.seq"
+            "LEFT JOIN users AS u ON u.key = t.requester ORDER BY t.seq"
         )
-        loads = marshal.loads
-        current: tuple[str, str, Any] | None = None
-        parts: list[tuple[str, str, Any]] = []
-        for key, src, doc, kind, part_src, part_doc, requester, user in reader:
-            if current is None or key != current[0]:
-                if current is not None:
-                    yield (*current, parts)
-                current = (key, src, loads(doc))
-                parts = []
-                if requester is not None:
-                    self._remember(requester, None if user is None else loads(user))
-            if kind is not None:
-                parts.append((kind, part_src, loads(part_doc)))
-        if current is not None:
-            yield (*current, parts)
+        parts = self._db.cursor()
+        parts.execute(
+            "SELECT t.seq, p.kind, p.src, p.doc FROM tickets AS t INDEXED BY tickets_seq "
+            "JOIN parts AS p ON p.ticket = t.key ORDER BY t.seq, p.seq"
+        )
+        loads = marshal.loads  # only what this spill wrote to its own private temp file
+        pending = parts.fetchone()
+        for seq, key, src, doc, requester, user in tickets:
+            if requester is not None:
+                self._remember(requester, None if user is None else loads(user))
+            own: list[tuple[str, str, Any]] = []
+            while pending is not None and pending[0] == seq:
+                own.append((pending[1], pending[2], loads(pending[3])))
+                pending = parts.fetchone()
+            yield key, src, loads(doc), own
 
     def _parts(self, key: str) -> list[tuple[str, str, Any]]:
         rows = self._db.execute(
             "SELECT kind, src, doc FROM parts WHERE ticket = ? ORDER BY seq", (key,)
         ).fetchall()
-        return [(kind, src, marshal.loads(doc)) for kind, src, doc in rows]
+        return [(kind, src, marshal.loads(doc)) for kind, src, doc in rows]  # noqa: S302
 
     def orphans(self) -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
         """Yield ``(ticket key, parts)`` for parts whose ticket never appeared."""

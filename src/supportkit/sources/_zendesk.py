@@ -313,10 +313,15 @@ def _via_type(channel: Any) -> str | None:
 def _via_parts(via: Any) -> tuple[str | None, str | None, Any]:
     """Return ``(channel, rel, from)`` of a via object (or a ticket-event via name)."""
     if type(via) is dict or isinstance(via, Mapping):
-        source = via.get("source") or {}
-        rel = source.get("rel") if isinstance(source, Mapping) else None
-        origin = source.get("from") if isinstance(source, Mapping) else None
-        return (_via_type(via.get("channel")), rel, origin)
+        source = via.get("source")
+        if type(source) is dict or isinstance(source, Mapping):
+            rel, origin = source.get("rel"), source.get("from")
+        else:
+            rel = origin = None
+        channel = via.get("channel")
+        if type(channel) is str and channel.islower() and channel.isalpha():
+            return (channel, rel, origin)  # the usual via type name, nothing to convert
+        return (_via_type(channel), rel, origin)
     if isinstance(via, str):
         name = via.strip().lower()
         if name in _EVENT_VIA:
@@ -435,14 +440,16 @@ def _other(state: _State, at: _dt.datetime | None, event: Mapping[str, Any]) -> 
 
 
 def _audit(state: _State, audit: Mapping[str, Any]) -> None:
-    at = state.d.time(audit.get("created_at"), f"audits[{audit.get('id')}].created_at")
+    ident = audit.get("id")
+    at = state.d.time(audit.get("created_at"), f"audits[{ident}].created_at")
     via = audit.get("via")
+    author = audit.get("author_id")
     for i, event in enumerate(only_dicts(audit.get("events"))):
-        where = f"audits[{audit.get('id')}].events[{i}]"
+        where = f"audits[{ident}].events[{i}]"
         kind = event.get("type")
-        if kind in ("Comment", "VoiceComment"):
-            _comment(state, at, event, via, audit.get("author_id"), where=where)
-        elif kind in ("Change", "Create") and event.get("field_name"):
+        if kind == "Comment" or kind == "VoiceComment":
+            _comment(state, at, event, via, author, where=where)
+        elif (kind == "Change" or kind == "Create") and event.get("field_name"):
             _field_event(
                 state,
                 at,
@@ -510,6 +517,9 @@ def _ticket_event(state: _State, item: Mapping[str, Any]) -> None:
 
 def _unique(parts: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
     """Drop repeated records (pages fetched twice, incremental exports repeating updates)."""
+    keys = {(part[0], part[2].get("id")) for part in parts}
+    if len(keys) == len(parts):
+        return parts  # the usual case: nothing repeated
     seen: set[tuple[str, Any]] = set()
     out = []
     for part in parts:
@@ -592,13 +602,19 @@ def build(
     parts = _unique(parts)
     state.record, state.parts = record, parts
     rating = _legacy_rating(record.get("satisfaction_rating"))
-    audits = [p for p in parts if p[0] == "audit"]
-    events = [p for p in parts if p[0] == "ticket_event"]
+    audits, events, comments = [], [], []
+    for part in parts:
+        kind = part[0]
+        if kind == "audit":
+            audits.append(part)
+        elif kind == "ticket_event":
+            events.append(part)
+        elif kind == "comment":
+            comments.append(part)
     for _, _src, audit in sorted(audits, key=lambda p: str(p[2].get("created_at"))):
         _audit(state, audit)
     for _, _src, item in sorted(events, key=lambda p: _event_order(p[2])):
         _ticket_event(state, item)
-    comments = [p for p in parts if p[0] == "comment"]
     for _, _src, comment in sorted(comments, key=lambda p: str(p[2].get("created_at"))):
         at = d.time(comment.get("created_at"), f"comments[{comment.get('id')}].created_at")
         _comment(
