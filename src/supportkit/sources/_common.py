@@ -173,7 +173,14 @@ class Draft:
         """Add a reply (``public``) or a note; ``by`` ``None`` means the author is unknown."""
         if at is None:
             return
-        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": meta}
+        msg = {
+            "at": at,
+            "stamp": at.timestamp(),
+            "by": by,
+            "public": public,
+            "text": text or "",
+            "meta": meta,
+        }
         self.messages.append(msg)
         # A placeholder keeps the message's place among same-time events (a reply and
         # the solve of one update stay in that order).
@@ -224,7 +231,7 @@ class Draft:
                 self.fields[key] = value
 
     def _settle_messages(self, body: str, *, opening: bool) -> str:
-        ordered = sorted(self.messages, key=lambda m: m["at"].timestamp())
+        ordered = sorted(self.messages, key=_stamp)
         first: Any = ordered[0] if ordered else None
         comments = []
         for msg in ordered:
@@ -341,6 +348,7 @@ class Draft:
 
 
 _first = operator.itemgetter(0)
+_stamp = operator.itemgetter("stamp")
 
 
 def _fixed(value: _dt.datetime | None) -> _dt.datetime | None:

@@ -59,6 +59,7 @@ class Spill:
         os.close(fd)
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.executescript(
+            "PRAGMA page_size=16384; PRAGMA locking_mode=EXCLUSIVE; "
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
             f"PRAGMA cache_size=-{CACHE_KIB}; PRAGMA temp_store=FILE;" + _SCHEMA
         )
