@@ -447,9 +447,9 @@ def _audit(state: _State, audit: Mapping[str, Any]) -> None:
     for i, event in enumerate(only_dicts(audit.get("events"))):
         where = f"audits[{ident}].events[{i}]"
         kind = event.get("type")
-        if kind == "Comment" or kind == "VoiceComment":
+        if kind in ("Comment", "VoiceComment"):
             _comment(state, at, event, via, author, where=where)
-        elif (kind == "Change" or kind == "Create") and event.get("field_name"):
+        elif kind in ("Change", "Create") and event.get("field_name"):
             _field_event(
                 state,
                 at,
