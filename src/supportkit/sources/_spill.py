@@ -140,8 +140,6 @@ class Spill:
         self._db.execute("COMMIT")
         self._db.execute("CREATE INDEX parts_ticket ON parts (ticket, seq)")
         self._db.execute("CREATE INDEX tickets_seq ON tickets (seq)")
-        # One pass: tickets in order of first appearance, each followed by its parts
-        # (the indexes make this a walk, with no sort of the whole export).
         # Two cursors walk in step by the tickets' order: one over the tickets (each with
         # its requester's user, so the usual user lookup needs no query of its own), one
         # over their parts. Each document is read once, never repeated per joined row.
