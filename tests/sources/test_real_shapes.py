@@ -104,3 +104,10 @@ def test_helpscout_drafts_are_not_replies_and_empty_pages_are_skipped(tmp_path: 
     assert one.fields["unsent_threads"] == [{"id": 2, "state": "draft", "type": "message"}]
     shutil.copy(REAL / "helpscout-drafts" / "conversations-page-2.json", tmp_path)
     assert list(sources.read(tmp_path, source="helpscout")) == []
+
+
+def test_zendesk_survey_responses_subjects_zrn_spelling_and_follow_up_text() -> None:
+    t = by_id(REAL / "zendesk-survey")
+    assert (t["7401"].rating, t["7401"].fields["rating_comment"]) == (5, "Всё отлично")
+    assert (t["7402"].rating, t["7402"].fields["rating_category"]) == (2, "bad")
+    assert t["7402"].fields["rating_comment"] == "Долго ждали ответа"

@@ -266,8 +266,13 @@ def _ticket_of_comments(data: Mapping[str, Any], where: str) -> str:
 
 
 def _ticket_of_survey(response: Mapping[str, Any]) -> str | None:
+    """The ticket of a CSAT survey response: ``subjects`` of type ticket, else ``subject_zrns``."""
+    for subject in only_dicts(response.get("subjects")):
+        if subject.get("type") == "ticket" and subject.get("id") is not None:
+            return str(subject["id"])
     for zrn in response.get("subject_zrns") or ():
-        if isinstance(zrn, str) and zrn.startswith("zen:ticket:"):
+        # "zen:ticket:123"; one example of the reference spells it "zrn:ticket:123"
+        if isinstance(zrn, str) and zrn.startswith(("zen:ticket:", "zrn:ticket:")):
             return zrn.rsplit(":", 1)[1]
     return None
 
@@ -570,12 +575,16 @@ def _legacy_rating(value: Any) -> str | None:
 
 
 def _survey_rating(d: Draft, response: Mapping[str, Any]) -> Any:
+    rating = None
     for answer in only_dicts(response.get("answers")):
-        if answer.get("type") == "rating_scale" and answer.get("rating") is not None:
+        kind = answer.get("type")
+        if kind == "rating_scale" and answer.get("rating") is not None and rating is None:
             if answer.get("rating_category"):
                 d.fields["rating_category"] = answer["rating_category"]
-            return answer["rating"]
-    return None
+            rating = answer["rating"]
+        elif kind == "open_ended" and isinstance(answer.get("value"), str) and answer["value"]:
+            d.fields["rating_comment"] = answer["value"]  # the follow-up question's text
+    return rating
 
 
 def build(
