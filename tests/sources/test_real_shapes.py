@@ -111,3 +111,19 @@ def test_zendesk_survey_responses_subjects_zrn_spelling_and_follow_up_text() -> 
     assert (t["7401"].rating, t["7401"].fields["rating_comment"]) == (5, "Всё отлично")
     assert (t["7402"].rating, t["7402"].fields["rating_category"]) == (2, "bad")
     assert t["7402"].fields["rating_comment"] == "Долго ждали ответа"
+
+
+def test_helpscout_conversations_without_embedded_threads_wait_for_thread_pages(
+    tmp_path: Path,
+) -> None:
+    t = by_id(REAL / "helpscout-threads")
+    # 6201: its threads page names it in _links; 6202: only in the file name
+    assert t["6201"].body == "Здравствуйте, не пришла выплата за сентябрь."
+    assert flow(t["6201"]) == [("reply", "agent"), ("status", "solved")]
+    assert flow(t["6202"]) == [("note", "agent")]
+    shutil.copy(REAL / "helpscout-threads" / "01-conversations.json", tmp_path)
+    shutil.copy(REAL / "helpscout-threads" / "02-threads.json", tmp_path / "threads.json")
+    page = json.loads((REAL / "helpscout-threads" / "03-threads-6202.json").read_text("utf-8"))
+    (tmp_path / "more-threads.json").write_text(json.dumps(page, ensure_ascii=False), "utf-8")
+    with pytest.raises(InvalidTicket, match=r"more-threads\.json lists threads"):
+        list(sources.read(tmp_path))
