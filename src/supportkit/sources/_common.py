@@ -226,11 +226,19 @@ class Draft:
 
     def keep(self, record: Mapping[str, Any], used: frozenset[str] | set[str]) -> None:
         """Copy every key of ``record`` not in ``used`` into ``fields``."""
-        for key, value in record.items():
-            if key not in used and key not in self.fields:
-                self.fields[key] = value
+        fields = self.fields
+        fields.update({k: v for k, v in record.items() if k not in used and k not in fields})
 
-    def _settle_messages(self, body: str, *, opening: bool) -> str:
+    def _settle(
+        self, body: str, created: _dt.datetime | None, *, opening: bool
+    ) -> tuple[str, tuple[Event, ...]]:
+        """Keep every message in ``fields["comments"]``, take the opening one as the body,
+        and turn the drafted events into :class:`Event` objects sorted by time, in one pass.
+
+        The events follow the rules of :func:`~supportkit.as_ticket`: a known author for
+        replies and notes, a known status, and nothing before ``created_at`` (strict: an
+        error; lenient: the event is dropped and noted in ``ticket.problems``).
+        """
         ordered = sorted(self.messages, key=_stamp)
         first: Any = ordered[0] if ordered else None
         comments = []
@@ -241,29 +249,72 @@ class Draft:
             comment["text"] = msg["text"]
             comment.update({k: v for k, v in msg["meta"].items() if v is not None})
             comments.append(comment)
-        events: list[tuple[Any, ...]] = []
-        for entry in self.events:
-            if entry[0] is not None:
-                events.append(entry)
-                continue
-            held: Any = entry[1]
-            if held["by"] is None:
-                continue  # the unknown author was reported; the text is kept in comments
-            if opening and held is first and held["public"] and held["by"] == "customer":
-                body = body or held["text"]  # the opening message is the body, not a reply
-            else:
-                kind = "reply" if held["public"] else "note"
-                events.append((held["at"], kind, held["by"], None, None, None))
-        self.events = events
         if comments:
             self.fields["comments"] = comments
         if self._current is not None:
-            at, status = self._current
+            when, current = self._current
             last = ordered[-1]["at"] if ordered else None
-            if at is None or (last is not None and last.timestamp() > at.timestamp()):
-                at = last
-            self.status(at, status)
-        return body
+            if when is None or (last is not None and last.timestamp() > when.timestamp()):
+                when = last
+            self.status(when, current)
+        self._dropped: list[str] = []
+        start = None if created is None else created.timestamp()
+        out: list[tuple[float, Event]] = []
+        status: str | None
+        priority: str | None
+        assignee: str | None
+        at: Any
+        for i, entry in enumerate(self.events):
+            at = entry[0]
+            if at is None:
+                held: Any = entry[1]
+                by = held["by"]
+                if by is None:
+                    continue  # the unknown author was reported; the text is in comments
+                if opening and held is first and held["public"] and by == "customer":
+                    body = body or held["text"]  # the opening message is the body, not a reply
+                    continue
+                at, kind, status, priority, assignee = held["at"], "reply", None, None, None
+                if not held["public"]:
+                    kind = "note"
+                stamp = held["stamp"]
+            else:
+                _, kind, by, status, priority, assignee = entry
+                stamp = at.timestamp()
+            if kind in ("reply", "note") and by not in AUTHORS:
+                where = f"{self.name}.events[{i}]"
+                self._problem(f"{where}.by must be one of {list(AUTHORS)} (got {by!r})", where)
+                continue
+            if kind == "status" and status not in STATUSES:
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.status must be one of {list(STATUSES)} (got {status!r})", where
+                )
+                continue
+            if start is not None and stamp < start:
+                assert created is not None
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.at {at.isoformat()} is before {self.name}.created_at "
+                    f"{created.isoformat()}; fix the export or read with strict=False",
+                    where,
+                )
+                continue
+            out.append(
+                (
+                    stamp,
+                    Event(
+                        at=at,
+                        type=kind,
+                        by=by,
+                        status=status,
+                        priority=priority,
+                        assignee=assignee,
+                    ),
+                )
+            )
+        out.sort(key=_first)  # stable: equal times keep the draft's order
+        return body, tuple(event for _, event in out)
 
     def finish(
         self,
@@ -277,18 +328,17 @@ class Draft:
         rating: Any = None,
         opening: bool = True,
     ) -> Ticket:
-        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient).
+        """Return the ticket, checked as :func:`~supportkit.as_ticket` checks (strict or lenient).
 
         ``opening=False`` when the helpdesk keeps the opening message apart (Freshdesk's
         ``description``), so the first message is a reply like any other.
         """
-        text = self._settle_messages(body or "", opening=opening)
         # The ticket is built here, in one pass, with the checks of as_ticket: the
         # readers give times already parsed and values already mapped, so only their
         # types are checked, and the events are checked as as_ticket checks them.
         name = self.name
         created = _fixed(created_at)
-        events = self._events(created)
+        text, events = self._settle(body or "", created, opening=opening)
         return Ticket(
             id=self.ident,
             channel=_label(channel, f"{name}.channel"),
@@ -302,44 +352,6 @@ class Draft:
             fields=self.fields,
             problems=(*self.problems, *self._dropped),
         )
-
-    def _events(self, created: _dt.datetime | None) -> tuple[Event, ...]:
-        """Turn the drafted events into :class:`Event` objects, sorted by time.
-
-        The same rules as :func:`~supportkit.as_ticket`: a known author for replies and
-        notes, a known status, and nothing before ``created_at`` (strict: an error;
-        lenient: the event is dropped and noted).
-        """
-        self._dropped: list[str] = []
-        start = None if created is None else created.timestamp()
-        out: list[tuple[float, Event]] = []
-        for i, (at, kind, by, status, priority, assignee) in enumerate(self.events):
-            if kind in ("reply", "note") and by not in AUTHORS:
-                where = f"{self.name}.events[{i}]"
-                self._problem(f"{where}.by must be one of {list(AUTHORS)} (got {by!r})", where)
-                continue
-            if kind == "status" and status not in STATUSES:
-                where = f"{self.name}.events[{i}]"
-                self._problem(
-                    f"{where}.status must be one of {list(STATUSES)} (got {status!r})", where
-                )
-                continue
-            stamp = at.timestamp()
-            if start is not None and stamp < start:
-                assert created is not None
-                where = f"{self.name}.events[{i}]"
-                self._problem(
-                    f"{where}.at {at.isoformat()} is before {self.name}.created_at "
-                    f"{created.isoformat()}; fix the export or read with strict=False",
-                    where,
-                )
-                continue
-            event = Event(
-                at=at, type=kind, by=by, status=status, priority=priority, assignee=assignee
-            )
-            out.append((stamp, event))
-        out.sort(key=_first)  # stable: equal times keep the draft's order
-        return tuple(event for _, event in out)
 
     def _problem(self, message: str, where: str) -> None:
         if self.ctx.strict:

@@ -155,14 +155,15 @@ class Spill:
             "JOIN parts AS p ON p.ticket = t.key ORDER BY t.seq, p.seq"
         )
         loads = marshal.loads  # only what this spill wrote to its own private temp file
-        pending = parts.fetchone()
+        rows = iter(parts)
+        pending = next(rows, None)
         for seq, key, src, doc, requester, user in tickets:
             if requester is not None:
                 self._remember(requester, None if user is None else loads(user))
             own: list[tuple[str, str, Any]] = []
             while pending is not None and pending[0] == seq:
                 own.append((pending[1], pending[2], loads(pending[3])))
-                pending = parts.fetchone()
+                pending = next(rows, None)
             yield key, src, loads(doc), own
 
     def _parts(self, key: str) -> list[tuple[str, str, Any]]:
