@@ -24,7 +24,16 @@ from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
-__all__ = ["Adapter", "Context", "Draft", "Item", "UserLookup", "drop_none", "only_dicts"]
+__all__ = [
+    "Adapter",
+    "Context",
+    "Draft",
+    "Item",
+    "UserLookup",
+    "Where",
+    "drop_none",
+    "only_dicts",
+]
 
 #: ``(kind, key, where, record)``: ``kind`` is ``"ticket"``, ``"user"`` or a part kind
 #: (``"comment"``, ``"audit"``, ``"rating"`` …); ``key`` the ticket (or user) id.
@@ -50,6 +59,22 @@ class Adapter:
     shape: Callable[[Any], str | None]
     split: Callable[[Any, str], Iterator[Item]]
     build: Callable[..., Ticket]
+
+
+class Where:
+    """A record's place (``audits[7].events[2]``), formatted only if a message needs it."""
+
+    __slots__ = ("args", "pattern")
+
+    def __init__(self, pattern: str, *args: Any) -> None:
+        self.pattern = pattern
+        self.args = args
+
+    def __str__(self) -> str:
+        return self.pattern.format(*self.args)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,7 +140,7 @@ class Draft:
 
     # -- strict or lenient ---------------------------------------------------------
 
-    def fail(self, message: str, *, field: str, value: Any = None) -> None:
+    def fail(self, message: str, *, field: object, value: Any = None) -> None:
         """Raise (strict) or note a problem (lenient); ``message`` has no final period."""
         text = f"{self.name}: {message}"
         if self.ctx.strict:
@@ -127,7 +152,7 @@ class Draft:
             )
         self.problems.append(f"{text}.")
 
-    def lookup(self, table: Mapping[Any, Any], value: Any, what: str, field: str) -> Any:
+    def lookup(self, table: Mapping[Any, Any], value: Any, what: str, field: object) -> Any:
         """Map ``value`` through ``table``; an unknown value fails (see :meth:`fail`)."""
         try:
             return table[value]  # the usual case: the value as the table spells it

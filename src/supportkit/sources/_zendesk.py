@@ -23,6 +23,7 @@ from supportkit.sources._common import (
     Draft,
     Item,
     UserLookup,
+    Where,
     drop_none,
     only_dicts,
 )
@@ -358,7 +359,7 @@ class _State:
 
 
 def _author(
-    state: _State, author_id: Any, parts: tuple[str | None, str | None, Any], field: str
+    state: _State, author_id: Any, parts: tuple[str | None, str | None, Any], field: object
 ) -> str | None:
     channel, rel, _ = parts
     if channel == "rule" or rel in RULE_RELS:
@@ -392,7 +393,7 @@ def _field_event(
     previous: Any,
     *,
     create: bool,
-    where: str,
+    where: object,
 ) -> None:
     d = state.d
     if name == "status":
@@ -418,7 +419,7 @@ def _comment(
     via: Any,
     author: Any,
     *,
-    where: str,
+    where: object,
 ) -> None:
     ident = event.get("id")
     if ident is not None:
@@ -449,8 +450,11 @@ def _audit(state: _State, audit: Mapping[str, Any]) -> None:
     at = state.d.time(audit.get("created_at"), f"audits[{ident}].created_at")
     via = audit.get("via")
     author = audit.get("author_id")
-    for i, event in enumerate(only_dicts(audit.get("events"))):
-        where = f"audits[{ident}].events[{i}]"
+    events = audit.get("events")
+    for i, event in enumerate(events if isinstance(events, list) else ()):
+        if type(event) is not dict and not isinstance(event, Mapping):
+            continue
+        where = Where("audits[{}].events[{}]", ident, i)
         kind = event.get("type")
         if kind in ("Comment", "VoiceComment"):
             _comment(state, at, event, via, author, where=where)
@@ -499,7 +503,7 @@ def _ticket_event(state: _State, item: Mapping[str, Any]) -> None:
     )
     via = item.get("via")
     for i, child in enumerate(only_dicts(item.get("child_events"))):
-        where = f"ticket_events[{item.get('id')}].child_events[{i}]"
+        where = Where("ticket_events[{}].child_events[{}]", item.get("id"), i)
         kind = child.get("event_type") or child.get("type")
         if kind in ("Comment", "VoiceComment"):
             _comment(state, at, child, child.get("via") or via, item.get("updater_id"), where=where)
