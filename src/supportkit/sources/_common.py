@@ -272,7 +272,10 @@ class Draft:
             if msg["by"] is not None:
                 comment["by"] = msg["by"]
             comment["text"] = msg["text"]
-            comment.update({k: v for k, v in msg["meta"].items() if v is not None})
+            meta = msg["meta"]
+            if None in meta.values():
+                meta = {k: v for k, v in meta.items() if v is not None}
+            comment.update(meta)
             comments.append(comment)
         if comments:
             self.fields["comments"] = comments
@@ -328,14 +331,7 @@ class Draft:
             out.append(
                 (
                     stamp,
-                    Event(
-                        at=at,
-                        type=kind,
-                        by=by,
-                        status=status,
-                        priority=priority,
-                        assignee=assignee,
-                    ),
+                    Event(at, kind, by, status, priority, assignee),
                 )
             )
         out.sort(key=_first)  # stable: equal times keep the draft's order

@@ -38,6 +38,7 @@ CREATE TABLE users (key TEXT PRIMARY KEY, doc BLOB);
 """
 
 
+_MISSING: Final = object()
 _MARSHAL: Final = 4  # marshal format version (stable since Python 3.4)
 
 
@@ -123,8 +124,9 @@ class Spill:
 
     def lookup_user(self, key: str) -> Any:
         """Return a stored user or ``None`` (a small cache keeps agents, who recur)."""
-        if key in self._users:
-            return self._users[key]
+        known = self._users.get(key, _MISSING)
+        if known is not _MISSING:
+            return known
         row = self._db.execute("SELECT doc FROM users WHERE key = ?", (key,)).fetchone()
         value = None if row is None else marshal.loads(row[0])  # noqa: S302 (our own file)
         self._remember(key, value)

@@ -526,6 +526,8 @@ def _ticket_event(state: _State, item: Mapping[str, Any]) -> None:
 
 def _unique(parts: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
     """Drop repeated records (pages fetched twice, incremental exports repeating updates)."""
+    if len(parts) < 2:
+        return parts
     keys = {(part[0], part[2].get("id")) for part in parts}
     if len(keys) == len(parts):
         return parts  # the usual case: nothing repeated
