@@ -282,7 +282,8 @@ def split(data: Any, where: str) -> Iterator[Item]:
     """Split one response into tickets, users and parts keyed by ticket id."""
     for user in only_dicts(data.get("users")):
         if "id" in user:
-            yield ("user", str(user["id"]), where, user)
+            # Only the role is read from a user: the spill keeps nothing else of it.
+            yield ("user", str(user["id"]), where, {"role": user.get("role")})
     if isinstance(data.get("ticket"), Mapping):
         yield ("ticket", str(data["ticket"].get("id")), where, data["ticket"])
     for ticket in only_dicts(data.get("tickets")):
