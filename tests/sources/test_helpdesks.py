@@ -79,11 +79,13 @@ def test_zendesk_missing_users_requester_is_customer_other_authors_fail(
 ) -> None:
     shutil.copy(data / "zendesk" / "02-tickets-time.json", tmp_path)
     shutil.copy(data / "zendesk" / "03-audits-1001.json", tmp_path)  # users of page 1 missing
-    with pytest.raises(InvalidTicket, match=r"ticket 1001.*author 601 .*neither a side-loaded"):
+    with pytest.raises(InvalidTicket, match=r"ticket 1001.*author 602 .*neither a side-loaded"):
         list(sources.read(tmp_path))
     lenient = by_id(tmp_path, strict=False)["1001"]
-    assert any("author 601" in p for p in lenient.problems)
+    assert any("author 602" in p for p in lenient.problems)
+    assert not any("author 601" in p for p in lenient.problems)  # 601 is an assignee: an agent
     assert ("reply", "customer") in flow(lenient)  # the requester needs no side-loaded user
+    assert ("reply", "agent") in flow(lenient)
 
 
 def test_freshdesk_tickets_conversations_ratings(data: Path) -> None:

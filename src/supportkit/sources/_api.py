@@ -4,7 +4,8 @@ Two ways through, chosen by the helpdesk:
 
 * **streaming** (supportkit, Help Scout, Usedesk): each response holds whole tickets
   (threads or comments embedded), so each ticket is yielded as soon as it is read:
-  memory holds one document.
+  memory holds one document. (Help Scout conversations listed without
+  ``embed=threads`` wait in the spill for their thread pages, as below.)
 * **spilling** (Zendesk, Freshdesk, Chatwoot): comments, ratings and users arrive in
   responses of their own, in any order, so every record first goes to a temporary
   SQLite file (:mod:`supportkit.sources._spill`); then tickets are yielded one by one,
@@ -23,7 +24,7 @@ from supportkit._frames import rows
 from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidArgument, InvalidTicket, InvalidValue
 from supportkit.sources._chatwoot import ADAPTER as CHATWOOT
-from supportkit.sources._common import Adapter, Context
+from supportkit.sources._common import Adapter, Context, Item
 from supportkit.sources._freshdesk import ADAPTER as FRESHDESK
 from supportkit.sources._helpscout import ADAPTER as HELPSCOUT
 from supportkit.sources._reading import Document, Progress, documents
@@ -145,9 +146,19 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
                 continue
             module = _HELPDESKS[name]
             if module.streams:
-                for kind, key, where, record in module.split(doc.data, doc.where):
+                # Whole tickets are yielded at once; a ticket whose parts come in
+                # responses of their own ("later") waits in the spill with its parts.
+                later: list[Item] = []
+                for item in module.split(doc.data, doc.where):
+                    kind, key, where, record = item
                     if kind == "ticket":
                         yield module.build(key, where, record, [], users=lambda _k: None, ctx=ctx)
+                    else:
+                        later.append(("ticket", key, where, record) if kind == "later" else item)
+                if later:
+                    if spill is None:
+                        spill = Spill()
+                    spill.add(iter(later))
                 continue
             if spill is None:
                 spill = Spill()

@@ -64,7 +64,9 @@ MESSAGE_TYPES: Final[Mapping[Any, str]] = {
 SENDERS: Final[Mapping[Any, str]] = {
     "user": "agent",
     "agentbot": "bot",
+    "agent_bot": "bot",
     "captain::assistant": "bot",
+    "captain_assistant": "bot",
     "contact": "customer",
     None: "rule",
 }
@@ -171,6 +173,9 @@ def _message(d: Draft, message: Mapping[str, Any]) -> None:
         )
         return
     sender = message.get("sender_type")
+    if sender is None and isinstance(message.get("sender"), Mapping):
+        # The messages list gives no sender_type, only the sender object with its type.
+        sender = message["sender"].get("type")
     if kind == "incoming":
         by: str | None = "customer"
     elif kind == "template":
@@ -181,7 +186,11 @@ def _message(d: Draft, message: Mapping[str, Any]) -> None:
     meta = drop_none(
         {
             "id": message.get("id"),
-            "sender_id": message.get("sender_id"),
+            "sender_id": message.get("sender_id")
+            if message.get("sender_id") is not None
+            else (
+                message["sender"].get("id") if isinstance(message.get("sender"), Mapping) else None
+            ),
             "sender_type": sender,
             "content_type": message.get("content_type"),
         }

@@ -3,8 +3,8 @@
 A reader fills a :class:`Draft` with the ticket's messages (replies and notes, with
 their text), status, priority and assignment changes, and the fields that have no
 place in :class:`~supportkit.Ticket`; :meth:`Draft.finish` turns it into a ticket
-through :func:`supportkit.as_ticket`, so every rule of the ticket vocabulary (events
-not before ``created_at``, known statuses and authors) is checked in one place.
+with the checks of :func:`supportkit.as_ticket` (events not before ``created_at``,
+known statuses and authors, strings where strings belong), built in one pass.
 
 The customer's opening message is the ticket's ``body``, not a reply event (as in
 supportkit's own exports); every message, the opening one included, is kept with its
@@ -14,16 +14,26 @@ text in ``fields["comments"]``.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
-__all__ = ["Adapter", "Context", "Draft", "Item", "UserLookup", "drop_none", "only_dicts"]
+__all__ = [
+    "Adapter",
+    "Context",
+    "Draft",
+    "Item",
+    "UserLookup",
+    "Where",
+    "drop_none",
+    "only_dicts",
+]
 
 #: ``(kind, key, where, record)``: ``kind`` is ``"ticket"``, ``"user"`` or a part kind
 #: (``"comment"``, ``"audit"``, ``"rating"`` …); ``key`` the ticket (or user) id.
@@ -51,6 +61,22 @@ class Adapter:
     build: Callable[..., Ticket]
 
 
+class Where:
+    """A record's place (``audits[7].events[2]``), formatted only if a message needs it."""
+
+    __slots__ = ("args", "pattern")
+
+    def __init__(self, pattern: str, *args: Any) -> None:
+        self.pattern = pattern
+        self.args = args
+
+    def __str__(self) -> str:
+        return self.pattern.format(*self.args)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``mapping`` without its ``None`` values."""
     return {k: v for k, v in mapping.items() if v is not None}
@@ -74,6 +100,13 @@ class Context:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
+        if type(value) is str:
+            try:  # the common case first: ISO text with "Z" or an offset, parsed once
+                parsed = _dt.datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None and type(parsed.tzinfo) is _dt.timezone:
+                return parsed
         try:
             return to_aware(value, field=field)
         except NaiveDatetimeError:
@@ -98,14 +131,16 @@ class Draft:
         self.where = where
         self.name = f"{where}[{ctx.source} ticket {self.ident}]"
         self.fields: dict[str, Any] = {"source": ctx.source}
-        self.events: list[dict[str, Any]] = []
+        # (at, type, by, status, priority, assignee), or (None, message) holding a
+        # message's place until the opening message is known.
+        self.events: list[tuple[Any, ...]] = []
         self.messages: list[dict[str, Any]] = []
         self.problems: list[str] = []
         self._current: tuple[_dt.datetime | None, str] | None = None
 
     # -- strict or lenient ---------------------------------------------------------
 
-    def fail(self, message: str, *, field: str, value: Any = None) -> None:
+    def fail(self, message: str, *, field: object, value: Any = None) -> None:
         """Raise (strict) or note a problem (lenient); ``message`` has no final period."""
         text = f"{self.name}: {message}"
         if self.ctx.strict:
@@ -117,8 +152,12 @@ class Draft:
             )
         self.problems.append(f"{text}.")
 
-    def lookup(self, table: Mapping[Any, Any], value: Any, what: str, field: str) -> Any:
+    def lookup(self, table: Mapping[Any, Any], value: Any, what: str, field: object) -> Any:
         """Map ``value`` through ``table``; an unknown value fails (see :meth:`fail`)."""
+        try:
+            return table[value]  # the usual case: the value as the table spells it
+        except (KeyError, TypeError):
+            pass
         key = value.strip().lower() if isinstance(value, str) else value
         if key in table:
             return table[key]
@@ -130,6 +169,13 @@ class Draft:
 
     def time(self, value: Any, field: str) -> _dt.datetime | None:
         """Read a time; an unreadable one fails (see :meth:`fail`) and gives ``None``."""
+        if type(value) is str:
+            try:  # the usual ISO text with "Z" or an offset, without the general path
+                parsed = _dt.datetime.fromisoformat(value)
+            except ValueError:
+                parsed = None
+            if parsed is not None and type(parsed.tzinfo) is _dt.timezone:
+                return parsed
         try:
             return self.ctx.time(value, f"{self.name}.{field}")
         except SupportkitError as exc:
@@ -152,16 +198,23 @@ class Draft:
         """Add a reply (``public``) or a note; ``by`` ``None`` means the author is unknown."""
         if at is None:
             return
-        msg = {"at": at, "by": by, "public": public, "text": text or "", "meta": dict(meta)}
+        msg = {
+            "at": at,
+            "stamp": at.timestamp(),
+            "by": by,
+            "public": public,
+            "text": text or "",
+            "meta": meta,
+        }
         self.messages.append(msg)
         # A placeholder keeps the message's place among same-time events (a reply and
         # the solve of one update stay in that order).
-        self.events.append({"message": msg})
+        self.events.append((None, msg))
 
     def status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add a status change (``None``: nothing, the failure was already noted)."""
         if at is not None and status is not None:
-            self.events.append({"at": at, "type": "status", "status": status})
+            self.events.append((at, "status", None, status, None, None))
 
     def current_status(self, at: _dt.datetime | None, status: str | None) -> None:
         """Add the ticket's current status when the export has no history of it.
@@ -174,16 +227,14 @@ class Draft:
 
     def priority(self, at: _dt.datetime | None, priority: str | None) -> None:
         """Add a priority change."""
-        if at is not None and priority:
-            self.events.append({"at": at, "type": "priority", "priority": priority})
+        if at is not None and priority and priority.strip():
+            self.events.append((at, "priority", None, None, priority.strip().lower(), None))
 
     def assign(self, at: _dt.datetime | None, assignee: Any) -> None:
         """Add a hand-over to ``assignee`` (an agent or group id or name)."""
         if at is not None:
-            event: dict[str, Any] = {"at": at, "type": "assign"}
-            if assignee is not None and assignee != "":
-                event["assignee"] = str(assignee)
-            self.events.append(event)
+            who = None if assignee is None else str(assignee).strip() or None
+            self.events.append((at, "assign", None, None, None, who))
 
     def change(self, at: _dt.datetime | None, field: str, value: Any, previous: Any) -> None:
         """Keep a change with no event type of its own (tags, group …) in ``fields["changes"]``."""
@@ -200,47 +251,91 @@ class Draft:
 
     def keep(self, record: Mapping[str, Any], used: frozenset[str] | set[str]) -> None:
         """Copy every key of ``record`` not in ``used`` into ``fields``."""
-        for key, value in record.items():
-            if key not in used and key not in self.fields:
-                self.fields[key] = value
+        fields = self.fields
+        fields.update({k: v for k, v in record.items() if k not in used and k not in fields})
 
-    def _settle_messages(self, body: str, *, opening: bool) -> str:
-        ordered = sorted(self.messages, key=lambda m: m["at"].timestamp())
+    def _settle(
+        self, body: str, created: _dt.datetime | None, *, opening: bool
+    ) -> tuple[str, tuple[Event, ...]]:
+        """Keep every message in ``fields["comments"]``, take the opening one as the body,
+        and turn the drafted events into :class:`Event` objects sorted by time, in one pass.
+
+        The events follow the rules of :func:`~supportkit.as_ticket`: a known author for
+        replies and notes, a known status, and nothing before ``created_at`` (strict: an
+        error; lenient: the event is dropped and noted in ``ticket.problems``).
+        """
+        ordered = sorted(self.messages, key=_stamp)
         first: Any = ordered[0] if ordered else None
-        comments = [
-            drop_none(
-                {
-                    "at": msg["at"].isoformat(),
-                    "type": "reply" if msg["public"] else "note",
-                    "by": msg["by"],
-                    "text": msg["text"],
-                    **msg["meta"],
-                }
-            )
-            for msg in ordered
-        ]
-        events: list[dict[str, Any]] = []
-        for entry in self.events:
-            held: Any = entry.get("message")
-            if held is None:
-                events.append(entry)
-            elif held["by"] is None:
-                continue  # the unknown author was reported; the text is kept in comments
-            elif opening and held is first and held["public"] and held["by"] == "customer":
-                body = body or held["text"]  # the opening message is the body, not a reply
-            else:
-                kind = "reply" if held["public"] else "note"
-                events.append({"at": held["at"], "type": kind, "by": held["by"]})
-        self.events = events
+        comments = []
+        for msg in ordered:
+            comment = {"at": msg["at"].isoformat(), "type": "reply" if msg["public"] else "note"}
+            if msg["by"] is not None:
+                comment["by"] = msg["by"]
+            comment["text"] = msg["text"]
+            meta = msg["meta"]
+            if None in meta.values():
+                meta = {k: v for k, v in meta.items() if v is not None}
+            comment.update(meta)
+            comments.append(comment)
         if comments:
             self.fields["comments"] = comments
         if self._current is not None:
-            at, status = self._current
+            when, current = self._current
             last = ordered[-1]["at"] if ordered else None
-            if at is None or (last is not None and last.timestamp() > at.timestamp()):
-                at = last
-            self.status(at, status)
-        return body
+            if when is None or (last is not None and last.timestamp() > when.timestamp()):
+                when = last
+            self.status(when, current)
+        self._dropped: list[str] = []
+        start = None if created is None else created.timestamp()
+        out: list[tuple[float, Event]] = []
+        status: str | None
+        priority: str | None
+        assignee: str | None
+        at: Any
+        for i, entry in enumerate(self.events):
+            at = entry[0]
+            if at is None:
+                held: Any = entry[1]
+                by = held["by"]
+                if by is None:
+                    continue  # the unknown author was reported; the text is in comments
+                if opening and held is first and held["public"] and by == "customer":
+                    body = body or held["text"]  # the opening message is the body, not a reply
+                    continue
+                at, kind, status, priority, assignee = held["at"], "reply", None, None, None
+                if not held["public"]:
+                    kind = "note"
+                stamp = held["stamp"]
+            else:
+                _, kind, by, status, priority, assignee = entry
+                stamp = at.timestamp()
+            if kind in ("reply", "note") and by not in AUTHORS:
+                where = f"{self.name}.events[{i}]"
+                self._problem(f"{where}.by must be one of {list(AUTHORS)} (got {by!r})", where)
+                continue
+            if kind == "status" and status not in STATUSES:
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.status must be one of {list(STATUSES)} (got {status!r})", where
+                )
+                continue
+            if start is not None and stamp < start:
+                assert created is not None
+                where = f"{self.name}.events[{i}]"
+                self._problem(
+                    f"{where}.at {at.isoformat()} is before {self.name}.created_at "
+                    f"{created.isoformat()}; fix the export or read with strict=False",
+                    where,
+                )
+                continue
+            out.append(
+                (
+                    stamp,
+                    Event(at, kind, by, status, priority, assignee),
+                )
+            )
+        out.sort(key=_first)  # stable: equal times keep the draft's order
+        return body, tuple(event for _, event in out)
 
     def finish(
         self,
@@ -254,33 +349,111 @@ class Draft:
         rating: Any = None,
         opening: bool = True,
     ) -> Ticket:
-        """Return the ticket, read through :func:`~supportkit.as_ticket` (strict or lenient).
+        """Return the ticket, checked as :func:`~supportkit.as_ticket` checks (strict or lenient).
 
         ``opening=False`` when the helpdesk keeps the opening message apart (Freshdesk's
         ``description``), so the first message is a reply like any other.
         """
-        text = self._settle_messages(body or "", opening=opening)
-        mapping = {
-            "id": self.ident,
-            "channel": channel,
-            "subject": subject or "",
-            "body": text,
-            "tags": tags,
-            "priority": priority,
-            "created_at": created_at,
-            "events": self.events,
-            "rating": rating,
-            "fields": self.fields,
-        }
-        ticket = as_ticket(mapping, strict=self.ctx.strict, field=self.name)
-        if self.problems:
-            ticket = attrs.evolve(ticket, problems=(*self.problems, *ticket.problems))
-        return ticket
+        # The ticket is built here, in one pass, with the checks of as_ticket: the
+        # readers give times already parsed and values already mapped, so only their
+        # types are checked, and the events are checked as as_ticket checks them.
+        name = self.name
+        created = _fixed(created_at)
+        text, events = self._settle(body or "", created, opening=opening)
+        return Ticket(
+            id=self.ident,
+            channel=_label(channel, f"{name}.channel"),
+            subject=_string(subject, f"{name}.subject"),
+            body=_string(text, f"{name}.body"),
+            tags=_tag_tuple(tags, f"{name}.tags"),
+            priority=_label(priority, f"{name}.priority"),
+            created_at=created,
+            events=events,
+            rating=_score(rating, f"{name}.rating"),
+            fields=self.fields,
+            problems=(*self.problems, *self._dropped),
+        )
+
+    def _problem(self, message: str, where: str) -> None:
+        if self.ctx.strict:
+            raise InvalidTicket(f"{message}.", field=where)
+        self._dropped.append(f"{where}: dropped: {message}.")
+
+
+_first = operator.itemgetter(0)
+_stamp = operator.itemgetter("stamp")
+
+
+def _fixed(value: _dt.datetime | None) -> _dt.datetime | None:
+    if value is None or type(value.tzinfo) is _dt.timezone:
+        return value
+    return to_aware(value, field="created_at")
+
+
+def _wrong(value: Any, field: str, what: str) -> InvalidTicket:
+    return InvalidTicket(
+        f"{field} must be {what} (got {value!r} that is a {type(value).__name__}); fix the export.",
+        field=field,
+        value=value,
+    )
+
+
+def _label(value: Any, field: str) -> str | None:
+    """A channel or priority: a string (lower case), ``None`` when empty."""
+    if value is None or value == "":
+        return None
+    if type(value) is not str:
+        raise _wrong(value, field, "a string")
+    text = value.strip().lower()
+    return text or None
+
+
+def _string(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise _wrong(value, field, "a string")
+    return value
+
+
+def _tag_tuple(value: Any, field: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, (list, tuple)):
+        raise _wrong(value, field, "a list of strings")
+    out: list[str] = []
+    for tag in value:
+        if type(tag) is not str:
+            raise _wrong(tag, f"{field}[{len(out)}]", "a string")
+        clean = tag.strip()
+        if clean and clean not in out:
+            out.append(clean)
+    return tuple(out)
+
+
+def _score(value: Any, field: str) -> int | float | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
+    raise _wrong(value, field, "a number or a label string")
 
 
 def only_dicts(items: Any) -> Iterator[Mapping[str, Any]]:
     """Yield the mappings of a JSON list (anything else in it is skipped by the shape check)."""
     if isinstance(items, list):
         for item in items:
-            if isinstance(item, Mapping):
+            if type(item) is dict or isinstance(item, Mapping):
                 yield item

@@ -97,6 +97,9 @@ def _kind_of(item: Mapping[str, Any]) -> str | None:
 def shape(data: Any) -> str | None:
     """Return ``"tickets"``, ``"conversations"``, ``"ratings"``, ``"ticket"`` or ``None``."""
     if isinstance(data, Mapping):
+        if isinstance(data.get("results"), list) and "total" in data:
+            first = next(only_dicts(data["results"]), None)  # Filter Tickets (search)
+            return "search" if first is None or _kind_of(first) == "tickets" else None
         return "ticket" if _kind_of(data) == "tickets" else None
     if isinstance(data, list):
         first = next(only_dicts(data), None)
@@ -106,9 +109,13 @@ def shape(data: Any) -> str | None:
 
 def split(data: Any, where: str) -> Iterator[Item]:
     """Split a response into tickets and parts keyed by ticket id."""
-    items = [data] if isinstance(data, Mapping) else list(only_dicts(data))
+    single = isinstance(data, Mapping) and "results" not in data
+    if isinstance(data, Mapping):
+        items = [data] if single else list(only_dicts(data["results"]))
+    else:
+        items = list(only_dicts(data))
     for i, item in enumerate(items):
-        here = where if isinstance(data, Mapping) else f"{where}[{i}]"
+        here = where if single else f"{where}[{i}]"
         kind = _kind_of(item)
         if kind == "tickets":
             yield ("ticket", str(item.get("id")), here, item)

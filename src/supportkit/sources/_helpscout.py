@@ -3,16 +3,20 @@
 Follows developer.helpscout.com/mailbox-api/ — "List Conversations" and "Get
 Conversation" with ``embed=threads`` (HAL: ``_embedded.conversations``, ``page``;
 25 per page) and "List Threads" (thread ``type`` customer/message/note/lineitem/
-chat/phone, thread ``status``, ``createdBy.type`` customer/user). Threads come inside
-their conversation, so tickets stream one at a time.
+chat/phone, thread ``status``, ``state``, ``createdBy.type`` customer/user). Threads come
+inside their conversation (``embed=threads``), so tickets stream one at a time; a
+conversation listed without them waits for its List Threads pages
+(``/v2/conversations/{id}/threads``, matched by their ``_links``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
+from supportkit.exceptions import InvalidTicket
 from supportkit.sources._common import (
     Adapter,
     Context,
@@ -30,6 +34,7 @@ __all__ = [
     "STATUSES",
     "STREAMS",
     "THREADS",
+    "UNSENT",
     "build",
     "shape",
     "split",
@@ -66,7 +71,7 @@ _USED: Final = frozenset({"id", "subject", "createdAt", "tags", "_embedded", "ty
 
 
 def shape(data: Any) -> str | None:
-    """Return ``"conversations"``, ``"conversation"`` or ``None``."""
+    """Return ``"conversations"``, ``"conversation"``, ``"threads"``, ``"empty"`` or ``None``."""
     if not isinstance(data, Mapping):
         return None
     embedded = data.get("_embedded")
@@ -75,16 +80,58 @@ def shape(data: Any) -> str | None:
             return "conversations"
         if "mailboxId" in data and isinstance(embedded.get("threads"), list):
             return "conversation"
+        if isinstance(embedded.get("threads"), list) and "mailboxId" not in data:
+            return "threads"  # List Threads: GET /v2/conversations/{id}/threads
+    if embedded is None and isinstance(data.get("page"), Mapping) and "_links" in data:
+        return "empty"  # a page of no results has no _embedded at all
     return None
+
+
+_THREADS_URL: Final = re.compile(r"/conversations/(\d+)/threads")
+
+
+def _conversation_of_threads(data: Mapping[str, Any], where: str) -> str:
+    """The conversation of a List Threads page: from its ``_links``, else the file name.
+
+    Raises:
+        InvalidTicket: neither names a conversation (threads carry no conversation id).
+    """
+    links = data.get("_links")
+    for link in links.values() if isinstance(links, Mapping) else ():
+        href = link.get("href") if isinstance(link, Mapping) else None
+        found = _THREADS_URL.search(href) if isinstance(href, str) else None
+        if found:
+            return str(found.group(1))
+    numbers = re.findall(r"\d+", re.split(r"[/\\]", re.sub(r":\d+$", "", where))[-1])
+    if numbers:
+        return str(numbers[-1])
+    raise InvalidTicket(
+        f"{where} lists threads (GET /v2/conversations/{{id}}/threads), but neither its _links "
+        "nor its file name say which conversation they belong to; save it as "
+        "threads-<conversation id>.json.",
+        field=where,
+        value=None,
+    )
 
 
 def split(data: Any, where: str) -> Iterator[Item]:
     """Yield each conversation (with its threads) as a ticket."""
-    if shape(data) == "conversation":
+    kind = shape(data)
+    if kind == "conversation":
         yield ("ticket", str(data.get("id")), where, data)
         return
+    if kind == "empty":
+        return
+    if kind == "threads":
+        owner = _conversation_of_threads(data, where)
+        for thread in only_dicts(data["_embedded"]["threads"]):
+            yield ("thread", owner, where, thread)
+        return
     for conversation in only_dicts(data["_embedded"]["conversations"]):
-        yield ("ticket", str(conversation.get("id")), where, conversation)
+        embedded = conversation.get("_embedded")
+        whole = isinstance(embedded, Mapping) and isinstance(embedded.get("threads"), list)
+        # Listed without embed=threads: the threads come in pages of their own.
+        yield ("ticket" if whole else "later", str(conversation.get("id")), where, conversation)
 
 
 def _workflow(thread: Mapping[str, Any]) -> bool:
@@ -93,8 +140,18 @@ def _workflow(thread: Mapping[str, Any]) -> bool:
     return isinstance(kind, str) and "workflow" in kind
 
 
+#: Thread ``state`` values of threads nobody has sent (yet): kept in ``fields["unsent_threads"]``.
+UNSENT: Final = frozenset({"draft", "underreview", "hidden"})
+
+
 def _thread(d: Draft, thread: Mapping[str, Any], last: list[Any]) -> None:
     field = f"threads[{thread.get('id')}]"
+    state = thread.get("state")
+    if isinstance(state, str) and state.strip().lower() in UNSENT:
+        d.fields.setdefault("unsent_threads", []).append(
+            drop_none({"id": thread.get("id"), "state": state, "type": thread.get("type")})
+        )
+        return
     at = d.time(thread.get("createdAt"), f"{field}.createdAt")
     kind = d.lookup(THREADS, thread.get("type"), "thread type", f"{field}.type")
     if kind is not None:
@@ -167,6 +224,11 @@ def build(
         d.fields["spam"] = True
     embedded = record.get("_embedded")
     threads = list(only_dicts(embedded.get("threads"))) if isinstance(embedded, Mapping) else []
+    seen = {t.get("id") for t in threads}
+    for kind, _src, part in parts:
+        if kind == "thread" and (part.get("id") is None or part.get("id") not in seen):
+            seen.add(part.get("id"))
+            threads.append(part)
     threads.sort(key=lambda t: str(t.get("createdAt")))
     last: list[Any] = ["open", None]
     for thread in threads:

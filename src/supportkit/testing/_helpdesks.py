@@ -98,7 +98,11 @@ def _zendesk(draw: st.DrawFn, scripts: list[dict[str, Any]]) -> list[Any]:
         tickets = [
             {
                 "id": s["id"],
-                "via": {"channel": "email", "source": {"rel": None}},
+                # the via type, or the same channel as a via id (a number or numeric text)
+                "via": {
+                    "channel": draw(st.sampled_from(("email", 4, "4"))),
+                    "source": {"rel": None},
+                },
                 "created_at": _iso(s["created"]),
                 "updated_at": _iso(s["created"]),
                 "subject": s["subject"],
@@ -271,6 +275,18 @@ def _chatwoot(draw: st.DrawFn, scripts: list[dict[str, Any]]) -> list[Any]:
                     "sender_type": sender,
                 }
             )
+        if draw(st.booleans()):
+            # The messages list gives no sender_type, only the sender object with its type.
+            for message in messages:
+                kind = message.pop("sender_type")
+                if kind is not None:
+                    message["sender"] = {
+                        "id": 1,
+                        "name": "Отправитель",
+                        "type": {"Contact": "contact", "User": "user", "AgentBot": "agent_bot"}[
+                            kind
+                        ],
+                    }
         docs.append({"meta": {}, "payload": messages})
     return docs
 
