@@ -129,5 +129,7 @@ def test_lists_turned_into_text_fail_loudly(
 ) -> None:
     ddf = dd.from_pandas(flat_tickets, npartitions=2)  # tags: lists -> "['receipts']"
     remote = _scattered(dask_client, rule_batch)
-    with pytest.raises(InvalidTicket, match=r"tags is a Python list or dict written as text.*convert-string"):
+    with pytest.raises(
+        InvalidTicket, match=r"tags is a Python list or dict written as text.*convert-string"
+    ):
         ddf.map_partitions(_apply, remote, meta=rule_batch.meta()).compute()
