@@ -35,7 +35,7 @@ def _spark_frame(spark: Any, frame: pd.DataFrame) -> Any:
         f"`{c}` array<string>" if c == "tags" else f"`{c}` string" for c in frame.columns
     )
     rows = frame.astype(object).where(frame.notna(), None)
-    return spark.createDataFrame(rows, schema=schema).repartition(2)
+    return spark.createDataFrame(rows, schema=schema)  # local[2]: two slices
 
 
 def _local(schema: FrameSchema, collected: pd.DataFrame) -> pd.DataFrame:
