@@ -118,3 +118,26 @@ def test_onboarding_partials_merge_to_the_funnel(
     partials = df.mapInPandas(funnel_batch.over, schema=funnel_batch.spark_schema()).toPandas()
     assert partials["journeys"].sum() == len(journeys)
     assert funnel_batch.funnel(partials) == funnel(journeys, journeys[0].flow)
+
+
+def test_without_java_the_spark_tests_fail_and_say_what_to_install(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve()
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(tmp_path)  # an empty folder: no `java` anywhere on PATH
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", f"{here}::test_sla_with_map_in_pandas", "-q", "-x"],
+        cwd=here.parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "default-jre-headless" in done.stdout
+    assert "skipped" not in done.stdout
