@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import cloudpickle
 import dask
 import dask.dataframe as dd
 import pandas as pd
@@ -32,8 +33,16 @@ def objects() -> Iterator[None]:
         yield
 
 
-def _apply(frame: pd.DataFrame, batch: Any) -> pd.DataFrame:
-    return batch(frame)  # type: ignore[no-any-return]
+def _applier() -> Callable[[pd.DataFrame, Any], pd.DataFrame]:
+    # A nested function travels by value (cloudpickle), as a job script's own functions
+    # in `__main__` do, so the workers need not import this test module.
+    def apply(frame: pd.DataFrame, batch: Any) -> pd.DataFrame:
+        return batch(frame)  # type: ignore[no-any-return]
+
+    return apply
+
+
+_apply = _applier()
 
 
 def _scattered(client: Any, batch: Any) -> Any:
@@ -104,8 +113,8 @@ def test_the_scattered_batch_is_not_in_the_tasks(
     assert len(scattered) == len(inline) == 4
     assert all(remote.key in task.dependencies for task in scattered)
     size = len(pickle.dumps(rule_batch))
-    assert all(len(pickle.dumps(task)) < size for task in scattered)
-    assert all(len(pickle.dumps(task)) > size for task in inline)
+    assert all(len(cloudpickle.dumps(task)) < size for task in scattered)
+    assert all(len(cloudpickle.dumps(task)) > size for task in inline)
 
 
 def _map_tasks(collection: Any) -> list[Any]:

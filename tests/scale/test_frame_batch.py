@@ -130,6 +130,21 @@ def test_flat_and_typed_tables_read_alike(
         assert batch(typed).equals(expected)
 
 
+def test_list_columns_as_text() -> None:
+    ruleset = RuleSet.from_dicts(
+        [{"id": "vip", "when": {"tags": {"any": ["vip"]}}, "then": {"tags": ["seen"]}}]
+    )
+    batch = RuleBatch(ruleset)
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "tags": ['["vip", "new"]', "vip, new", "[vip]"]})
+    # JSON text and comma-separated text are read; other text is a tag as written.
+    assert batch(frame)["matched"].tolist() == [["vip"], ["vip"], []]
+    # A Python repr (what Dask's convert-string makes of a list) is refused with the fix.
+    with pytest.raises(InvalidValue, match=r"tickets\[0\]\.tags is a Python list .*convert-string"):
+        batch(pd.DataFrame({"id": ["1"], "tags": ["['vip']"]}))
+    with pytest.raises(InvalidValue, match=r"fields is a Python list or dict"):
+        batch(pd.DataFrame({"id": ["1"], "fields": ["{'country': 'KZ'}"]}))
+
+
 def test_naive_timestamps_are_refused_not_guessed(rule_batch: RuleBatch) -> None:
     frame = pd.DataFrame({"id": ["1"], "body": ["x"], "created_at": [pd.Timestamp("2024-10-07")]})
     with pytest.raises(NaiveDatetimeError, match=r"tickets\[0\]\.created_at"):
