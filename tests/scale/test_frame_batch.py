@@ -22,7 +22,6 @@ from supportkit.onboarding import FunnelBatch, FunnelParts, Journey, flows, funn
 from supportkit.rules import RuleBatch, RuleSet
 from supportkit.sla import FrameSchema, PolicySet, SLABatch, SLAPolicy, WorkCalendar
 from supportkit.sla import _frame_batch as sla_frames
-from supportkit.sla._frame_batch import state_of
 
 # -- schemas ----------------------------------------------------------------------------
 
@@ -194,7 +193,7 @@ def test_sla_rows_are_the_reports(
         for label, row in zip(out.index, out.itertuples(), strict=True)
     ]
     assert got == expected
-    assert {"met", "breached"} <= set(out["state"])
+    assert {"achieved", "breached"} <= set(out["state"])
 
 
 def test_a_ticket_no_policy_measures_keeps_a_row() -> None:
@@ -227,18 +226,6 @@ class _Result:
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
-
-
-def test_state_is_derived_where_a_report_has_none() -> None:
-    at = dt.datetime(2024, 10, 7, 12, tzinfo=dt.timezone.utc)
-    hour = dt.timedelta(hours=1)
-    assert state_of(_Result(state="met"), at) == "met"
-    assert state_of(_Result(achieved_at=at, breached=False), at) == "achieved"
-    assert state_of(_Result(achieved_at=at, breached=True), at) == "breached"
-    assert state_of(_Result(achieved_at=None, due_at=at - hour), at) == "breached"
-    assert state_of(_Result(achieved_at=None, due_at=at + hour, paused=True), at) == "paused"
-    assert state_of(_Result(achieved_at=None, due_at=at + hour), at) == "active"
-    assert state_of(_Result(achieved_at=None, due_at=at), at) == "active"  # due now: not late
 
 
 # -- partitions give the single-process result ------------------------------------------

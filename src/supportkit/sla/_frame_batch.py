@@ -254,22 +254,11 @@ SLA_SCHEMA: Final = FrameSchema(
 
 
 def state_of(result: Any, as_of: _dt.datetime) -> str:
-    """Return a metric's state: its ``.state`` when it has one, else derived once here.
+    """Return a metric's state at the report's ``as_of``: ``MetricResult.state``.
 
-    The derivation (for report objects without ``.state``) reads ``achieved_at``,
-    ``breached``, ``paused`` and ``due_at`` at ``as_of``: ``achieved`` or
-    ``breached`` when achieved; otherwise ``breached`` past the deadline, ``paused``
-    while paused, ``active`` before it.
+    (``as_of`` is kept in the signature: the state is the one judged at that instant.)
     """
-    state = getattr(result, "state", None)
-    if isinstance(state, str):
-        return state
-    due = getattr(result, "due_at", None)
-    if getattr(result, "achieved_at", None) is not None:
-        return "breached" if getattr(result, "breached", False) else "achieved"
-    if getattr(result, "breached", False) or (due is not None and as_of > due):
-        return "breached"
-    return "paused" if getattr(result, "paused", False) else "active"
+    return str(result.state)
 
 
 def _seconds(value: _dt.timedelta | None) -> float:
