@@ -284,8 +284,10 @@ def broadcast_figures(n: int, with_dask: bool) -> dict[str, float]:
             ) as cluster,
             Client(cluster) as client,
         ):
+            # hash=False: a fresh key per repetition (one key would be released under
+            # the next repetition's feet).
             out["scatter_2_workers_s"] = timed(
-                lambda: client.scatter([batch], broadcast=True)[0].result()  # noqa: PLW0108
+                lambda: client.scatter([batch], broadcast=True, hash=False)[0].result()  # noqa: PLW0108
             )[0]
     return out
 
