@@ -16,7 +16,18 @@ from typing import Any
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
 
-__all__ = ["collection", "count", "counts_within", "finite", "no_bools", "whole"]
+__all__ = [
+    "collection",
+    "count",
+    "counts_within",
+    "finite",
+    "having",
+    "instance",
+    "mapping",
+    "names",
+    "no_bools",
+    "whole",
+]
 
 _TEXT = (str, bytes, bytearray, memoryview)
 
@@ -53,6 +64,83 @@ def collection(value: Any, *, field: str, what: str, example: str) -> Iterable[A
             value=value,
         )
     return value
+
+
+def instance(value: Any, kinds: type | tuple[type, ...], *, field: str, what: str) -> Any:
+    """Return ``value`` if it is one of ``kinds``; else say what to pass instead.
+
+    The gate for arguments that must be a particular object (a result, a duration),
+    so a wrong one fails here, by name, not as an ``AttributeError`` further down.
+
+    >>> instance(None, dict, field="report", what="a mapping such as {}")
+    Traceback (most recent call last):
+    ...
+    supportkit.exceptions.InvalidArgument: report must be a mapping such as {} (got None).
+    """
+    if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        return value
+    raise InvalidArgument(f"{field} must be {what} (got {_got(value)}).", field=field, value=value)
+
+
+def having(value: Any, *methods: str, field: str, what: str) -> Any:
+    """Return ``value`` if it has one of ``methods`` (a duck-typed :func:`instance`)."""
+    if any(callable(getattr(value, m, None)) for m in methods):
+        return value
+    raise InvalidArgument(f"{field} must be {what} (got {_got(value)}).", field=field, value=value)
+
+
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+def _got(value: Any) -> str:
+    if value is None:
+        return "None"
+    text = repr(value)
+    if len(text) > 60:
+        return f"a {_kind(value)}"
+    return f"{_kind(value)} {text}"
+
+
+def mapping(value: Any, *, field: str, what: str, example: str) -> dict[Any, Any] | None:
+    """Return ``value`` as a new ``dict`` if it is a mapping of ``what``; ``None`` stays ``None``.
+
+    A list of pairs is not accepted: ``dict()`` of it fails, or silently pairs up
+    the characters of two-letter strings.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidArgument(
+            f"{field} must be a mapping of {what}, such as {example} (got {_got(value)}).",
+            field=field,
+            value=value,
+        )
+    return dict(value)
+
+
+def names(value: Any, *, field: str, what: str, example: str) -> tuple[str, ...]:
+    """Return ``value`` as a tuple of strings: one name (a ``str``) or a collection of them.
+
+    >>> names("agent", field="by", what="reply authors", example="('agent', 'bot')")
+    ('agent',)
+    >>> names([["agent"]], field="by", what="reply authors", example="('agent', 'bot')")
+    Traceback (most recent call last):
+    ...
+    supportkit.exceptions.InvalidArgument: by[0] must be one of the reply authors as a string, such as ('agent', 'bot') (got list ['agent']).
+    """  # noqa: E501 - a doctest line cannot wrap
+    if isinstance(value, str):
+        return (value,)
+    items = tuple(collection(value, field=field, what=what, example=example))
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InvalidArgument(
+                f"{field}[{i}] must be one of the {what} as a string, such as {example} "
+                f"(got {_got(item)}).",
+                field=f"{field}[{i}]",
+                value=item,
+            )
+    return items
 
 
 def no_bools(values: Iterable[Any], *, field: str, what: str) -> list[Any] | tuple[Any, ...]:

@@ -11,6 +11,7 @@ from typing import Any, Final, Protocol
 from supportkit._time import to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._base import TicketAccumulator, WorkingTime, check_calendar
+from supportkit.metrics._checks import collection, mapping, names
 from supportkit.metrics._percentiles import ExactStore, LogSketch, make_store, summarise
 from supportkit.metrics._periods import Keyer, resolve_period, resolve_tz, span
 from supportkit.metrics._records import TicketView
@@ -146,6 +147,9 @@ class _Durations(TicketAccumulator):
         return summarise(self._store)
 
 
+_BY: Final = "('agent', 'bot')"
+
+
 class ResponseTimes(_Durations):
     """Time from ``created_at`` to the first reply by one of ``by`` (default: an agent).
 
@@ -170,9 +174,7 @@ class ResponseTimes(_Durations):
         strict: bool = True,
     ) -> None:
         super().__init__(calendar=calendar, sketch=sketch, strict=strict)
-        if isinstance(by, str):
-            by = (by,)
-        self._by = tuple(sorted(set(by)))
+        self._by = tuple(sorted(set(names(by, field="by", what="reply authors", example=_BY))))
         unknown = [a for a in self._by if a not in ("agent", "customer", "rule", "bot")]
         if unknown or not self._by:
             raise InvalidValue(
@@ -355,8 +357,22 @@ class ContactRate(TicketAccumulator):
         self._period = resolve_period(period)
         self._tz = resolve_tz(tz)
         self._key = Keyer(self._period, self._tz)
-        self._applications = dict(applications or {})
+        self._applications = (
+            mapping(
+                applications,
+                field="applications",
+                what="period to number of applications",
+                example="{'2024-10': 5200}",
+            )
+            or {}
+        )
         for key, n in self._applications.items():
+            if not isinstance(key, str):
+                raise InvalidArgument(
+                    f"applications keys must be period keys such as '2024-10' (got {key!r}).",
+                    field="applications",
+                    value=key,
+                )
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise InvalidValue(
                     f"applications[{key!r}] must be a non-negative integer (got {n!r}).",
@@ -416,21 +432,31 @@ def _sla_items(report: Any, where: str) -> list[tuple[str, Any]]:
     items = getattr(report, "items", None)
     if callable(items):
         return list(items())
-    if not hasattr(report, "__getitem__"):
+    if isinstance(report, (str, bytes, list, tuple)) or not hasattr(report, "__getitem__"):
         raise InvalidArgument(
             f"{where} must be an SLA report (from PolicySet.evaluate) or a mapping such as "
-            f"{{'first_response': {{'breached': False}}}} (got {report!r}).",
+            f"{{'first_response': {{'breached': False}}}} (got {type(report).__name__} "
+            f"{report!r:.60}).",
             field=where,
             value=report,
         )
-    return [(name, item) for name in _SLA_METRICS if (item := _lookup(report, name)) is not None]
+    return [
+        (name, item) for name in _SLA_METRICS if (item := _lookup(report, name, where)) is not None
+    ]
 
 
-def _lookup(report: Any, name: str) -> Any:
+def _lookup(report: Any, name: str, where: str) -> Any:
     try:
         return report[name]
     except LookupError:
         return None
+    except TypeError as exc:  # indexable, but not by metric name
+        raise InvalidArgument(
+            f"{where} must be an SLA report indexable by metric name such as {name!r} "
+            f"(got {type(report).__name__}).",
+            field=where,
+            value=report,
+        ) from exc
 
 
 _MISSING: Final = object()
@@ -478,6 +504,9 @@ def _met(item: Any, where: str) -> bool | None:
     return None if flag is None else not flag
 
 
+_METRICS_EG: Final = "('first_response', 'resolution')"
+
+
 class SLAAttainment:
     """Share of SLA targets met, from SLA reports (``PolicySet.evaluate``) or plain mappings.
 
@@ -493,9 +522,15 @@ class SLAAttainment:
     __slots__ = ("_counts", "_metrics", "_seen")
 
     def __init__(self, metrics: Iterable[str] | None = None) -> None:
-        if isinstance(metrics, str):
-            metrics = (metrics,)
-        self._metrics = None if metrics is None else tuple(sorted(set(metrics)))
+        self._metrics = (
+            None
+            if metrics is None
+            else tuple(
+                sorted(
+                    set(names(metrics, field="metrics", what="SLA metrics", example=_METRICS_EG))
+                )
+            )
+        )
         self._counts: dict[str, list[int]] = {}
         self._seen = 0
 
@@ -515,7 +550,12 @@ class SLAAttainment:
 
     def add_many(self, reports: Iterable[Any]) -> None:
         """Add many SLA reports."""
-        for report in reports:
+        for report in collection(
+            reports,
+            field="reports",
+            what="SLA reports",
+            example="[{'first_response': {'breached': False}}]",
+        ):
             self.add(report)
 
     def merge(self, other: SLAAttainment) -> SLAAttainment:

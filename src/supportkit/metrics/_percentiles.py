@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from supportkit.exceptions import InvalidValue
+from supportkit.metrics._checks import finite
 from supportkit.metrics._results import Distribution
 
 __all__ = ["ExactStore", "LogSketch", "interpolate", "make_store", "summarise"]
@@ -144,6 +145,7 @@ class LogSketch:
     )
 
     def __init__(self, relative_error: float = 0.01) -> None:
+        relative_error = finite(relative_error, field="relative_error")
         if not 0 < relative_error < 0.5:
             raise InvalidValue(
                 f"sketch relative error must be between 0 and 0.5, such as 0.01 "

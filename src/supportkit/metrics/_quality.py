@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.metrics._checks import collection, finite, mapping
 from supportkit.metrics._periods import key_of_date, resolve_tz
 from supportkit.metrics._results import AgentMonth
 
@@ -21,11 +22,7 @@ _NA: Final = frozenset({"n/a", "na", "не применимо", "-", ""})
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidArgument(
-            f"{where} must be a number (got {value!r}).", field=where, value=value
-        )
-    return float(value)
+    return finite(value, field=where)
 
 
 def _mark(value: Any, where: str) -> float | None:
@@ -74,7 +71,8 @@ def qa_score(scorecard: Mapping[str, float], marks: Mapping[str, bool | float | 
     unknown = sorted(set(marks) - set(scorecard), key=str)
     if unknown:
         raise InvalidValue(
-            f"marks[{unknown[0]!r}] is not a criterion of the scorecard {sorted(scorecard)}.",
+            f"marks[{unknown[0]!r}] is not a criterion of the scorecard "
+            f"{sorted(scorecard, key=str)}.",
             field=f"marks[{unknown[0]!r}]",
             value=marks[unknown[0]],
         )
@@ -184,8 +182,12 @@ class QAScores:
         rules: Mapping[float, float] | None = None,
         tz: Any = None,
     ) -> None:
-        self._scorecard = None if scorecard is None else dict(scorecard)
-        self._rules = None if rules is None else dict(rules)
+        self._scorecard = mapping(
+            scorecard, field="scorecard", what="criterion to weight", example="{'greeting': 10}"
+        )
+        self._rules = mapping(
+            rules, field="rules", what="minimum score to coefficient", example="{80: 1.0, 90: 1.1}"
+        )
         _rules(self._rules)
         self._tz = resolve_tz(tz)
         self._scores: dict[tuple[str, str], list[float]] = {}
@@ -221,7 +223,20 @@ class QAScores:
 
     def add_many(self, reviews: Iterable[Mapping[str, Any]]) -> None:
         """Add reviews given as mappings with ``agent``, ``at`` and ``score`` or ``marks``."""
-        for i, row in enumerate(reviews):
+        rows = collection(
+            reviews,
+            field="reviews",
+            what="reviews",
+            example="[{'agent': 'Анна', 'at': '2024-10', 'score': 90}]",
+        )
+        for i, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise InvalidArgument(
+                    f"reviews[{i}] must be a mapping with agent, at and score or marks "
+                    f"(got {type(row).__name__}).",
+                    field=f"reviews[{i}]",
+                    value=row,
+                )
             key = "marks" if "marks" in row else "score"
             for name in ("agent", "at", key):
                 if name not in row:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from supportkit.exceptions import MissingExtra
+from supportkit.metrics._checks import having, instance
 
 __all__ = [
     "AgentMonth",
@@ -45,6 +46,9 @@ def _flat_rows(item: Any) -> list[dict[str, Any]]:
     return [item.to_dict()]
 
 
+_RESULT: Final = "a metrics result such as csat(...) or a list of them"
+
+
 def to_pandas(results: Any) -> Any:
     """Return a pandas DataFrame of one result or of a list of results.
 
@@ -57,8 +61,9 @@ def to_pandas(results: Any) -> Any:
     pd = _pandas()
     items: Iterable[Any] = results if isinstance(results, (list, tuple)) else [results]
     rows: list[dict[str, Any]] = []
-    for item in items:
-        rows.extend(_flat_rows(item))
+    for i, item in enumerate(items):
+        where = "results" if items is not results else f"results[{i}]"
+        rows.extend(_flat_rows(having(item, "_rows", "to_dict", field=where, what=_RESULT)))
     return pd.DataFrame(rows)
 
 
@@ -66,7 +71,9 @@ def format_duration(value: _dt.timedelta | None) -> str:
     """Format a duration as a support lead reads it: ``45s``, ``12m 30s``, ``3h 05m``, ``2d 4h``."""
     if value is None:
         return "—"
-    seconds = value.total_seconds()
+    seconds = instance(
+        value, _dt.timedelta, field="value", what="a datetime.timedelta or None"
+    ).total_seconds()
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
     if seconds < 60:

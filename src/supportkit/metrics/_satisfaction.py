@@ -58,6 +58,10 @@ def _whole_high(value: Any) -> int:
     return whole(value, field="scale.high")
 
 
+def _whole_top(value: Any) -> int:
+    return whole(value, field="scale.top")
+
+
 @attrs.frozen
 class Scale:
     """A rating scale: integer points ``low..high``, label names, and the "satisfied" box.
@@ -77,7 +81,7 @@ class Scale:
     low: int = attrs.field(converter=_whole_low)
     high: int = attrs.field(converter=_whole_high)
     labels: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_labels)
-    top: int = 2
+    top: int = attrs.field(default=2, converter=_whole_top)
     name: str = "custom"
 
     def __attrs_post_init__(self) -> None:
@@ -193,7 +197,7 @@ def resolve_scale(
             value=scale,
         )
     if top is not None:
-        found = found.with_top(top)
+        found = found.with_top(whole(top, field="top"))
     if labels:
         found = found.with_labels(labels)
     return found

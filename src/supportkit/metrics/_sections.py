@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from supportkit._time import to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidValue
+from supportkit.metrics._checks import finite
 from supportkit.metrics._operations import rate
 from supportkit.metrics._reportdata import FunnelLine, SLALine, SLAWeek, StaffingHour
 from supportkit.metrics._results import BacklogPeriod, BacklogTrend
@@ -288,7 +289,7 @@ def section_options(  # noqa: PLR0917 - the report's own options, passed through
         basis = (
             to_timedelta(aht, field="aht").total_seconds(),
             to_timedelta(answer_within, field="answer_within").total_seconds(),
-            float(service_level),
+            finite(service_level, field="service_level"),
         )
         staffing(((1,) * 24,), 1, (), basis)  # Erlang C checks the values once, up front
     if isinstance(sla_goal, bool) or not isinstance(sla_goal, (int, float)):

@@ -10,6 +10,7 @@ import attrs
 
 from supportkit.exceptions import InvalidArgument, InvalidValue
 from supportkit.metrics._base import TicketAccumulator
+from supportkit.metrics._checks import names
 from supportkit.metrics._periods import (
     Keyer,
     period_start,
@@ -68,9 +69,8 @@ def _mapping(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _names(value: Iterable[str]) -> frozenset[str]:
-    if isinstance(value, str):
-        value = (value,)
-    return frozenset(normalise_label(v) for v in value)
+    found = names(value, field="exclude", what="category names", example="('thanks', 'spam')")
+    return frozenset(normalise_label(v) for v in found)
 
 
 @attrs.frozen

@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 
 from supportkit._time import to_aware, to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidValue, UnknownName
+from supportkit.onboarding._diagram import FLOW
 from supportkit.onboarding._graph import FlowGraph
 from supportkit.onboarding._html import funnel_html
 from supportkit.onboarding._journey import Journey
 from supportkit.onboarding._step import SUPPORT_ACTORS
+from supportkit.onboarding._values import expect
+from supportkit.onboarding._values import items as collection
 from supportkit.onboarding._worktime import OfficeClock, WorkingTime
 
 __all__ = [
@@ -55,7 +58,8 @@ def _default_clock() -> OfficeClock:
     return _DEFAULT_CLOCK[0]
 
 
-def _clock(clock: Any) -> WorkingTime:
+def resolve_clock(clock: Any) -> WorkingTime:
+    """The clock= option of the funnel: None (office hours) or anything with between()."""
     if clock is None:
         return _default_clock()
     if not isinstance(clock, WorkingTime):
@@ -176,34 +180,25 @@ class Funnel:
 
 
 def _journeys(journeys: Iterable[Any]) -> list[Journey]:
-    if isinstance(journeys, (str, bytes, Mapping, Journey)) or not isinstance(journeys, Iterable):
+    """The journeys argument of the analytics, checked: a collection of :class:`Journey`."""
+    if isinstance(journeys, Journey):
         raise InvalidArgument(
-            f"journeys must be an iterable of Journey objects, such as a list (got "
-            f"{type(journeys).__name__}).",
+            "journeys must be an iterable of Journey objects, such as a list (got one "
+            "Journey); pass [journey].",
             field="journeys",
             value=journeys,
         )
-    out = list(journeys)
+    out = collection(journeys, field="journeys", what="Journey objects")
     for i, j in enumerate(out):
-        if not isinstance(j, Journey):
-            raise InvalidArgument(
-                f"journeys[{i}] must be a Journey (got {type(j).__name__}); rebuild stored "
-                "ones with Journey.from_dict(flow, data).",
-                field=f"journeys[{i}]",
-                value=j,
-            )
+        expect(j, Journey, field=f"journeys[{i}]", what=_JOURNEY)
     return out
 
 
+_JOURNEY = "a Journey (rebuild stored ones with Journey.from_dict(flow, data))"
+
+
 def _flow(flow: Any) -> FlowGraph:
-    if not isinstance(flow, FlowGraph):
-        raise InvalidArgument(
-            f"flow must be an onboarding Flow such as flows.self_employed() (got "
-            f"{type(flow).__name__}).",
-            field="flow",
-            value=flow,
-        )
-    return flow
+    return expect(flow, FlowGraph, field="flow", what=FLOW)
 
 
 def funnel(
@@ -223,7 +218,7 @@ def funnel(
     counts = dict.fromkeys(path, 0)
     durations: dict[str, list[float]] = {s: [] for s in path}  # working seconds
     ended: dict[str, int] = {}
-    clock = _clock(clock)
+    clock = resolve_clock(clock)
     seconds = clock.seconds if isinstance(clock, OfficeClock) else None
     if seconds is None:
         # Any WorkingTime: measure every instant as working time since a fixed origin.
@@ -417,7 +412,7 @@ def compare_cohorts(
     ``difference`` is ``b``'s completion minus ``a``'s; ``p_value`` is two-sided
     (normal approximation, fine from a few dozen journeys per cohort).
     """
-    clock = _clock(clock)
+    clock = resolve_clock(clock)
     if not (
         isinstance(names, (tuple, list))
         and len(names) == 2

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from supportkit.onboarding._graph import FlowGraph
 from supportkit.onboarding._parts import Transition
+from supportkit.onboarding._values import expect
 
 __all__ = ["to_dot", "to_mermaid"]
+
+
+FLOW = "an onboarding Flow such as flows.self_employed()"
 
 
 def _label(t: Transition) -> str:
@@ -19,6 +23,7 @@ def _label(t: Transition) -> str:
 
 def to_mermaid(flow: FlowGraph) -> str:
     """Return a Mermaid state diagram: ``[*]`` marks the start and the terminal states."""
+    flow = expect(flow, FlowGraph, field="flow", what=FLOW)
     lines = ["stateDiagram-v2", f"    [*] --> {flow.initial}"]
     lines += [f"    {s.name} : {s.name} — {s.label}" for s in flow.states if s.label]
     lines += [f"    {t.source} --> {t.target} : {_label(t)}" for t in flow.transitions]
@@ -32,6 +37,7 @@ def _quote(text: str) -> str:
 
 def to_dot(flow: FlowGraph) -> str:
     """Return a Graphviz digraph: success states double circles, failures grey."""
+    flow = expect(flow, FlowGraph, field="flow", what=FLOW)
     lines = [
         f"digraph {_quote(flow.name)} {{",
         "    rankdir=LR;",

@@ -22,10 +22,13 @@ from typing import Any, Final
 import attrs
 
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidArgument, InvalidFlow, InvalidValue
-from supportkit.onboarding._analytics import Funnel, FunnelStep
+from supportkit.exceptions import InvalidFlow, InvalidValue
+from supportkit.onboarding._analytics import Funnel, FunnelStep, resolve_clock
+from supportkit.onboarding._diagram import FLOW
 from supportkit.onboarding._flow import Flow
 from supportkit.onboarding._journey import Journey
+from supportkit.onboarding._values import expect
+from supportkit.onboarding._values import items as collection
 from supportkit.onboarding._worktime import OfficeClock, WorkingTime
 from supportkit.sla._frame_batch import FrameSchema, check_frame, frame_records, import_pandas
 
@@ -63,8 +66,8 @@ class FunnelParts:
     __slots__ = ("_clock", "_durations", "_ended", "_path", "_reached", "flow", "total")
 
     def __init__(self, flow: Flow, *, clock: WorkingTime | None = None) -> None:
-        self.flow = flow
-        self._clock = clock if clock is not None else OfficeClock()
+        self.flow = _flow(flow)
+        self._clock = OfficeClock() if clock is None else resolve_clock(clock)
         self._path = flow.path()
         self._reached = dict.fromkeys(self._path, 0)
         self._durations: dict[str, list[int]] = {state: [] for state in self._path}
@@ -74,12 +77,7 @@ class FunnelParts:
 
     def add(self, journey: Journey) -> None:
         """Count one journey (of ``flow`` or a variant of it)."""
-        if not isinstance(journey, Journey):
-            raise InvalidArgument(
-                f"journey must be a Journey (got {type(journey).__name__}).",
-                field="journey",
-                value=journey,
-            )
+        expect(journey, Journey, field="journey", what="a Journey")
         reached = self._reached
         durations = self._durations
         clock = self._clock
@@ -176,6 +174,8 @@ class FunnelParts:
             InvalidValue: the data is not funnel parts of ``flow``.
         """
         parts = cls(flow, clock=clock)
+        what = "funnel parts as FunnelParts.to_dict() writes"
+        expect(data, Mapping, field="data", what=what)  # type: ignore[type-abstract]
         try:
             if data["flow"] != flow.name or tuple(data["path"]) != parts._path:
                 raise InvalidValue(
@@ -212,13 +212,7 @@ class FunnelParts:
 
 
 def _flow(value: Any) -> Flow:
-    if not isinstance(value, Flow):
-        raise InvalidArgument(
-            f"flow must be a Flow (got {type(value).__name__}), e.g. flows.self_employed().",
-            field="flow",
-            value=value,
-        )
-    return value
+    return expect(value, Flow, field="flow", what=FLOW)
 
 
 def _order(record: Mapping[str, Any], where: str) -> tuple[int, float]:
@@ -381,7 +375,8 @@ class FunnelBatch:
         """
         pd = import_pandas()
         out: dict[str, list[Any]] = {name: [] for name in EVENT_COLUMNS}
-        for journey in journeys:
+        for i, journey in enumerate(collection(journeys, field="journeys", what="Journey objects")):
+            expect(journey, Journey, field=f"journeys[{i}]", what="a Journey")
             rows: list[tuple[_dt.datetime, str | None, str | None, Mapping[str, Any]]]
             rows = [(journey.started_at, None, None, journey.start_data)]
             rows += [(step.at, step.event, step.actor, step.data) for step in journey.history]

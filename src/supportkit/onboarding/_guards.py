@@ -21,6 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from supportkit.onboarding._step import Step
+from supportkit.onboarding._values import names
 
 __all__ = [
     "EAEU_COUNTRIES",
@@ -135,7 +136,7 @@ Check = Callable[[GuardContext], list[str]]
 
 
 def _needs(value: Any) -> tuple[str, ...]:
-    return tuple(value)
+    return names(value, field="needs", example="('inn', 'passport')")
 
 
 @attrs.frozen

@@ -5,20 +5,23 @@ The bottom of the onboarding block: nothing here knows about flows or journeys.
 ``can``, ``replay``, ``from_dict``): it accepts only what ``to_dict`` can write as
 standard JSON, bounded in depth, so hostile data fails with a
 :class:`~supportkit.exceptions.SupportkitError` instead of a ``RecursionError`` or a
-``NaN`` in the output.
+``NaN`` in the output. :func:`expect`, :func:`items` and :func:`names` are the one gate
+for the *type* of a public argument (a flow, a journey, a list of them): a wrong one is
+an :class:`~supportkit.exceptions.InvalidArgument` naming the argument and what to pass,
+never an ``AttributeError`` from deep inside.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterator, Mapping
-from typing import Any, NoReturn
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NoReturn, TypeVar
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidValue
 
-__all__ = ["MAX_DEPTH", "NO_DATA", "instant", "jsonable", "parse_at"]
+__all__ = ["MAX_DEPTH", "NO_DATA", "expect", "instant", "items", "jsonable", "names", "parse_at"]
 
 #: How deeply journey data may nest (a list in a dict in a list ... counts each level).
 MAX_DEPTH = 64
@@ -69,6 +72,48 @@ def _short(value: Any) -> str:
     except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real problem
         return f"<{type(value).__name__} object>"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+_T = TypeVar("_T")
+
+
+def expect(value: Any, kind: type[_T], *, field: str, what: str) -> _T:
+    """Return ``value`` if it is a ``kind``; else raise naming ``field`` and what to pass.
+
+    >>> expect(None, dict, field="flow", what="an onboarding Flow such as flows.self_employed()")
+    Traceback (most recent call last):
+    ...
+    supportkit.exceptions.InvalidArgument: flow must be an onboarding Flow such as flows.self_employed() (got None).
+    """  # noqa: E501 - a doctest line cannot wrap
+    if isinstance(value, kind):
+        return value
+    got = "None" if value is None else f"{_short(value)} that is a {type(value).__name__}"
+    raise InvalidArgument(f"{field} must be {what} (got {got}).", field=field, value=value)
+
+
+def items(value: Any, *, field: str, what: str) -> list[Any]:
+    """Return ``value`` as a list if it is a collection (not text, a mapping or a scalar)."""
+    if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidArgument(
+            f"{field} must be an iterable of {what}, such as a list (got {type(value).__name__}).",
+            field=field,
+            value=value,
+        )
+    return list(value)
+
+
+def names(value: Any, *, field: str, example: str) -> tuple[str, ...]:
+    """Return ``value``, a collection of name strings, as a tuple."""
+    out = tuple(items(value, field=field, what=f"names such as {example}"))
+    for i, name in enumerate(out):
+        if not isinstance(name, str):
+            raise InvalidArgument(
+                f"{field}[{i}] must be a name string such as {example} (got {_short(name)} "
+                f"that is a {type(name).__name__}).",
+                field=f"{field}[{i}]",
+                value=name,
+            )
+    return out
 
 
 def _walk(value: Any, field: str, depth: int, path: set[int]) -> Any:
