@@ -7,8 +7,12 @@ actions), so the result does not depend on anything but the ticket and the rule 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
+import pickle
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -172,19 +176,20 @@ class RuleSet:
             InvalidRule: anything that would fail later; the message names the path,
                 such as ``rules[3].when.any[1]``, and the fix.
         """
-        return cls._from_document(
-            load_document(
-                rules,
-                templates=templates,
-                options=options,
-                fields=fields,
-                channels=channels,
-                priorities=priorities,
-                calendars=calendars,
-                calendar_specs=calendar_specs,
-                synonyms=synonyms,
+        with _gc_paused():
+            return cls._from_document(
+                load_document(
+                    rules,
+                    templates=templates,
+                    options=options,
+                    fields=fields,
+                    channels=channels,
+                    priorities=priorities,
+                    calendars=calendars,
+                    calendar_specs=calendar_specs,
+                    synonyms=synonyms,
+                )
             )
-        )
 
     @classmethod
     def from_mapping(
@@ -257,8 +262,13 @@ class RuleSet:
         return out
 
     def __reduce__(self) -> tuple[Any, ...]:
-        python_calendars = {k: v for k, v in self.calendars.items() if k not in self.calendar_specs}
-        return (_restore, (self.to_dict(), python_calendars))
+        # The compiled form travels as it is (rules, the matcher's index of interned
+        # words and ids; never the dictionary), inside one zlib-packed bytes value:
+        # unpickling skips validation and indexing, and loads its many small objects
+        # with the cyclic garbage collector paused (see _restore_compiled).
+        state = {a.name: getattr(self, a.name) for a in attrs.fields(RuleSet)}
+        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        return (_restore_compiled, (zlib.compress(blob, 1),))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RuleSet):
@@ -502,4 +512,32 @@ def _default_priorities() -> tuple[str, ...]:
 
 
 def _restore(data: dict[str, Any], calendars: dict[str, Calendar]) -> RuleSet:
+    # Pickles written before the compiled form: rebuilt from the document.
     return RuleSet.from_mapping(data, calendars=calendars)
+
+
+def _restore_compiled(blob: bytes) -> RuleSet:
+    with _gc_paused():
+        state = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our payload, in the caller's pickle
+        ruleset: RuleSet = object.__new__(RuleSet)
+        for name, value in state.items():
+            object.__setattr__(ruleset, name, value)
+    return ruleset
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big rule set is built or loaded.
+
+    Building 50,000 rules allocates millions of small acyclic objects; each allocation
+    burst would otherwise trigger full collections that walk all of them again (half
+    the build time). Reference counting still frees everything as usual.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -147,7 +147,9 @@ class Matcher:
         # Whether a phrase word is unknown to the dictionary (read by the guesser); only
         # then do unknown words of the text need the (slow) guesser too.
         self._guessed = False
-        self._starts: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        starts: dict[int, list[int]] = {}
+        #: Phrase id -> its atoms in order (``()`` for a regex or empty phrase).
+        self._seqs: list[tuple[int, ...]] = []
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         for pid, phrase in enumerate(self.phrases):
@@ -155,12 +157,37 @@ class Matcher:
                 self.regexes.append(
                     (pid, regex.compile(phrase.pattern), required_literal(phrase.pattern))
                 )
+                self._seqs.append(_EMPTY)
                 continue
             if not phrase.words:
+                self._seqs.append(_EMPTY)
                 continue
             seq = tuple(self._atom(word) for word in phrase.words)
-            self._starts.setdefault(seq[0], []).append((pid, seq))
+            self._seqs.append(seq)
+            starts.setdefault(seq[0], []).append(pid)
+        #: First atom -> the phrase ids starting with it (tuples: no list slack).
+        self._starts: dict[int, tuple[int, ...]] = {k: tuple(v) for k, v in starts.items()}
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
+        # Compact the typo index: a one-element set costs about 200 bytes, a tuple 48; a
+        # 50,000-rule set has some 80,000 deletion variants.
+        self._fuzzy_ids: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v)) for k, v in self._fuzzy.items()
+        }
+        self._fuzzy_stem_ids: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v)) for k, v in self._fuzzy_stem.items()
+        }
+        del self._fuzzy, self._fuzzy_stem
+
+    def __getstate__(self) -> dict[str, object]:
+        # The compiled index is plain strings and ints: it pickles small and loads fast,
+        # and carries nothing of the dictionary. The word cache starts empty again.
+        state = self.__dict__.copy()
+        del state["_cache"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache = _AtomCache(self._uncached)
 
     def _atom(self, word: Word) -> int:
         if word.mode == "typo" and not self.options.typos:
@@ -257,7 +284,8 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
-            near_atoms = {a for v in deletions(token, limit) for a in self._fuzzy.get(v, ())}
+            fuzzy = self._fuzzy_ids
+            near_atoms = {a for v in deletions(token, limit) for a in fuzzy.get(v, _EMPTY)}
             if not near_atoms or not is_name_only(token):
                 return near
             for atom in near_atoms:
@@ -273,10 +301,10 @@ class Matcher:
                 heads[head] = min(cost, heads.get(head, cost))
         candidates: set[int] = set()
         for variant in deletions(token, limit):
-            candidates |= self._fuzzy.get(variant, set())
+            candidates.update(self._fuzzy_ids.get(variant, _EMPTY))
         for head in heads:
             for variant in deletions(head, limit):
-                candidates |= self._fuzzy_stem.get(variant, set())
+                candidates.update(self._fuzzy_stem_ids.get(variant, _EMPTY))
         found: set[int] = set()
         for atom in candidates:
             word = self.atoms[atom]
@@ -317,10 +345,12 @@ class Matcher:
         if not found:
             return tokens, hits
         starts = self._starts
+        seqs = self._seqs
         gap = self.options.gap
         for i, atoms in found.items():
             for atom in atoms:
-                for pid, seq in starts.get(atom, ()):
+                for pid in starts.get(atom, _EMPTY):
+                    seq = seqs[pid]
                     if len(seq) == 1:
                         end = i
                     else:

@@ -97,11 +97,30 @@ class Phrase:
         return self.source
 
 
+@lru_cache(maxsize=65536)
 def _normalise(text: str) -> str:
+    # Phrase words repeat across the rules of a big set: each distinct one is normalised once.
     return str(normalize(text))
 
 
-@lru_cache(maxsize=65536)
+#: Successful parses by source (a phrase repeats across rules, each under its own
+#: ``field``); a failing phrase is never stored, so its error always names its place.
+_PARSED: dict[str, Phrase] = {}
+_PARSED_LIMIT: Final = 200_000
+#: One :class:`Word` object per distinct word (a 50,000-rule set repeats each word often).
+_WORDS: dict[tuple[str, str, int], Word] = {}
+
+
+def _word(text: str, mode: Mode = "form", typos: int = 0) -> Word:
+    ident = (text, mode, typos)
+    found = _WORDS.get(ident)
+    if found is None:
+        if len(_WORDS) >= _PARSED_LIMIT:
+            _WORDS.clear()
+        found = _WORDS[ident] = Word(text, mode, typos)
+    return found
+
+
 def parse_phrase(source: str, *, field: str = "phrase") -> Phrase:
     """Parse one phrase of the rule language.
 
@@ -119,6 +138,17 @@ def parse_phrase(source: str, *, field: str = "phrase") -> Phrase:
         InvalidRule: an empty phrase, a bad regex, a ``~N`` out of range or on a
             word shorter than four letters, or a misplaced ``*``/``~``/quote.
     """
+    found = _PARSED.get(source) if isinstance(source, str) else None
+    if found is not None:
+        return found
+    phrase = _parse(source, field)
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[source] = phrase
+    return phrase
+
+
+def _parse(source: str, field: str) -> Phrase:
     if not isinstance(source, str) or not source.strip():
         raise InvalidRule(
             f"{field} must be a non-empty phrase string (got {source!r}).",
@@ -161,7 +191,7 @@ def parse_phrase(source: str, *, field: str = "phrase") -> Phrase:
                 value=source,
             )
         words = tokenize(_normalise(text[1:-1]))
-        return Phrase(source=source, words=tuple(Word(w, "exact") for w in words))
+        return Phrase(source=source, words=tuple(_word(w, "exact") for w in words))
     if '"' in text:
         raise InvalidRule(
             f"{field} has a quote inside a phrase (got {source!r}); quote the whole phrase "
@@ -201,7 +231,7 @@ def _parse_word(part: str, source: str, field: str) -> list[Word]:
                 field=field,
                 value=source,
             )
-        return [Word(words[0], "typo", budget)]
+        return [_word(words[0], "typo", budget)]
     if "~" in part:
         raise InvalidRule(
             f"{field} has '~' that is not followed by a number of typos (got {source!r}); "
@@ -220,7 +250,7 @@ def _parse_word(part: str, source: str, field: str) -> list[Word]:
                 value=source,
             )
         # "e-mail*": every word but the last is whole, the last is the prefix.
-        return [Word(w, "form") for w in words[:-1]] + [Word(words[-1], "prefix")]
+        return [_word(w) for w in words[:-1]] + [_word(words[-1], "prefix")]
     if "*" in part:
         raise InvalidRule(
             f"{field} has '*' inside a word (got {source!r}); '*' may only end a prefix "
@@ -228,7 +258,7 @@ def _parse_word(part: str, source: str, field: str) -> list[Word]:
             field=field,
             value=source,
         )
-    return [Word(w, "form") for w in tokenize(_normalise(part))]
+    return [_word(w) for w in tokenize(_normalise(part))]
 
 
 def required_literal(pattern: str) -> str:
