@@ -1,4 +1,10 @@
-"""Streaming readers for ticket exports (JSON Lines and CSV), shared by every CLI command."""
+"""Streaming readers for ticket exports (JSON Lines and CSV), shared by every CLI command.
+
+Files are read as bytes and decoded line by line, so a byte that is not UTF-8 is
+reported at its own ``file:line``, and a line nested too deeply for the JSON parser is
+an :class:`~supportkit.exceptions.InvalidTicket` naming its line, not a
+``RecursionError``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,37 +29,41 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     the file and line.
 
     Raises:
-        InvalidTicket: a line that is not a JSON object, or an unknown extension.
+        InvalidArgument: ``source`` is not a path, or names no file.
+        InvalidTicket: a line that is not UTF-8 or not a JSON object, or an unknown
+            extension.
     """
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidArgument(
+            f"ticket file must be a path such as 'tickets.jsonl' (got {type(source).__name__}).",
+            field="path",
+            value=source,
+        )
     name = os.fspath(source)
     if name == "-":
-        yield from _jsonl(sys.stdin, "<stdin>")
+        stdin = getattr(sys.stdin, "buffer", None)
+        lines = _decoded(stdin, "<stdin>") if stdin is not None else sys.stdin
+        yield from _jsonl(lines, "<stdin>")
         return
     path = Path(name)
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        is_file = False
+    if not is_file:
         raise InvalidArgument(
-            f"ticket file {name!r} does not exist or is not a file.", field="path", value=name
+            f"ticket file {name!r:.200} does not exist or is not a file.", field="path", value=name
         )
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8") as handle:
-            yield from _jsonl(handle, name)
+        with path.open("rb") as handle:
+            yield from _jsonl(_decoded(handle, name), name)
     elif suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
+        with path.open("rb") as handle:
+            for row in csv.DictReader(_decoded(handle, name, bom=True)):
                 yield {k: v for k, v in row.items() if k is not None}
     elif suffix == ".json":
-        with path.open(encoding="utf-8") as handle:
-            data = json.load(handle)
-        if isinstance(data, dict) and isinstance(data.get("tickets"), list):
-            data = data["tickets"]
-        if not isinstance(data, list):
-            raise InvalidTicket(
-                f"{name} must hold a JSON list of tickets (or {{'tickets': [...]}}).",
-                field="path",
-                value=name,
-            )
-        yield from data
+        yield from _json_list(path.read_bytes(), name)
     else:
         raise InvalidTicket(
             f"cannot read tickets from {name!r}: use a .jsonl, .ndjson, .json or .csv file.",
@@ -62,20 +72,84 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         )
 
 
-def _jsonl(handle: Any, name: str) -> Iterator[dict[str, Any]]:
+def _not_utf8(name: str, lineno: int, exc: UnicodeDecodeError, line: bytes) -> InvalidTicket:
+    byte = line[exc.start : exc.start + 1].hex()
+    return InvalidTicket(
+        f"{name}:{lineno} is not UTF-8 (byte 0x{byte} at column {exc.start + 1}); "
+        "save the file as UTF-8.",
+        field=f"{name}:{lineno}",
+    )
+
+
+def _decoded(handle: Iterable[bytes], name: str, *, bom: bool = False) -> Iterator[str]:
+    """Decode ``handle``'s lines as UTF-8, naming the line of a byte that is not."""
     for lineno, line in enumerate(handle, start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(name, lineno, exc, line) from None
+        if bom and lineno == 1:
+            text = text.removeprefix("\ufeff")
+        yield text
+
+
+def _loads(text: str | bytes, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidTicket(
+            f"{where} is not valid JSON ({exc.msg} at column {exc.colno}).", field=where
+        ) from exc
+    except RecursionError:
+        raise InvalidTicket(
+            f"{where} nests lists or objects too deeply to read; a ticket is a flat JSON "
+            "object with an events list.",
+            field=where,
+        ) from None
+
+
+def _jsonl(lines: Iterable[str], name: str) -> Iterator[dict[str, Any]]:
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidTicket(
-                f"{name}:{lineno} is not valid JSON ({exc.msg} at column {exc.colno}).",
-                field=f"{name}:{lineno}",
-            ) from exc
+        where = f"{name}:{lineno}"
+        record = _loads(line, where)
         if not isinstance(record, dict):
             raise InvalidTicket(
-                f"{name}:{lineno} must be a JSON object, got {type(record).__name__}.",
-                field=f"{name}:{lineno}",
+                f"{where} must be a JSON object, got {type(record).__name__}.", field=where
             )
         yield record
+
+
+def _json_list(data: bytes, name: str) -> Iterator[Any]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data[start : data.find(b"\n", exc.start) if b"\n" in data[exc.start :] else None]
+        shifted = UnicodeDecodeError(exc.encoding, line, exc.start - start, exc.end - start, "")
+        raise _not_utf8(name, lineno, shifted, line) from None
+    try:
+        found = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidTicket(
+            f"{name}:{exc.lineno} is not valid JSON ({exc.msg} at column {exc.colno}).",
+            field=f"{name}:{exc.lineno}",
+        ) from exc
+    except RecursionError:
+        raise InvalidTicket(
+            f"{name} nests lists or objects too deeply to read; write a list of flat ticket "
+            "objects.",
+            field="path",
+            value=name,
+        ) from None
+    if isinstance(found, dict) and isinstance(found.get("tickets"), list):
+        found = found["tickets"]
+    if not isinstance(found, list):
+        raise InvalidTicket(
+            f"{name} must hold a JSON list of tickets (or {{'tickets': [...]}}).",
+            field="path",
+            value=name,
+        )
+    yield from found

@@ -25,6 +25,7 @@ __all__ = [
     "InvalidValue",
     "MissingExtra",
     "NaiveDatetimeError",
+    "StoreUnavailable",
     "SupportkitError",
     "TemplateError",
     "TransitionError",
@@ -159,6 +160,14 @@ class CalendarDataMissing(SupportkitError, LookupError):
 
 class ConcurrencyError(SupportkitError):
     """Another writer appended to a journey first (optimistic concurrency)."""
+
+
+class StoreUnavailable(SupportkitError, ConnectionError):
+    """A journey store's database went away (connection lost, server stopped, store closed).
+
+    A :class:`ConnectionError` (an :class:`OSError`): retry it as any lost connection,
+    or open the store again.
+    """
 
 
 class MissingExtra(SupportkitError, ImportError):

@@ -62,3 +62,16 @@ def test_the_gate_holds_on_its_own() -> None:
         with pytest.raises(InvalidArgument, match="x must be an iterable of numbers"):
             items(wrong, field="x", what="numbers")
     assert names(["a"], field="x", example="'a'") == ("a",)
+
+
+def test_store_unavailable_lives_with_the_other_errors() -> None:
+    import supportkit.exceptions
+    import supportkit.onboarding
+    import supportkit.onboarding._storerows
+
+    error = supportkit.exceptions.StoreUnavailable
+    assert supportkit.onboarding.StoreUnavailable is error  # the old import paths keep working
+    assert supportkit.onboarding._storerows.StoreUnavailable is error
+    assert error.__module__ == "supportkit.exceptions"
+    assert issubclass(error, supportkit.exceptions.SupportkitError)
+    assert issubclass(error, ConnectionError)

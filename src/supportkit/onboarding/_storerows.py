@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from supportkit.exceptions import InvalidArgument, InvalidFlow, SupportkitError
+from supportkit.exceptions import InvalidArgument, InvalidFlow, StoreUnavailable
 from supportkit.onboarding._flow import Flow
 from supportkit.onboarding._journey import Journey, Step, replay
 
@@ -50,10 +50,6 @@ EventRow = tuple[int, str, str, str, "str | None"]
 JourneyRow = tuple[str, str, str, int]
 #: What a backend's ``_claim`` returns: the id, and the rows when it read them already.
 Claimed = tuple[str, "JourneyRow | None", "list[EventRow] | None"]
-
-
-class StoreUnavailable(SupportkitError, ConnectionError):
-    """The store's database went away (connection lost, server stopped, store closed)."""
 
 
 class NeedsIndex(Exception):
