@@ -151,7 +151,8 @@ def test_accumulators_pickle_and_merge() -> None:
 
 
 def test_pandas_series_input_and_to_pandas() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     series = pd.Series(["Отлично", None, "Плохо", "Хорошо"])
     rate = csat(series, scale="3")
     assert (rate.successes, rate.count) == (2, 3)

@@ -92,7 +92,8 @@ def test_empty_and_errors() -> None:
 
 
 def test_to_pandas_rows_per_category() -> None:
-    pytest.importorskip("pandas")
+    import pandas  # noqa: F401 - a missing pandas fails here, never skips
+
     from supportkit.metrics import to_pandas
 
     frame = to_pandas(top_categories([make(tags=("a", "b"))]))
