@@ -97,7 +97,16 @@ class FrozenFields(Mapping[str, Any]):
 
 
 def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return mapping if isinstance(mapping, FrozenFields) else FrozenFields(mapping)
+    if isinstance(mapping, FrozenFields):
+        return mapping
+    if not isinstance(mapping, Mapping):
+        raise InvalidArgument(
+            f"Ticket.fields must be a mapping of custom field names to values such as "
+            f"{{'order': 'A-1'}} (got a {type(mapping).__name__}).",
+            field="Ticket.fields",
+            value=mapping,
+        )
+    return FrozenFields(mapping)
 
 
 def _fixed_offset(value: Any, field: str = "Event.at") -> _dt.datetime:

@@ -208,7 +208,10 @@ def seconds_to_timedelta(
     datetime.timedelta(seconds=90)
     """
     shown = seconds if original is None else original
-    if math.isnan(seconds) or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
+    # an int is compared as an int: math.isnan(10**400) itself overflows
+    if (
+        not isinstance(seconds, int) and math.isnan(seconds)
+    ) or not -_MAX_SECONDS <= seconds <= _MAX_SECONDS:
         raise InvalidValue(
             f"{field} must be a finite duration of at most {_MAX_SECONDS:.0f} seconds "
             f"(about 2.7 million years) (got {shown!r}).",

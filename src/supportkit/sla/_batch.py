@@ -17,6 +17,7 @@ import attrs
 
 from supportkit._frames import to_pandas
 from supportkit.exceptions import InvalidArgument
+from supportkit.sla._args import expect, expect_items
 from supportkit.sla._report import SLAReport
 
 __all__ = ["Attainment", "AttainmentSummary"]
@@ -129,11 +130,15 @@ class AttainmentSummary:
         self.unmeasured = 0
         #: Tickets created after ``now``, skipped by ``PolicySet.evaluate_many``.
         self.after_now = 0
-        for report in reports:
+        items: Any = reports  # checked without being materialised: a stream stays a stream
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            expect_items(items, arg="reports", want="SLA reports from PolicySet.evaluate")
+        for report in items:
             self.add(report)
 
     def add(self, report: SLAReport) -> None:
         """Count one ticket's report."""
+        expect(report, SLAReport, arg="report", want="an SLAReport from PolicySet.evaluate")
         self.reports += 1
         if not report.metrics:
             self.unmeasured += 1

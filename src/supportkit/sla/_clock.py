@@ -40,6 +40,7 @@ from supportkit._frames import rows as frame_rows
 from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
+from supportkit.sla._args import expect
 from supportkit.sla._measure import SOLVED, Plan, Stretches, combine, measure
 from supportkit.sla._policy import METRICS, SLAPolicy
 from supportkit.sla._report import MetricResult, SLAReport
@@ -264,14 +265,23 @@ class PolicySet:
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> PolicySet:
         """Build from a JSON file path or a JSON text."""
+        expect(source, (str, os.PathLike), arg="source", want="a path or a JSON text")
         text = str(source)
         if isinstance(source, os.PathLike) or not text.lstrip().startswith("{"):
             path = Path(source)
             try:
                 text = path.read_text(encoding="utf-8")
-            except OSError as exc:
+            except UnicodeDecodeError as exc:
                 raise InvalidPolicy(
-                    f"cannot read policy file {str(path)!r} ({exc.strerror}).",
+                    f"policy file {str(path)!r} is not UTF-8 text (byte {exc.start}); "
+                    "save it as UTF-8.",
+                    field="policies",
+                    value=str(path),
+                ) from exc
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+                reason = getattr(exc, "strerror", None) or "not a readable file"
+                raise InvalidPolicy(
+                    f"cannot read policy file {str(path)[:200]!r} ({reason}).",
                     field="policies",
                     value=str(path),
                 ) from exc
@@ -280,6 +290,11 @@ class PolicySet:
         except json.JSONDecodeError as exc:
             raise InvalidPolicy(
                 f"policy file is not valid JSON ({exc.msg} at line {exc.lineno}).",
+                field="policies",
+            ) from exc
+        except RecursionError as exc:
+            raise InvalidPolicy(
+                "policy file is nested too deeply to read; a policy file needs only a few levels.",
                 field="policies",
             ) from exc
         return cls.from_dict(data)

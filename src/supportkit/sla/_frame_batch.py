@@ -25,6 +25,7 @@ import attrs
 from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidTicket, InvalidValue, MissingExtra
+from supportkit.sla._args import expect, expect_items
 from supportkit.sla._clock import PolicySet
 from supportkit.sla._report import MetricResult, SLAReport
 
@@ -67,7 +68,18 @@ def import_pandas() -> Any:
 
 
 def _columns(value: Any) -> tuple[tuple[str, str], ...]:
-    items = tuple((str(name), str(kind)) for name, kind in value)
+    pair = "a (name, kind) pair such as ('ticket_id', 'string')"
+    want = "a list of (name, kind) pairs such as [('ticket_id', 'string')]"
+    items: list[tuple[str, str]] = []
+    for i, item in enumerate(expect_items(value, arg="columns", want=want)):
+        entry = expect(item, (tuple, list), arg=f"columns[{i}]", want=pair)
+        if len(entry) != 2:
+            raise InvalidValue(
+                f"columns[{i}] must be {pair} (got {len(entry)} items).",
+                field=f"columns[{i}]",
+                value=item,
+            )
+        items.append((str(entry[0]), str(entry[1])))
     for name, kind in items:
         if kind not in KINDS:
             raise InvalidValue(
@@ -80,7 +92,7 @@ def _columns(value: Any) -> tuple[tuple[str, str], ...]:
         raise InvalidValue(
             f"column names must be unique (got {names}).", field="columns", value=names
         )
-    return items
+    return tuple(items)
 
 
 @attrs.frozen

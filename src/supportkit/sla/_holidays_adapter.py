@@ -14,6 +14,7 @@ from importlib.metadata import version as _version
 from typing import Any
 
 from supportkit.exceptions import InvalidArgument, InvalidCalendar, MissingExtra
+from supportkit.sla._args import expect, expect_items
 from supportkit.sla._production import ProductionCalendar, YearData
 
 __all__ = ["from_holidays"]
@@ -44,8 +45,15 @@ def from_holidays(
             "pip install 'supportkit[holidays]'.",
             extra="holidays",
         ) from exc
-    wanted = sorted(set(years))
-    if not wanted or not all(isinstance(y, int) and not isinstance(y, bool) for y in wanted):
+    want = "a non-empty collection of ints such as range(2024, 2027)"
+    items = expect_items(years, arg="years", want=want)
+    for year in items:
+        expect(year, int, arg="years", want=want)
+    expect(country, str, arg="country", want="an ISO 3166 code such as 'ES'")
+    if subdiv is not None:
+        expect(subdiv, str, arg="subdiv", want="a region code such as 'MD', or None")
+    wanted = sorted(set(items))
+    if not wanted or not all(1 <= y <= 9999 for y in wanted):
         raise InvalidArgument(
             f"years must be a non-empty collection of ints such as range(2024, 2027) "
             f"(got {years!r}).",

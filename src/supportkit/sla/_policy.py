@@ -18,6 +18,7 @@ import attrs
 from supportkit._ticket import AUTHORS, STATUSES, Ticket
 from supportkit._time import seconds_to_timedelta, to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidPolicy, UnknownSLAName
+from supportkit.sla._args import expect
 
 __all__ = [
     "METRICS",
@@ -560,6 +561,7 @@ class SLAPolicy:
         ``calendar`` may be a :meth:`WorkCalendar.to_dict` mapping, a preset name
         (see :func:`supportkit.sla.preset`) or ``null`` for 24/7 time.
         """
+        expect(field, str, arg="field", want="a path for messages such as 'policies[0]'")
         if not isinstance(data, Mapping):
             raise InvalidPolicy(f"{field} must be a mapping (got {data!r}).", field=field)
         known = (

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Final
 
 from supportkit.exceptions import InvalidArgument, InvalidCalendar, UnknownSLAName
+from supportkit.sla._args import expect
 from supportkit.sla._calendar import WorkCalendar
 
 __all__ = ["PRESETS", "calendar_from", "preset"]
@@ -99,6 +100,7 @@ def calendar_from(value: Any, *, field: str = "calendar") -> WorkCalendar:
     ...                "holidays": ["2024-06-12"]}).is_open("2024-06-12T10:00:00+03:00")
     False
     """
+    expect(field, str, arg="field", want="a path for messages such as 'calendars.office'")
     if isinstance(value, WorkCalendar):
         return value
     if isinstance(value, str):

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from supportkit.exceptions import CalendarDataMissing, InvalidArgument, InvalidCalendar
+from supportkit.sla._args import expect, expect_items
 
 __all__ = [
     "ProductionCalendar",
@@ -133,7 +134,27 @@ def _year_from_dict(year: int, data: Any, *, field: str) -> YearData:
 
 
 def _sorted_years(years: Iterable[YearData]) -> tuple[YearData, ...]:
-    return tuple(sorted(years, key=lambda y: y.year))
+    items = expect_items(years, arg="years", want="a list of YearData")
+    for item in items:
+        expect(item, YearData, arg="years", want="a list of YearData")
+    return tuple(sorted(items, key=lambda y: y.year))
+
+
+def _weekend(days: Iterable[int]) -> frozenset[int]:
+    want = "weekday numbers such as [5, 6] (Monday is 0)"
+    items = expect_items(days, arg="weekend", want=want)
+    for item in items:
+        if expect(item, int, arg="weekend", want=want) not in range(7):
+            raise InvalidCalendar(
+                f"weekend must hold weekday numbers 0..6, Monday is 0 (got {item!r}).",
+                field="weekend",
+                value=item,
+            )
+    return frozenset(items)
+
+
+def _name(value: str) -> str:
+    return expect(value, str, arg="name", want="a short name such as 'RU'")  # type: ignore[no-any-return]
 
 
 @attrs.frozen(repr=False, cache_hash=True)
@@ -152,9 +173,9 @@ class ProductionCalendar:
             weekdays and weekends, not a :class:`CalendarDataMissing` error.
     """
 
-    name: str
+    name: str = attrs.field(converter=_name)
     years: tuple[YearData, ...] = attrs.field(converter=_sorted_years)
-    weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), converter=frozenset)
+    weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), converter=_weekend)
     complete: bool = attrs.field(default=False, kw_only=True)
     _index: dict[int, YearData] = attrs.field(
         init=False, eq=False, hash=False, repr=False, factory=dict
@@ -288,6 +309,7 @@ class ProductionCalendar:
         >>> pc.day_type(datetime.date(2014, 6, 27)), pc.day_type(datetime.date(2031, 1, 6))
         ('holiday', 'working')
         """
+        field = expect(field, str, arg="field", want="a name for messages such as 'holidays'")
         days = _dates(dates, field=field)
         by_year: dict[int, set[_dt.date]] = {}
         for day in days:
@@ -296,8 +318,7 @@ class ProductionCalendar:
             YearData(year=year, holidays=frozenset(items), source="list of dates")
             for year, items in by_year.items()
         )
-        days_off: Any = frozenset(weekend)
-        return cls(name=name, years=years, weekend=days_off, complete=True)
+        return cls(name=name, years=years, weekend=weekend, complete=True)
 
     @classmethod
     def from_dict(
@@ -319,6 +340,8 @@ class ProductionCalendar:
                 field="data",
                 value=data,
             )
+        if base is not None:
+            expect(base, ProductionCalendar, arg="base", want="a ProductionCalendar or None")
         raw_years = data.get("years", {})
         if not isinstance(raw_years, Mapping):
             raise InvalidCalendar(
@@ -346,12 +369,7 @@ class ProductionCalendar:
                 field="complete",
                 value=complete,
             )
-        return cls(
-            name=str(name),
-            years=tuple(years.values()),
-            weekend=frozenset(weekend),
-            complete=complete,
-        )
+        return cls(name=str(name), years=tuple(years.values()), weekend=weekend, complete=complete)
 
 
 @functools.cache
@@ -377,9 +395,15 @@ def add_business_days(day: _dt.date, n: int, *, calendar: ProductionCalendar) ->
     >>> add_business_days(datetime.date(2024, 12, 27), 3, calendar=russia())
     datetime.date(2025, 1, 10)
     """
+    expect(
+        calendar, ProductionCalendar, arg="calendar", want="a ProductionCalendar such as russia()"
+    )
     return calendar.add_working_days(day, n)
 
 
 def business_days_between(a: _dt.date, b: _dt.date, *, calendar: ProductionCalendar) -> int:
     """Working days in ``[a, b)`` on ``calendar``."""
+    expect(
+        calendar, ProductionCalendar, arg="calendar", want="a ProductionCalendar such as russia()"
+    )
     return calendar.working_days_between(a, b)

@@ -15,6 +15,7 @@ import attrs
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidValue
+from supportkit.sla._args import expect
 from supportkit.sla._clock import PolicySet
 from supportkit.sla._policy import parse_duration
 from supportkit.sla._report import MetricResult, SLAReport
@@ -74,6 +75,9 @@ def risk_of(
         within: How far ahead to look.
         overdue: Also return a clock already past due and still running.
     """
+    expect(report, SLAReport, arg="report", want="an SLAReport from PolicySet.evaluate")
+    now = to_aware(now, field="now")
+    within = expect(within, _dt.timedelta, arg="within", want="a timedelta such as 30 minutes")
     clock: MetricResult | None = report.next_due
     due = None if clock is None else clock.due_at
     if clock is not None and due is not None and due - now <= within:

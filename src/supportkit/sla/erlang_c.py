@@ -27,6 +27,7 @@ import attrs
 from supportkit._time import to_aware, to_timedelta
 from supportkit.exceptions import InvalidValue
 from supportkit.sla import erlang_a
+from supportkit.sla._args import expect, expect_items
 from supportkit.sla._coverage import coverage
 from supportkit.sla._queueing import (
     _HOUR,
@@ -322,6 +323,18 @@ class StaffingPlan:
 _MODELS = ("erlang-c", "erlang-a")
 
 
+def _later(start: _dt.datetime, step: _dt.timedelta) -> _dt.datetime:
+    try:
+        return start + step
+    except OverflowError:
+        raise InvalidValue(
+            f"forecast interval {start.isoformat()} + {step} runs past the year 9999; "
+            "use interval starts within the calendar.",
+            field="forecast_per_interval",
+            value=start.isoformat(),
+        ) from None
+
+
 def staffing_plan(
     forecast_per_interval: Mapping[Any, float] | Iterable[tuple[Any, float]],
     aht: _dt.timedelta | float,
@@ -364,6 +377,7 @@ def staffing_plan(
     Returns:
         A :class:`StaffingPlan`, intervals sorted by start.
     """
+    expect(model, str, arg="model", want=f"one of {list(_MODELS)}")
     if model not in _MODELS:
         raise InvalidValue(
             f"model must be one of {list(_MODELS)} (got {model!r}).", field="model", value=model
@@ -381,13 +395,21 @@ def staffing_plan(
             field="interval",
             value=interval,
         )
+    want = "a mapping of interval start to volume, or (start, volume) pairs"
     pairs = (
-        forecast_per_interval.items()
+        tuple(forecast_per_interval.items())
         if isinstance(forecast_per_interval, Mapping)
-        else forecast_per_interval
+        else expect_items(forecast_per_interval, arg="forecast_per_interval", want=want)
     )
     rows: list[tuple[_dt.datetime, float]] = []
     for i, pair in enumerate(pairs):
+        item = f"forecast_per_interval[{i}]"
+        if len(expect(pair, (tuple, list), arg=item, want="a (start, volume) pair")) != 2:
+            raise InvalidValue(
+                f"{item} must be a (start, volume) pair (got {len(pair)} items).",
+                field=item,
+                value=pair,
+            )
         start_raw, volume_raw = pair
         start = to_aware(start_raw, field=f"forecast_per_interval[{i}]")
         volume = _number(volume_raw, f"forecast_per_interval[{start.isoformat()}]")
@@ -396,7 +418,7 @@ def staffing_plan(
     hours = step.total_seconds() / _HOUR
     out: list[StaffingInterval] = []
     for start, volume in rows:
-        end = start + step
+        end = _later(start, step)
         if model == "erlang-a":
             servers = erlang_a.servers_needed(
                 volume / hours,
