@@ -135,7 +135,11 @@ def dask_client() -> Iterator[Any]:
             "pip install 'supportkit[dask]'."
         )
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
     )
     client = Client(cluster)
     try:

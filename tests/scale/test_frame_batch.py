@@ -365,7 +365,7 @@ def test_foreign_partials_are_refused(
 def test_unknown_configuration_is_refused() -> None:
     with pytest.raises(InvalidArgument, match="ruleset must be a RuleSet"):
         RuleBatch([{"id": "r"}])  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgument, match="flow must be a Flow"):
+    with pytest.raises(InvalidArgument, match="flow must be an onboarding Flow"):
         FunnelBatch("self_employed")
     with pytest.raises(TypeError):
         MetricsBatch(colour="red")  # type: ignore[call-arg]
