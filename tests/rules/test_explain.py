@@ -147,10 +147,20 @@ def test_a_multi_word_miss_names_the_related_word_and_the_synonym_fix() -> None:
                 "when": {"any": ["деньги не пришли", "не могу войти"]},
                 "then": {"tags": ["t"]},
             }
-        ]
+        ],
+        options={"aspects": False},
     )
     text = str(ruleset.explain("Деньги не приходят, и не смог войти", "r"))
     assert "missing word(s): `пришли`; for `пришли`: nearest word `приходят` (body 10-18)" in text
     assert "is a form of приходить (VERB," in text
     assert "put `приходить` in a synonym group with `прислать` or `прийти`" in text
     assert "put `смочь` in a synonym group with `мочь` to accept it" in text
+
+
+def test_an_aspect_partner_match_says_so() -> None:
+    ruleset = RuleSet.from_dicts(
+        [{"id": "r", "when": {"any": ["не могу войти"]}, "then": {"tags": ["t"]}}]
+    )
+    text = str(ruleset.explain("Вчера не смог войти", "r"))
+    assert "fired" in text
+    assert "the other verb of the aspect pair of `могу`" in text

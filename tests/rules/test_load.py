@@ -213,4 +213,5 @@ def test_options_defaults() -> None:
         "typos": True,
         "gap": 0,
         "regex_timeout": 0.05,
+        "aspects": True,
     }

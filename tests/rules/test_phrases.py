@@ -180,9 +180,12 @@ def test_synonym_groups() -> None:
     assert _fires("деньги не пришли", "денег не зачислили", synonyms=groups)
     assert _fires("не могу войти", "не могу зайти", synonyms=groups)
     assert not _fires("деньги не пришли", "деньги не поступили")
-    # aspect pairs are two dictionary words: a group joins them
-    assert not _fires("не могу войти", "не смог войти")
-    assert _fires("не могу войти", "не смог войти", synonyms=[["мочь", "смочь"]])
+    # aspect pairs are two dictionary words: options.aspects (on by default) or a group
+    # joins them
+    off = {"aspects": False}
+    assert not _fires("не могу войти", "не смог войти", options=off)
+    assert _fires("не могу войти", "не смог войти", options=off, synonyms=[["мочь", "смочь"]])
+    assert _fires("не могу войти", "не смог войти")
     # an exact or prefix word is not widened
     assert not _fires('"пришли"', "поступили", synonyms=groups)
     ruleset = RuleSet.from_dicts([], synonyms=groups)
@@ -255,3 +258,50 @@ def test_a_dictionary_word_is_a_typo_only_as_a_whole_word() -> None:
     assert not _fires("кубинка~1", "в кабинете")
     assert not _fires("сработаться~1", "я работаю")
     assert not _fires("втасовать~1", "у вас")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("деньги не пришли", "деньги не приходят"),
+        ("не могу войти", "не смогла войти"),
+        ("получить справку", "получаю справку"),
+        ("подтвердить заявку", "подтверждаю заявку"),
+        ("вернуть деньги", "возвращаете деньги"),
+        ("не приходит код", "не пришел код"),
+        ("указать реквизиты", "указываю реквизиты"),
+        ("заблокировали аккаунт", "блокируют аккаунт"),
+        ("открыть доступ", "открывайте доступ"),
+        ("найти", "не нахожу"),
+    ],
+)
+def test_a_verb_matches_the_other_verb_of_its_aspect_pair(phrase: str, text: str) -> None:
+    assert _fires(phrase, text)
+    assert not _fires(phrase, text, options={"aspects": False})
+
+
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("писать", "списали"),  # another prefix, another verb
+        ("купить", "купается"),  # to buy / to bathe
+        ("работать", "заработал"),
+        ("выходить", "выхаживать"),
+        ("поставить", "поставляют"),  # to put / to supply
+        ("выплата", "выплатили"),  # a noun is not paired with its verb
+    ],
+)
+def test_an_aspect_pair_never_joins_a_verb_of_another_meaning(phrase: str, text: str) -> None:
+    assert not _fires(phrase, text)
+
+
+def test_the_aspects_option_is_checked_and_round_trips() -> None:
+    ruleset = RuleSet.from_dicts(
+        [{"id": "r", "when": {"any": ["прийти"]}, "then": {"tags": ["t"]}}],
+        options={"aspects": False},
+    )
+    again = RuleSet.from_mapping(ruleset.to_dict())
+    assert again.options.aspects is False
+    assert again.evaluate("приходят").matched == ()
+    with pytest.raises(InvalidRule, match="options.aspects must be true or false"):
+        RuleSet.from_dicts([], options={"aspects": "yes"})

@@ -27,6 +27,7 @@ from supportkit.rules._results import Explanation
 from supportkit.rules._scan import Scan, scan_ticket
 from supportkit.rules._text import tone_of
 from supportkit.text import normalize
+from supportkit.text._aspect import with_partners
 from supportkit.text._morphology import kept_readings, readings, same_word
 
 __all__ = ["explain"]
@@ -190,6 +191,10 @@ def _account(matcher: Matcher, word: Word, token: str) -> str:
     for reading in readings(token):
         if reading.key in own:
             return f"a form of {reading}"
+    partners = with_partners(frozenset(own)) if matcher.options.aspects else frozenset()
+    for reading in readings(token):
+        if reading.key in partners and reading.key not in own:
+            return f"a form of {reading}, the other verb of the aspect pair of `{word.text}`"
     for reading in readings(token):
         if reading.key in lexemes:
             return f"a form of {reading}, in the synonym group of `{word.text}`"

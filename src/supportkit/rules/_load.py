@@ -57,7 +57,16 @@ WHEN_KEYS: Final = (
 THEN_KEYS: Final = ("assign", "escalate", "priority", "remove_tags", "reply", "set", "tags")
 TAG_KEYS: Final = ("all", "any", "none")
 TONE_KEYS: Final = ("insult", "shouting")
-OPTION_KEYS: Final = ("gap", "keys", "layout", "regex_timeout", "repair", "translit", "typos")
+OPTION_KEYS: Final = (
+    "aspects",
+    "gap",
+    "keys",
+    "layout",
+    "regex_timeout",
+    "repair",
+    "translit",
+    "typos",
+)
 
 
 @attrs.frozen
@@ -74,6 +83,10 @@ class Options:
         typos: Honour ``~N`` typo tolerance (off: ``~N`` words match forms only).
         gap: How many other words may stand between the words of a multi-word phrase.
         regex_timeout: Seconds one ``/regex/`` phrase may run on one field.
+        aspects: A bare phrase verb also matches the other verb of its aspect pair
+            (``не могу войти`` fires on ``не смогла войти``, ``пришли`` on
+            ``приходят``; see :func:`supportkit.text.aspect_partners`). On by default;
+            off, a verb matches the forms of its own dictionary word only.
     """
 
     repair: bool = True
@@ -83,6 +96,7 @@ class Options:
     typos: bool = True
     gap: int = 0
     regex_timeout: float = 0.05
+    aspects: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
@@ -170,7 +184,7 @@ def _options(raw: Any) -> Options:
     data = _mapping(raw, "options", '{"layout": true}')
     check_keys(data, OPTION_KEYS, "options")
     values: dict[str, Any] = {}
-    for key in ("repair", "layout", "translit", "keys", "typos"):
+    for key in ("repair", "layout", "translit", "keys", "typos", "aspects"):
         if key in data:
             values[key] = _bool(data[key], f"options.{key}")
     if "gap" in data:

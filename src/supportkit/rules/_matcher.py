@@ -31,6 +31,7 @@ from supportkit.rules._phrases import (
     tokenize,
 )
 from supportkit.rules._text import key_of
+from supportkit.text._aspect import with_partners
 from supportkit.text._morphology import (
     form_stem,
     is_name_only,
@@ -224,6 +225,8 @@ class Matcher:
     def lexemes(self, word: str) -> frozenset[str]:
         """The lexemes a bare phrase word stands for, with those of its synonym group."""
         keys = phrase_keys(word)
+        if self.options.aspects:
+            keys = with_partners(keys)
         for group in self._groups:
             if not keys.isdisjoint(group):
                 keys = keys | group

@@ -17,6 +17,7 @@ What it offers above: :mod:`supportkit.rules` matches on its output and re-expor
 :func:`normalize`, :func:`mixed_script_words` and :func:`fix_layout` (the same objects).
 """
 
+from supportkit.text._aspect import aspect_partners
 from supportkit.text._layout import fix_layout
 from supportkit.text._mixed import MixedWord, match_key, mixed_script_words
 from supportkit.text._morphology import Reading, lemmas, readings, same_word
@@ -29,6 +30,7 @@ __all__ = [
     "Normalized",
     "Reading",
     "Tone",
+    "aspect_partners",
     "fix_layout",
     "from_translit",
     "lemmas",
