@@ -303,5 +303,5 @@ def test_the_aspects_option_is_checked_and_round_trips() -> None:
     again = RuleSet.from_mapping(ruleset.to_dict())
     assert again.options.aspects is False
     assert again.evaluate("приходят").matched == ()
-    with pytest.raises(InvalidRule, match="options.aspects must be true or false"):
+    with pytest.raises(InvalidRule, match=r"options\.aspects must be true or false"):
         RuleSet.from_dicts([], options={"aspects": "yes"})
