@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from supportkit._time import resolve_timezone, to_aware, to_timedelta
+from supportkit._time import to_aware, to_timedelta
 from supportkit.exceptions import (
     CalendarDataMissing,
     InvalidArgument,
@@ -150,7 +150,7 @@ class WorkCalendar:
         """
         return cls(
             kind="weekly",
-            tz=resolve_timezone(tz),
+            tz=tz_from_name(tz),
             week=parse_weekly(hours),
             holidays=check_holidays(holidays),
         )
@@ -186,7 +186,7 @@ class WorkCalendar:
                 field="anchor",
                 value=anchor,
             )
-        zone = resolve_timezone(tz)
+        zone = tz_from_name(tz)
         on, off = parse_pattern(pattern)
         spans = parse_hours(hours, field="hours")
         return cls(
@@ -201,7 +201,7 @@ class WorkCalendar:
     @classmethod
     def always(cls, tz: Any = "UTC") -> WorkCalendar:
         """Open 24/7 (results still in ``tz``)."""
-        return cls(kind="always", tz=resolve_timezone(tz))
+        return cls(kind="always", tz=tz_from_name(tz))
 
     # --- set algebra --------------------------------------------------------------
 
