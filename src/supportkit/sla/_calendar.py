@@ -89,6 +89,21 @@ def _in_zone(moment: _dt.datetime, tz: _dt.tzinfo) -> _dt.datetime:
 
 
 _fromtimestamp = _dt.datetime.fromtimestamp
+_DATETIME = _dt.datetime
+_TIMEDELTA = _dt.timedelta
+# Offsets into an interval of at most two days, as hours + seconds (two additions).
+_HOURS = tuple(_dt.timedelta(hours=h) for h in range(49))
+_SECONDS = tuple(_dt.timedelta(seconds=s) for s in range(3600))
+_AMOUNTS: dict[_dt.timedelta, int] = {}  # durations in microseconds: SLA targets repeat
+
+
+def _amount(duration: _dt.timedelta) -> int:
+    """Microseconds of ``duration``, kept in a small cache (cleared when it fills)."""
+    amount = (duration.days * 86_400 + duration.seconds) * 1_000_000 + duration.microseconds
+    if len(_AMOUNTS) >= 4096:
+        _AMOUNTS.clear()
+    _AMOUNTS[duration] = amount
+    return amount
 
 
 def _aware(value: Any, field: str) -> _dt.datetime:
@@ -412,11 +427,11 @@ class WorkCalendar:
                 spans = intersect(left, right)
             else:
                 spans = difference(left, right)
-            table = Table(0, 0, clo, chi, spans)
+            table = Table(0, 0, clo, chi, spans, tz=self.tz)
         else:
             y0, y1 = self._year_of(lo), self._year_of(max(lo, hi - 1))
             clo, chi = self._midnight_us(y0), self._midnight_us(y1 + 1)
-            table = Table(y0, y1, clo, chi, self._spans(y0, y1, clo, chi))
+            table = Table(y0, y1, clo, chi, self._spans(y0, y1, clo, chi), tz=self.tz)
         self._timeline.table = table
         return table
 
@@ -485,6 +500,55 @@ class WorkCalendar:
             CalendarDataMissing: the deadline runs into a year the production calendar
                 has no data for.
         """
+        table = self._timeline.table
+        tz = self.tz
+        if (
+            start.__class__ is _DATETIME
+            and start.tzinfo is tz
+            and duration.__class__ is _TIMEDELTA
+            and table is not None
+        ):
+            # The day-index path (see _timeline): a datetime in the calendar's own zone
+            # on a day without a clock change converts by wall-clock subtraction and
+            # searches only its day's intervals. Anything else takes _add below.
+            wall = start - table.epoch
+            entry = table.days.get(wall.days)
+            if entry is None:
+                entry = table.day(wall.days)
+            if entry:
+                amount = _AMOUNTS.get(duration)
+                if amount is None:
+                    amount = _amount(duration)
+                if amount > 0:
+                    midnight, lo, hi = entry
+                    s = midnight + wall.seconds * 1_000_000 + wall.microseconds
+                    starts, ends, cum, cend = table.lists
+                    i = bisect_right(starts, s, lo, hi) - 1
+                    if i < 0:
+                        target = amount
+                    elif s >= ends[i]:
+                        target = cend[i] + amount
+                    else:
+                        target = cum[i] + s - starts[i] + amount
+                    if target <= table.total:
+                        j = bisect_left(cend, target, i if i > 0 else 0)
+                        inside = target - cum[j]
+                        first = table.walls[j]
+                        if first is None:
+                            first = table.wall(j)
+                        if first:
+                            # Wall-clock arithmetic: no clock change in this interval.
+                            whole, micro = divmod(inside, 1_000_000)
+                            hours, seconds = divmod(whole, 3600)
+                            result = first + _HOURS[hours] + _SECONDS[seconds]
+                            return result + _TIMEDELTA(0, 0, micro) if micro else result
+                        whole, micro = divmod(starts[j] + inside, 1_000_000)
+                        result = _fromtimestamp(whole, tz)
+                        return result.replace(microsecond=micro) if micro else result
+        return self._add(start, duration)
+
+    def _add(self, start: Any, duration: Any) -> _dt.datetime:
+        """:meth:`add` for any input (the general path)."""
         # _aware, inlined: plain zoneinfo/fixed-offset datetimes need no checks.
         moment = (
             start
@@ -542,6 +606,49 @@ class WorkCalendar:
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
         """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
+        table = self._timeline.table
+        tz = self.tz
+        if (
+            start.__class__ is _DATETIME
+            and end.__class__ is _DATETIME
+            and start.tzinfo is tz
+            and end.tzinfo is tz
+            and table is not None
+        ):
+            # The day-index path, as in add().
+            epoch, days = table.epoch, table.days
+            wall_a = start - epoch
+            wall_b = end - epoch
+            entry_a = days.get(wall_a.days)
+            if entry_a is None:
+                entry_a = table.day(wall_a.days)
+            entry_b = days.get(wall_b.days)
+            if entry_b is None:
+                entry_b = table.day(wall_b.days)
+            if entry_a and entry_b:
+                midnight, lo, hi = entry_a
+                a = midnight + wall_a.seconds * 1_000_000 + wall_a.microseconds
+                b = entry_b[0] + wall_b.seconds * 1_000_000 + wall_b.microseconds
+                if b <= a:
+                    return _ZERO_TD
+                starts, ends, cum, _ = table.lists
+                i = bisect_right(starts, a, lo, hi) - 1
+                if i < 0:
+                    pos_a = 0
+                else:
+                    stop = ends[i]
+                    pos_a = cum[i] + (a if a < stop else stop) - starts[i]
+                j = bisect_right(starts, b, entry_b[1], entry_b[2]) - 1
+                if j < 0:
+                    pos_b = 0
+                else:
+                    stop = ends[j]
+                    pos_b = cum[j] + (b if b < stop else stop) - starts[j]
+                return _TIMEDELTA(0, 0, pos_b - pos_a)
+        return self._between(start, end)
+
+    def _between(self, start: Any, end: Any) -> _dt.timedelta:
+        """:meth:`between` for any input (the general path)."""
         # to_us and Table.position, inlined: the SLA clocks call this for every stretch.
         since = _aware(start, "start") - _EPOCH
         a = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
@@ -557,7 +664,7 @@ class WorkCalendar:
         pos_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
         j = bisect_right(starts, b, i if i > 0 else 0) - 1
         pos_b = 0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]
-        return _dt.timedelta(microseconds=pos_b - pos_a)
+        return _TIMEDELTA(0, 0, pos_b - pos_a)  # positional: 3x faster than microseconds=
 
     def intervals(self, start: Any, end: Any) -> list[tuple[_dt.datetime, _dt.datetime]]:
         """Working intervals clipped to ``[start, end)``: sorted, disjoint, in the zone."""
