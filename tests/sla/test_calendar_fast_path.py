@@ -99,7 +99,7 @@ def outcome(fn, *args):  # type: ignore[no-untyped-def]
     return value
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(calendars, instants, durations, st.integers(min_value=0, max_value=60 * 24 * 3600))
 def test_fast_paths_equal_the_general_paths(
     cal: WorkCalendar, t: dt.datetime, d: dt.timedelta, span: int
