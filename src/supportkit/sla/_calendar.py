@@ -51,6 +51,8 @@ from supportkit.sla._hours import (
     parse_weekly,
 )
 from supportkit.sla._production import ProductionCalendar, russia
+from supportkit.sla._timeline import HOURS as _HOURS
+from supportkit.sla._timeline import SECONDS as _SECONDS
 from supportkit.sla._timeline import Span, Table, Timeline, from_us, to_us
 
 __all__ = ["WorkCalendar"]
@@ -60,9 +62,6 @@ _ZERO_TD = _dt.timedelta(0)
 _fromtimestamp = _dt.datetime.fromtimestamp
 _DATETIME = _dt.datetime
 _TIMEDELTA = _dt.timedelta
-# Offsets into an interval of at most two days, as hours + seconds (two additions).
-_HOURS = tuple(_dt.timedelta(hours=h) for h in range(49))
-_SECONDS = tuple(_dt.timedelta(seconds=s) for s in range(3600))
 _AMOUNTS: dict[_dt.timedelta, int] = {}  # durations in microseconds: SLA targets repeat
 
 

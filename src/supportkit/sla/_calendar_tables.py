@@ -56,7 +56,6 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ZERO_TD = _dt.timedelta(0)
 _TIMEDELTA = _dt.timedelta
 _LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
-_fromtimestamp = _dt.datetime.fromtimestamp
 _OPS = OPS
 
 
@@ -260,11 +259,7 @@ def general_add(cal: Shape, start: Any, duration: Any) -> _dt.datetime:
             target = table.position(s) + amount
         starts, cum, cend = table.starts, table.cum, table.cend
     j = bisect_left(cend, target)
-    end = starts[j] + target - cum[j]
-    whole, micro = divmod(end, 1_000_000)
-    result = _fromtimestamp(whole, cal.tz)
-    # Deadlines are usually whole seconds; replace() costs as much as the rest.
-    return result.replace(microsecond=micro) if micro else result
+    return table.moment(j, target - cum[j])
 
 
 def general_between(cal: Shape, start: Any, end: Any) -> _dt.timedelta:

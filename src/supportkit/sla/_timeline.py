@@ -23,6 +23,8 @@ from typing import Literal
 
 __all__ = [
     "EPOCH",
+    "HOURS",
+    "SECONDS",
     "DayEntry",
     "Span",
     "Table",
@@ -40,6 +42,10 @@ _US_PER_DAY = 86_400_000_000
 
 Span = tuple[int, int]
 DayEntry = tuple[int, int, int] | tuple[()]
+#: Offsets into an interval of at most two days as hours + seconds: two additions of
+#: ready timedeltas instead of building one (``timedelta()`` costs as much as the rest).
+HOURS = tuple(_dt.timedelta(hours=h) for h in range(49))
+SECONDS = tuple(_dt.timedelta(seconds=s) for s in range(3600))
 _EPOCH_DATE = _dt.date(1970, 1, 1)
 _US_PER_HOUR = 3_600_000_000
 
@@ -240,6 +246,26 @@ class Table:
                     out = first
         self.walls[index] = out
         return out
+
+    def moment(self, index: int, inside: int) -> _dt.datetime:
+        """The instant ``inside`` microseconds after interval ``index`` starts, in ``tz``.
+
+        Wall-clock addition when the interval has one UTC offset (see :meth:`wall`),
+        else ``fromtimestamp``; both give the same datetime (``fold`` included).
+        ``WorkCalendar.add`` inlines this on its fast path.
+        """
+        first = self.walls[index]
+        if first is None:
+            first = self.wall(index)
+        if first:
+            whole, micro = divmod(inside, 1_000_000)
+            hours, seconds = divmod(whole, 3600)
+            result = first + HOURS[hours] + SECONDS[seconds]
+            return result + _dt.timedelta(0, 0, micro) if micro else result
+        whole, micro = divmod(self.starts[index] + inside, 1_000_000)
+        result = _dt.datetime.fromtimestamp(whole, self.tz)
+        # Deadlines are usually whole seconds; replace() costs as much as the rest.
+        return result.replace(microsecond=micro) if micro else result
 
     def slice(self, lo: int, hi: int) -> list[Span]:
         """The spans clipped to ``[lo, hi)``."""
