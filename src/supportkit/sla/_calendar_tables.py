@@ -32,10 +32,8 @@ from supportkit.sla._timeline import (
 )
 
 __all__ = [
-    "MAX_YEAR",
     "OPS",
     "Shape",
-    "aware",
     "day_hours",
     "general_add",
     "general_between",
@@ -45,8 +43,7 @@ __all__ = [
 ]
 
 OPS = {"union": "|", "intersection": "&", "difference": "-"}
-_MIN_YEAR, MAX_YEAR = 2, 9997
-_MAX_YEAR = MAX_YEAR
+_MIN_YEAR, _MAX_YEAR = 2, 9997
 _EMPTY_YEARS = 30  # give up looking for working time after this many empty years
 _ONE_DAY = _dt.timedelta(days=1)
 _DAY_US = 86_400 * 1_000_000
@@ -56,7 +53,6 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ZERO_TD = _dt.timedelta(0)
 _TIMEDELTA = _dt.timedelta
 _LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
-_OPS = OPS
 
 
 class Shape(Protocol):
@@ -80,14 +76,11 @@ class Shape(Protocol):
     def _timeline(self) -> Timeline: ...
 
 
-def aware(value: Any, field: str) -> _dt.datetime:
+def _aware(value: Any, field: str) -> _dt.datetime:
     """:func:`to_aware` with a fast path for datetimes in zoneinfo/fixed-offset zones."""
     if value.__class__ is _dt.datetime and value.tzinfo.__class__ in _PLAIN_ZONES:
         return value
     return to_aware(value, field=field)
-
-
-_aware = aware
 
 
 def _substitute(cal: Shape, day: _dt.date, weekend: frozenset[int]) -> Hours:
@@ -167,7 +160,7 @@ def table_for(cal: Shape, lo: int, hi: int) -> Table:
         return table
     if table is not None:
         lo, hi = min(lo, table.lo), max(hi, table.hi)
-    if cal.kind in _OPS:
+    if cal.kind in OPS:
         # Parts extend in their own zones' years; the common range is ours.
         tables = [table_for(part, lo, hi) for part in cal.parts]
         clo = max(t.lo for t in tables)
