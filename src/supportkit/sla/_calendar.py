@@ -20,30 +20,29 @@ Rules (documented on the *Calendars and time zones* page and tested):
 from __future__ import annotations
 
 import datetime as _dt
-import zoneinfo
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
-from supportkit._time import resolve_timezone, to_aware, to_timedelta
-from supportkit.exceptions import (
-    CalendarDataMissing,
-    InvalidArgument,
-    InvalidCalendar,
-    InvalidValue,
-)
+from supportkit._time import to_aware
+from supportkit.exceptions import InvalidArgument, InvalidCalendar
 from supportkit.sla._calendar_data import (
     as_date,
     check_holidays,
     holidays_from_data,
-    shorten,
     tz_from_name,
     tz_name,
 )
+from supportkit.sla._calendar_tables import (
+    OPS,
+    general_add,
+    general_between,
+    grow,
+    table_for,
+)
 from supportkit.sla._hours import (
-    DAY,
     DAY_NAMES,
     Hours,
     format_hours,
@@ -52,32 +51,27 @@ from supportkit.sla._hours import (
     parse_weekly,
 )
 from supportkit.sla._production import ProductionCalendar, russia
-from supportkit.sla._timeline import (
-    Span,
-    Table,
-    Timeline,
-    difference,
-    from_us,
-    intersect,
-    merge,
-    to_us,
-)
+from supportkit.sla._timeline import HOURS as _HOURS
+from supportkit.sla._timeline import SECONDS as _SECONDS
+from supportkit.sla._timeline import Span, Table, Timeline, from_us, to_us
 
 __all__ = ["WorkCalendar"]
 
-_ONE_DAY = _dt.timedelta(days=1)
-_BASE = ("weekly", "rotation", "always")
-_OPS = {"union": "|", "intersection": "&", "difference": "-"}
-_MIN_YEAR, _MAX_YEAR = 2, 9997
-_EMPTY_YEARS = 30  # give up looking for working time after this many empty years
-_DAY_US = 86_400 * 1_000_000
-_YEAR_US = 366 * _DAY_US
-
-
-_PLAIN_ZONES = (zoneinfo.ZoneInfo, _dt.timezone)
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_OPS = OPS
 _ZERO_TD = _dt.timedelta(0)
-_LAST_US = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
+_fromtimestamp = _dt.datetime.fromtimestamp
+_DATETIME = _dt.datetime
+_TIMEDELTA = _dt.timedelta
+_AMOUNTS: dict[_dt.timedelta, int] = {}  # durations in microseconds: SLA targets repeat
+
+
+def _amount(duration: _dt.timedelta) -> int:
+    """Microseconds of ``duration``, kept in a small cache (cleared when it fills)."""
+    amount = (duration.days * 86_400 + duration.seconds) * 1_000_000 + duration.microseconds
+    if len(_AMOUNTS) >= 4096:
+        _AMOUNTS.clear()
+    _AMOUNTS[duration] = amount
+    return amount
 
 
 def _in_zone(moment: _dt.datetime, tz: _dt.tzinfo) -> _dt.datetime:
@@ -86,16 +80,6 @@ def _in_zone(moment: _dt.datetime, tz: _dt.tzinfo) -> _dt.datetime:
         return moment.astimezone(tz)
     except (OverflowError, ValueError):
         return moment
-
-
-_fromtimestamp = _dt.datetime.fromtimestamp
-
-
-def _aware(value: Any, field: str) -> _dt.datetime:
-    """:func:`to_aware` with a fast path for datetimes in zoneinfo/fixed-offset zones."""
-    if value.__class__ is _dt.datetime and value.tzinfo.__class__ in _PLAIN_ZONES:
-        return value
-    return to_aware(value, field=field)
 
 
 @attrs.frozen(repr=False, cache_hash=True)
@@ -150,7 +134,7 @@ class WorkCalendar:
         """
         return cls(
             kind="weekly",
-            tz=resolve_timezone(tz),
+            tz=tz_from_name(tz),
             week=parse_weekly(hours),
             holidays=check_holidays(holidays),
         )
@@ -186,7 +170,7 @@ class WorkCalendar:
                 field="anchor",
                 value=anchor,
             )
-        zone = resolve_timezone(tz)
+        zone = tz_from_name(tz)
         on, off = parse_pattern(pattern)
         spans = parse_hours(hours, field="hours")
         return cls(
@@ -201,7 +185,7 @@ class WorkCalendar:
     @classmethod
     def always(cls, tz: Any = "UTC") -> WorkCalendar:
         """Open 24/7 (results still in ``tz``)."""
-        return cls(kind="always", tz=resolve_timezone(tz))
+        return cls(kind="always", tz=tz_from_name(tz))
 
     # --- set algebra --------------------------------------------------------------
 
@@ -327,121 +311,16 @@ class WorkCalendar:
             value=kind,
         )
 
-    # --- day generation -----------------------------------------------------------
-
-    def _substitute(self, day: _dt.date, weekend: frozenset[int]) -> Hours:
-        for back in range(1, 8):
-            weekday = (day.weekday() - back) % 7
-            if weekday not in weekend and self.week[weekday]:
-                return self.week[weekday]
-        return ()
-
-    def _day_hours(self, day: _dt.date) -> Hours:
-        """Local (start, end) seconds of the intervals that start on ``day``."""
-        if self.kind == "weekly":
-            spans = self.week[day.weekday()]
-        else:
-            assert self.pattern is not None
-            assert self.anchor is not None
-            on, off = self.pattern
-            spans = self.week[0] if (day - self.anchor).days % (on + off) < on else ()
-        pc = self.holidays
-        if pc is None or (not spans and self.kind == "rotation"):
-            return spans
-        kind = pc.day_type(day)
-        if kind in ("holiday", "day_off"):
-            return ()
-        if self.kind == "weekly" and kind != "weekend" and day.weekday() in pc.weekend:
-            spans = self._substitute(day, pc.weekend)
-        return shorten(spans) if kind == "shortened" else spans
-
-    def _local_us(self, day: _dt.date, seconds: int) -> int:
-        local = _dt.datetime(day.year, day.month, day.day, tzinfo=self.tz)
-        # Wall-clock arithmetic (same tzinfo): 20:00 + 12 h is 08:00 the next day.
-        return to_us(local + _dt.timedelta(seconds=seconds))
-
-    def _midnight_us(self, year: int) -> int:
-        return to_us(_dt.datetime(year, 1, 1, tzinfo=self.tz))
-
-    def _spans(self, y0: int, y1: int, lo: int, hi: int) -> list[Span]:
-        """Working spans of a base calendar for local years ``y0``..``y1``."""
-        if self.kind == "always":
-            return [(lo, hi)]
-        first = _dt.date(y0, 1, 1)
-        last = _dt.date(y1, 12, 31)
-        spans: list[Span] = []
-        overnight = any(end > DAY for hours in self.week for _, end in hours)
-        if overnight:
-            # Intervals of the evening before the first day reach into the range.
-            try:
-                hours = self._day_hours(first - _ONE_DAY)
-            except CalendarDataMissing:
-                hours = ()
-            spans.extend(
-                (self._local_us(first - _ONE_DAY, a), self._local_us(first - _ONE_DAY, b))
-                for a, b in hours
-            )
-        day = first
-        while day <= last:
-            for a, b in self._day_hours(day):
-                spans.append((self._local_us(day, a), self._local_us(day, b)))
-            day += _ONE_DAY
-        return merge([(max(s, lo), min(e, hi)) for s, e in spans])
-
-    def _year_of(self, at: int) -> int:
-        lo = to_us(_dt.datetime(_MIN_YEAR, 1, 1, tzinfo=_dt.timezone.utc))
-        hi = to_us(_dt.datetime(_MAX_YEAR, 12, 31, tzinfo=_dt.timezone.utc))
-        return from_us(min(max(at, lo), hi), self.tz).year
+    # --- tables (built in _calendar_tables) -----------------------------------------
 
     def _table(self, lo: int, hi: int) -> Table:
-        """A table covering at least ``[lo, hi)`` (built or extended when needed)."""
-        table = self._timeline.table
-        if table is not None and table.lo <= lo and hi <= table.hi:
-            return table
-        if table is not None:
-            lo, hi = min(lo, table.lo), max(hi, table.hi)
-        if self.kind in _OPS:
-            # Parts extend in their own zones' years; the common range is ours.
-            tables = [part._table(lo, hi) for part in self.parts]
-            clo = max(t.lo for t in tables)
-            chi = min(t.hi for t in tables)
-            left, right = (t.slice(clo, chi) for t in tables)
-            if self.kind == "union":
-                spans = merge(left + right)
-            elif self.kind == "intersection":
-                spans = intersect(left, right)
-            else:
-                spans = difference(left, right)
-            table = Table(0, 0, clo, chi, spans)
-        else:
-            y0, y1 = self._year_of(lo), self._year_of(max(lo, hi - 1))
-            clo, chi = self._midnight_us(y0), self._midnight_us(y1 + 1)
-            table = Table(y0, y1, clo, chi, self._spans(y0, y1, clo, chi))
-        self._timeline.table = table
-        return table
+        return table_for(self, lo, hi)
 
     def _slice(self, lo: int, hi: int) -> list[Span]:
-        return self._table(lo, hi).slice(lo, hi)
+        return table_for(self, lo, hi).slice(lo, hi)
 
     def _grow(self, table: Table, since: int) -> Table:
-        """Extend the table forward; give up when decades bring no working time."""
-        empty_for = table.hi - since
-        if (
-            empty_for >= _EMPTY_YEARS * _YEAR_US
-            and table.position(table.hi) == table.position(since)
-        ) or self._year_of(table.hi) >= _MAX_YEAR:
-            raise InvalidValue(
-                f"{self!r} has no working time after {from_us(since, self.tz).isoformat()!r} "
-                f"within {_EMPTY_YEARS} years; check the hours and set operations.",
-                field="calendar",
-                value=self,
-            )
-        span = max(table.hi - table.lo, _YEAR_US)
-        try:
-            return self._table(table.lo, table.hi + span)
-        except CalendarDataMissing:
-            # Doubling ran past the production data; the answer may still be close.
-            return self._table(table.lo, table.hi + _DAY_US)
+        return grow(self, table, since)
 
     # --- queries ------------------------------------------------------------------
 
@@ -485,79 +364,101 @@ class WorkCalendar:
             CalendarDataMissing: the deadline runs into a year the production calendar
                 has no data for.
         """
-        # _aware, inlined: plain zoneinfo/fixed-offset datetimes need no checks.
-        moment = (
-            start
-            if start.__class__ is _dt.datetime and start.tzinfo.__class__ in _PLAIN_ZONES
-            else to_aware(start, field="start")
-        )
-        delta = (
-            duration
-            if duration.__class__ is _dt.timedelta
-            else to_timedelta(duration, field="duration")
-        )
-        amount = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        if amount <= 0:
-            if amount == 0:
-                return moment.astimezone(self.tz)
-            raise InvalidValue(
-                f"duration must not be negative (got {delta.total_seconds():g} seconds); "
-                "working time only runs forward.",
-                field="duration",
-                value=delta,
-            )
-        since = moment - _EPOCH  # to_us, inlined
-        s = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
         table = self._timeline.table
-        if table is None or not table.lo <= s < table.hi:
-            table = self._table(s, s + 1)
-        # Table.position and Table.instant, inlined: this is the hot path.
-        starts, cum, cend = table.starts, table.cum, table.cend
-        i = bisect_right(starts, s) - 1
-        if i < 0:
-            target = amount
-        elif s >= table.ends[i]:
-            target = cend[i] + amount
-        else:
-            target = cum[i] + s - starts[i] + amount
-        if not cend or target > cend[-1]:
-            if s + amount > _LAST_US:  # working time never outruns wall time
-                raise InvalidValue(
-                    f"duration {delta.total_seconds():g} seconds from {moment.isoformat()} "
-                    f"ends after the year {_MAX_YEAR}, the last one a calendar covers; use "
-                    "a shorter duration.",
-                    field="duration",
-                    value=delta,
-                )
-            while target > table.total:
-                table = self._grow(table, s)
-                target = table.position(s) + amount
-            starts, cum, cend = table.starts, table.cum, table.cend
-        j = bisect_left(cend, target)
-        end = starts[j] + target - cum[j]
-        whole, micro = divmod(end, 1_000_000)
-        result = _fromtimestamp(whole, self.tz)
-        # Deadlines are usually whole seconds; replace() costs as much as the rest.
-        return result.replace(microsecond=micro) if micro else result
+        tz = self.tz
+        if (
+            start.__class__ is _DATETIME
+            and start.tzinfo is tz
+            and duration.__class__ is _TIMEDELTA
+            and table is not None
+        ):
+            # The day-index path (see _timeline): a datetime in the calendar's own zone
+            # on a day without a clock change converts by wall-clock subtraction and
+            # searches only its day's intervals. Anything else takes _add below.
+            wall = start - table.epoch
+            entry = table.days.get(wall.days)
+            if entry is None:
+                entry = table.day(wall.days)
+            if entry:
+                amount = _AMOUNTS.get(duration)
+                if amount is None:
+                    amount = _amount(duration)
+                if amount > 0:
+                    midnight, lo, hi = entry
+                    s = midnight + wall.seconds * 1_000_000 + wall.microseconds
+                    starts, ends, cum, cend = table.lists
+                    i = bisect_right(starts, s, lo, hi) - 1
+                    if i < 0:
+                        target = amount
+                    elif s >= ends[i]:
+                        target = cend[i] + amount
+                    else:
+                        target = cum[i] + s - starts[i] + amount
+                    if target <= table.total:
+                        j = bisect_left(cend, target, i if i > 0 else 0)
+                        inside = target - cum[j]
+                        first = table.walls[j]
+                        if first is None:
+                            first = table.wall(j)
+                        if first:
+                            # Wall-clock arithmetic: no clock change in this interval.
+                            whole, micro = divmod(inside, 1_000_000)
+                            hours, seconds = divmod(whole, 3600)
+                            result = first + _HOURS[hours] + _SECONDS[seconds]
+                            return result + _TIMEDELTA(0, 0, micro) if micro else result
+                        whole, micro = divmod(starts[j] + inside, 1_000_000)
+                        result = _fromtimestamp(whole, tz)
+                        return result.replace(microsecond=micro) if micro else result
+        return self._add(start, duration)
+
+    def _add(self, start: Any, duration: Any) -> _dt.datetime:
+        return general_add(self, start, duration)
 
     def between(self, start: Any, end: Any) -> _dt.timedelta:
         """Working time in ``[start, end)``; zero when ``end`` is not after ``start``."""
-        # to_us and Table.position, inlined: the SLA clocks call this for every stretch.
-        since = _aware(start, "start") - _EPOCH
-        a = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
-        since = _aware(end, "end") - _EPOCH
-        b = since.days * _DAY_US + since.seconds * 1_000_000 + since.microseconds
-        if b <= a:
-            return _ZERO_TD
         table = self._timeline.table
-        if table is None or not (table.lo <= a and b <= table.hi):
-            table = self._table(a, b)
-        starts, ends, cum = table.starts, table.ends, table.cum
-        i = bisect_right(starts, a) - 1
-        pos_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
-        j = bisect_right(starts, b, i if i > 0 else 0) - 1
-        pos_b = 0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]
-        return _dt.timedelta(microseconds=pos_b - pos_a)
+        tz = self.tz
+        if (
+            start.__class__ is _DATETIME
+            and end.__class__ is _DATETIME
+            and start.tzinfo is tz
+            and end.tzinfo is tz
+            and table is not None
+        ):
+            # The day-index path, as in add().
+            epoch, days = table.epoch, table.days
+            wall_a = start - epoch
+            wall_b = end - epoch
+            entry_a = days.get(wall_a.days)
+            if entry_a is None:
+                entry_a = table.day(wall_a.days)
+            entry_b = days.get(wall_b.days)
+            if entry_b is None:
+                entry_b = table.day(wall_b.days)
+            if entry_a and entry_b:
+                midnight, lo, hi = entry_a
+                a = midnight + wall_a.seconds * 1_000_000 + wall_a.microseconds
+                b = entry_b[0] + wall_b.seconds * 1_000_000 + wall_b.microseconds
+                if b <= a:
+                    return _ZERO_TD
+                starts, ends, cum, _ = table.lists
+                i = bisect_right(starts, a, lo, hi) - 1
+                if i < 0:
+                    pos_a = 0
+                else:
+                    stop = ends[i]
+                    pos_a = cum[i] + (a if a < stop else stop) - starts[i]
+                j = bisect_right(starts, b, entry_b[1], entry_b[2]) - 1
+                if j < 0:
+                    pos_b = 0
+                else:
+                    stop = ends[j]
+                    pos_b = cum[j] + (b if b < stop else stop) - starts[j]
+                return _TIMEDELTA(0, 0, pos_b - pos_a)
+        return self._between(start, end)
+
+    def _between(self, start: Any, end: Any) -> _dt.timedelta:
+        return general_between(self, start, end)
 
     def intervals(self, start: Any, end: Any) -> list[tuple[_dt.datetime, _dt.datetime]]:
         """Working intervals clipped to ``[start, end)``: sorted, disjoint, in the zone."""

@@ -4,6 +4,7 @@ dates, holidays (a production calendar, ``"RU"`` or a list of dates) and shorten
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,30 +23,58 @@ __all__ = [
 ]
 
 
+_OFFSET = re.compile(r"([+-])(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{6}))?)?")
+
+
 def tz_name(tz: _dt.tzinfo) -> str:
+    """The name :func:`tz_from_name` reads back as an equal zone.
+
+    A zone's IANA key (``"Europe/Moscow"``, ``"UTC"``), or for a fixed offset
+    (``datetime.timezone``, also ``timezone.utc``) its ISO form ``"+03:00"`` (with
+    seconds, ``"+03:00:30"``, when the offset is not whole minutes).
+    """
     key = getattr(tz, "key", None)
     if isinstance(key, str):
         return key
     if isinstance(tz, _dt.timezone):
         offset = tz.utcoffset(None)
-        if not offset:
-            return "UTC"
         sign = "-" if offset < _dt.timedelta(0) else "+"
-        minutes = abs(int(offset.total_seconds())) // 60
-        return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+        offset = abs(offset)
+        minutes, seconds = divmod(offset.seconds, 60)
+        text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+        if seconds or offset.microseconds:
+            text += f":{seconds:02d}"
+        if offset.microseconds:
+            text += f".{offset.microseconds:06d}"
+        return text
     return str(tz)
 
 
-def tz_from_name(name: Any) -> _dt.tzinfo:
-    if isinstance(name, str) and name[:1] in "+-" and len(name) == 6 and name[3] == ":":
-        try:
-            hours, minutes = int(name[1:3]), int(name[4:6])
-        except ValueError:
-            pass
-        else:
-            sign = -1 if name[0] == "-" else 1
-            return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
-    return resolve_timezone(name)
+def tz_from_name(name: Any, *, field: str = "tz") -> _dt.tzinfo:
+    """A zone from a name, a fixed offset (``"+03:00"``, ``"-05:30"``) or a tzinfo.
+
+    Every place that reads a calendar's zone goes through here, so whatever
+    :func:`tz_name` writes is accepted back.
+    """
+    if isinstance(name, str):
+        match = _OFFSET.fullmatch(name.strip())
+        if match is not None:
+            sign, hours, minutes, seconds, micro = match.groups()
+            offset = _dt.timedelta(
+                hours=int(hours),
+                minutes=int(minutes),
+                seconds=int(seconds or 0),
+                microseconds=int(micro or 0),
+            )
+            if offset >= _dt.timedelta(hours=24) or int(minutes) > 59 or int(seconds or 0) > 59:
+                raise InvalidCalendar(
+                    f"{field} {name!r} is not a valid UTC offset; use one between -23:59 "
+                    "and +23:59, such as '+03:00'.",
+                    field=field,
+                    value=name,
+                )
+            return _dt.timezone(-offset if sign == "-" else offset)
+    return resolve_timezone(name, field=field)
 
 
 def as_date(value: Any, *, field: str) -> _dt.date:

@@ -231,7 +231,15 @@ def format_hours(spans: Hours) -> str:
     if not spans:
         return "closed"
     out = []
-    for start, end in spans:
+    for first, end in spans:
+        start = first
+        if end > DAY and end - start >= DAY:
+            # Longer than a day (merged ranges such as "00:00-24:00, 20:00-08:00"): no
+            # single range reads back as that, two touching ones do ("00:00-16:00,
+            # 16:00-08:00"); parse_hours merges them again.
+            middle = end // 2 // 60 * 60
+            out.append(f"{_clock_text(start)}-{_clock_text(middle)}")
+            start = middle
         stop = _clock_text(end - DAY if end > DAY else end)
         out.append(f"{_clock_text(start)}-{stop}")
     return ", ".join(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 from supportkit._time import to_timedelta
@@ -120,3 +121,24 @@ def traffic(calls_per_hour: float, aht: _dt.timedelta | float) -> float:
             value=calls_per_hour,
         )
     return load
+
+
+def _occupancy(
+    agents: Any,
+    calls_per_hour: float,
+    aht: _dt.timedelta | float,
+    answered: Callable[[int], float] | None = None,
+) -> float:
+    """Busy share of ``agents``: ``A × answered(n) / n`` capped at 1 (Erlang C: all answered).
+
+    ``0.0`` without traffic, ``1.0`` with traffic and no agents; ``answered`` (the
+    share of arrivals answered, Erlang A's ``1 − P(abandon)``) is only asked otherwise.
+    """
+    n = _agents(agents)
+    load = traffic(calls_per_hour, aht)
+    if load <= 0.0:
+        return 0.0
+    if n == 0:
+        return 1.0
+    carried = load if answered is None else load * answered(n)
+    return min(1.0, carried / n)

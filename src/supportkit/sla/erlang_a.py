@@ -40,6 +40,7 @@ from supportkit.sla._queueing import (
     _agents,
     _finish,
     _number,
+    _occupancy,
     _options,
     _seconds,
     traffic,
@@ -224,14 +225,12 @@ def occupancy(
     >>> round(occupancy(402, 5000, 300, patience=60), 4)
     0.985
     """
-    n = _agents(agents)
-    load = traffic(calls_per_hour, aht)
-    if load <= 0.0:
-        return 0.0
-    if n == 0:
-        return 1.0
-    carried = load * (1.0 - abandon_probability(n, calls_per_hour, aht, patience=patience))
-    return min(1.0, carried / n)
+    return _occupancy(
+        agents,
+        calls_per_hour,
+        aht,
+        lambda n: 1.0 - abandon_probability(n, calls_per_hour, aht, patience=patience),
+    )
 
 
 def servers_needed(

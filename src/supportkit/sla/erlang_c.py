@@ -36,6 +36,7 @@ from supportkit.sla._queueing import (
     _finish,
     _fraction,
     _number,
+    _occupancy,
     _options,
     _seconds,
     traffic,
@@ -138,13 +139,7 @@ def occupancy(agents: int, calls_per_hour: float, aht: _dt.timedelta | float) ->
     >>> occupancy(20, 100, 600)
     0.8333333333333334
     """
-    n = _agents(agents)
-    load = traffic(calls_per_hour, aht)
-    if load <= 0.0:
-        return 0.0
-    if n == 0:
-        return 1.0
-    return min(1.0, load / n)
+    return _occupancy(agents, calls_per_hour, aht)
 
 
 def servers_needed(
