@@ -19,8 +19,8 @@ from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidTicket
 from supportkit.sources._common import (
     Adapter,
-    Context,
     Draft,
+    Gathered,
     Item,
     UserLookup,
     Where,
@@ -594,17 +594,9 @@ def _survey_rating(d: Draft, response: Mapping[str, Any]) -> Any:
     return rating
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Zendesk ticket together from its record and its parts."""
-    d = Draft(ctx, record.get("id", key), where)
+    record, parts, d = gathered.record, gathered.parts, gathered.draft()
     created = d.time(record.get("created_at"), "created_at")
     requester = record.get("requester_id")
     channel_raw, _, _ = _via_parts(record.get("via"))
@@ -614,7 +606,7 @@ def build(
     if record.get("status") == "deleted":
         d.fields["deleted"] = True
     d.keep(record, _USED)
-    state = _State(d, requester, users)
+    state = _State(d, requester, gathered.users)
     parts = _unique(parts)
     state.record, state.parts = record, parts
     rating = _legacy_rating(record.get("satisfaction_rating"))
