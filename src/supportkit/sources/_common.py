@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket
+from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket, _rating
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
@@ -455,23 +455,11 @@ def _tag_tuple(value: Any, field: str) -> tuple[str, ...]:
 
 
 def _score(value: Any, field: str) -> int | float | str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return text
-    raise _wrong(value, field, "a number or a label string")
+    """A rating as ``as_ticket`` reads it, with this module's message for a wrong type."""
+    try:
+        return _rating(value, field)
+    except InvalidTicket:
+        raise _wrong(value, field, "a number or a label string") from None
 
 
 def only_dicts(items: Any) -> Iterator[Mapping[str, Any]]:

@@ -27,6 +27,7 @@ from supportkit.sources._common import (
     drop_none,
     only_dicts,
 )
+from supportkit.sources._supportkit import KEYS as _SUPPORTKIT_KEYS
 
 __all__ = ["ADAPTER", "CHANNELS", "NAME", "ROLES", "STATUSES", "STREAMS", "build", "shape", "split"]
 
@@ -186,20 +187,6 @@ _LIST_KEYS: Final = (
 )
 _PAGE_KEYS: Final = frozenset(
     {"next_page", "end_of_stream", "after_cursor", "after_url", "end_time", "meta", "count"}
-)
-_SUPPORTKIT_KEYS: Final = frozenset(
-    {
-        "id",
-        "channel",
-        "subject",
-        "body",
-        "tags",
-        "priority",
-        "created_at",
-        "events",
-        "rating",
-        "fields",
-    }
 )
 _USED: Final = frozenset({"id", "created_at", "subject", "description", "priority", "tags"})
 
