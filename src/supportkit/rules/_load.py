@@ -222,6 +222,23 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
     return names
 
 
+def _declared(
+    data: Mapping[str, Any], where: str, key: str, known: Sequence[str], section: str
+) -> tuple[str, ...]:
+    """The names under ``key`` (``channel``, ``priority``), each one of the rule set's
+    ``section`` (``channels``, ``priorities``)."""
+    names = _strings(data[key], f"{where}.{key}")
+    for i, name in enumerate(names):
+        _one_of(
+            name,
+            known,
+            f"{where}.{key}[{i}]",
+            key,
+            f"known {section} are {list(known)}; declare others under '{section}'.",
+        )
+    return names
+
+
 def _when(raw: Any, where: str, ctx: _Context) -> When:
     data = _mapping(raw, where, '{"any": ["выплата"]}')
     check_keys(data, WHEN_KEYS, where)
@@ -232,16 +249,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
     if "fields" in data:
         kw["fields"] = _fields(data["fields"], f"{where}.fields")
     if "channel" in data:
-        names = _strings(data["channel"], f"{where}.channel")
-        for i, name in enumerate(names):
-            _one_of(
-                name,
-                ctx.channels,
-                f"{where}.channel[{i}]",
-                "channel",
-                f"known channels are {list(ctx.channels)}; declare others under 'channels'.",
-            )
-        kw["channel"] = names
+        kw["channel"] = _declared(data, where, "channel", ctx.channels, "channels")
     if "tags" in data:
         tags = _mapping(data["tags"], f"{where}.tags", '{"none": ["vip"]}')
         check_keys(tags, TAG_KEYS, f"{where}.tags")
@@ -249,16 +257,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
             if key in tags:
                 kw[f"tags_{key}"] = _strings(tags[key], f"{where}.tags.{key}")
     if "priority" in data:
-        names = _strings(data["priority"], f"{where}.priority")
-        for i, name in enumerate(names):
-            _one_of(
-                name,
-                ctx.priorities,
-                f"{where}.priority[{i}]",
-                "priority",
-                f"known priorities are {list(ctx.priorities)}; declare others under 'priorities'.",
-            )
-        kw["priority"] = names
+        kw["priority"] = _declared(data, where, "priority", ctx.priorities, "priorities")
     if "equals" in data:
         equals = _mapping(data["equals"], f"{where}.equals", '{"country": "KZ"}')
         pairs: list[tuple[str, tuple[Any, ...]]] = []
