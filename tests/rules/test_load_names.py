@@ -1,4 +1,4 @@
-"""A rule's ``channel`` and ``priority`` names are checked against the rule set's lists."""
+"""Names, scalars and their messages in a rule's `when` and `then` as the loader checks them."""
 
 from __future__ import annotations
 
@@ -61,3 +61,41 @@ def test_declared_names_are_kept_in_order() -> None:
     )
     assert rules.rule("r").when.channel == ("fax", "email")
     assert rules.rule("r").when.priority == ("asap",)
+
+
+def rule(when: dict[str, Any], then: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"id": "r", "when": {"any": ["x"], **when}, "then": {"tags": ["t"], **then}}]
+
+
+@pytest.mark.parametrize(
+    ("when_", "then", "field", "message"),
+    [
+        (
+            {"equals": {"country": [1, [2]]}},
+            {},
+            "rules[0].when.equals.country",
+            "rules[0].when.equals.country must be a scalar or a list of scalars (got [1, [2]]).",
+        ),
+        (
+            {},
+            {"set": {"x": [1]}},
+            "rules[0].then.set.x",
+            "rules[0].then.set.x must be a string, number, boolean or null (got [1]).",
+        ),
+    ],
+)
+def test_equals_and_set_take_scalars_only(
+    when_: dict[str, Any], then: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(InvalidRule) as info:
+        RuleSet.from_dicts(rule(when_, then))
+    assert str(info.value) == message
+    assert info.value.field == field
+
+
+def test_equals_and_set_keep_every_scalar_without_the_fields_prefix() -> None:
+    rules = RuleSet.from_dicts(
+        rule({"equals": {"fields.c": ["KZ", None, 1.5, True]}}, {"set": {"fields.x": None, "y": 2}})
+    )
+    assert rules.rule("r").when.equals == (("c", ("KZ", None, 1.5, True)),)
+    assert rules.rule("r").then.set == (("x", None), ("y", 2))

@@ -222,6 +222,12 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
     return names
 
 
+def _scalar(item: Any, where: str, what: str, value: Any) -> None:
+    """Fail unless ``item`` is a string, number, boolean or null (the message shows ``value``)."""
+    if not isinstance(item, (str, int, float, bool)) and item is not None:
+        raise _fail(f"{where} must be {what} (got {_r(value)}).", where, value)
+
+
 def _declared(
     data: Mapping[str, Any], where: str, key: str, known: Sequence[str], section: str
 ) -> tuple[str, ...]:
@@ -264,13 +270,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
         for key, value in equals.items():
             options = tuple(value) if isinstance(value, list) else (value,)
             for item in options:
-                if not isinstance(item, (str, int, float, bool)) and item is not None:
-                    raise _fail(
-                        f"{where}.equals.{key} must be a scalar or a list of scalars "
-                        f"(got {_r(value)}).",
-                        f"{where}.equals.{key}",
-                        value,
-                    )
+                _scalar(item, f"{where}.equals.{key}", "a scalar or a list of scalars", value)
             pairs.append((str(key).removeprefix("fields."), options))
         kw["equals"] = tuple(pairs)
     for key in ("outside", "inside"):
@@ -327,13 +327,7 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
     if "set" in data:
         values = _mapping(data["set"], f"{where}.set", '{"category": "payouts"}')
         for key, value in values.items():
-            if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise _fail(
-                    f"{where}.set.{key} must be a string, number, boolean or null "
-                    f"(got {_r(value)}).",
-                    f"{where}.set.{key}",
-                    value,
-                )
+            _scalar(value, f"{where}.set.{key}", "a string, number, boolean or null", value)
         kw["set"] = tuple((str(k).removeprefix("fields."), v) for k, v in values.items())
     if "escalate" in data:
         value = data["escalate"]
