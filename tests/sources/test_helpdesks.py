@@ -224,3 +224,36 @@ def test_mapping_tables(name: str, table: str, rows: dict) -> None:
     mapping = getattr(module, table)
     for key, value in rows.items():
         assert mapping[key] == value
+
+
+def _chatwoot_rating(rating: object) -> list:
+    conversation = {
+        "id": 7,
+        "inbox_id": 1,
+        "account_id": 1,
+        "status": "open",
+        "created_at": 1_700_000_000,
+        "messages": [],
+    }
+    csat = [{"rating": rating, "conversation_id": 7, "feedback_message": None}]
+    records = [{"data": {"meta": {}, "payload": [conversation]}}, csat]
+    return list(sources.from_records(records, source="chatwoot"))
+
+
+@pytest.mark.parametrize(
+    ("rating", "read"), [(4, 4), ("4", 4), (" 4,5 ", 4.5), ("хорошо", "хорошо"), ("", None)]
+)
+def test_rating_reads_as_as_ticket_does(rating: object, read: object) -> None:
+    (ticket,) = _chatwoot_rating(rating)
+    assert ticket.rating == read
+    assert type(ticket.rating) is type(read)
+
+
+@pytest.mark.parametrize(("rating", "kind"), [([5], "list"), ({"a": 1}, "dict")])
+def test_rating_of_a_wrong_type_names_its_type_and_the_export(rating: object, kind: str) -> None:
+    with pytest.raises(InvalidTicket) as info:
+        _chatwoot_rating(rating)
+    assert str(info.value) == (
+        f"records[0][chatwoot ticket 7].rating must be a number or a label string "
+        f"(got {rating!r} that is a {kind}); fix the export."
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -74,6 +74,41 @@ def resolve_clock(clock: Any) -> WorkingTime:
 
 def _rank(values: list[float], q: float) -> float:
     return values[max(0, math.ceil(q * len(values)) - 1)]
+
+
+def _seconds(value: float) -> _dt.timedelta:
+    return _dt.timedelta(seconds=value)
+
+
+def funnel_steps(
+    path: Sequence[str],
+    reached: Mapping[str, int],
+    durations: Mapping[str, Sequence[float]],
+    total: int,
+    delta: Callable[[float], _dt.timedelta],
+) -> tuple[FunnelStep, ...]:
+    """The steps along ``path`` of ``total`` journeys, from the number that reached each
+    state and their times in it (``delta`` turns one into a timedelta): median and p90
+    by nearest rank, each step's share of the one before it."""
+    steps = []
+    previous = total
+    for i, state in enumerate(path):
+        times = sorted(durations[state])
+        count = reached[state]
+        following = reached[path[i + 1]] if i + 1 < len(path) else count
+        steps.append(
+            FunnelStep(
+                state,
+                count,
+                count / previous if previous else 0.0,
+                count - following,
+                len(times),
+                delta(_rank(times, 0.5)) if times else None,
+                delta(_rank(times, 0.9)) if times else None,
+            )
+        )
+        previous = count
+    return tuple(steps)
 
 
 def _hours(value: _dt.timedelta | None) -> str:
@@ -254,25 +289,8 @@ def funnel(
                 counts[target] += 1
         if j.flow._states[j.state].terminal:
             ended[j.state] = ended.get(j.state, 0) + 1
-    steps = []
-    previous = len(items)
-    for i, state in enumerate(path):
-        times = sorted(durations[state])
-        reached = counts[state]
-        following = counts[path[i + 1]] if i + 1 < len(path) else reached
-        steps.append(
-            FunnelStep(
-                state,
-                reached,
-                reached / previous if previous else 0.0,
-                reached - following,
-                len(times),
-                _dt.timedelta(seconds=_rank(times, 0.5)) if times else None,
-                _dt.timedelta(seconds=_rank(times, 0.9)) if times else None,
-            )
-        )
-        previous = reached
-    return Funnel(flow.name, len(items), tuple(steps), tuple(sorted(ended.items())))
+    steps = funnel_steps(path, counts, durations, len(items), _seconds)
+    return Funnel(flow.name, len(items), steps, tuple(sorted(ended.items())))
 
 
 @attrs.frozen

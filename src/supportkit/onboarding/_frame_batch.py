@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -23,7 +22,7 @@ import attrs
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidFlow, InvalidValue
-from supportkit.onboarding._analytics import Funnel, FunnelStep, resolve_clock
+from supportkit.onboarding._analytics import Funnel, funnel_steps, resolve_clock
 from supportkit.onboarding._diagram import FLOW
 from supportkit.onboarding._flow import Flow
 from supportkit.onboarding._journey import Journey
@@ -47,9 +46,8 @@ def _us(delta: _dt.timedelta) -> int:
     return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
 
 
-def _rank(values: list[int], q: float) -> int:
-    """Nearest rank, as :func:`supportkit.onboarding.funnel` takes it."""
-    return values[max(0, math.ceil(q * len(values)) - 1)]
+def _micro(value: float) -> _dt.timedelta:
+    return _dt.timedelta(microseconds=value)
 
 
 class FunnelParts:
@@ -132,26 +130,8 @@ class FunnelParts:
 
     def result(self) -> Funnel:
         """Return the :class:`~supportkit.onboarding.Funnel` of everything added."""
-        path = self._path
-        steps = []
-        previous = self.total
-        for i, state in enumerate(path):
-            times = sorted(self._durations[state])
-            reached = self._reached[state]
-            following = self._reached[path[i + 1]] if i + 1 < len(path) else reached
-            steps.append(
-                FunnelStep(
-                    state,
-                    reached,
-                    reached / previous if previous else 0.0,
-                    reached - following,
-                    len(times),
-                    _dt.timedelta(microseconds=_rank(times, 0.5)) if times else None,
-                    _dt.timedelta(microseconds=_rank(times, 0.9)) if times else None,
-                )
-            )
-            previous = reached
-        return Funnel(self.flow.name, self.total, tuple(steps), tuple(sorted(self._ended.items())))
+        steps = funnel_steps(self._path, self._reached, self._durations, self.total, _micro)
+        return Funnel(self.flow.name, self.total, steps, tuple(sorted(self._ended.items())))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (what :class:`FunnelBatch` writes per batch)."""

@@ -114,24 +114,11 @@ def _guards_map(value: Any) -> Mapping[str, Guard]:
 
 @attrs.frozen(eq=False)
 class FlowGraph:
-    """An onboarding flow: states, guarded transitions, timeouts and deadlines, as data.
+    """The checked data of a :class:`~supportkit.onboarding.Flow`, whose docstring has the fields.
 
-    The whole graph is checked when the flow is built; all problems found are listed
-    in one :class:`~supportkit.exceptions.InvalidFlow`.
-
-    Args:
-        name: The flow's name (``"self_employed"``).
-        initial: The state a journey starts in.
-        states: The :class:`State` objects (or their dict forms).
-        transitions: The :class:`Transition` objects (or their dict forms).
-        deadlines: :class:`DeadlineRule` objects.
-        guards: Extra guards by name (the built-in ones are always known).
-        calendar: The working-day calendar for deadlines: a name (``"russia"``, the
-            default) or an object with ``is_working_day(day)``.
-        strict: When true, a guard whose data is missing blocks the event; when false
-            (the default) the event is allowed and the verdict's reasons say which data
-            was not checked.
-        description: Free text, with the sources the flow follows.
+    The whole graph is checked when it is built; all problems found are listed in one
+    :class:`~supportkit.exceptions.InvalidFlow`. It holds the lookups and deadlines that
+    journeys use; :class:`Flow` adds the methods built on the modules above this one.
     """
 
     name: str = attrs.field(converter=_flow_name)

@@ -41,6 +41,7 @@ from supportkit.onboarding._pgschema import (
 from supportkit.onboarding._storebase import JourneyStore
 from supportkit.onboarding._storerows import (
     SCHEMA_VERSION,
+    Ask,
     Claimed,
     Conflict,
     EventRow,
@@ -243,23 +244,8 @@ class PostgresJourneyStore(JourneyStore):
                 field="store",
             ) from exc
 
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[None]:
-        with self._lock, self._errors():
-            if self._depth:
-                if self._doomed:
-                    raise InvalidValue(
-                        "an earlier write in this transaction failed, so it will be rolled "
-                        "back; leave the `with store.transaction()` block.",
-                        field="transaction",
-                    )
-                try:
-                    yield
-                except BaseException:
-                    self._doomed = True
-                    raise
-                return
-            yield  # autocommit: the one statement is its own transaction
+    def _own_tx(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # autocommit: the one statement is its own transaction
 
     @contextlib.contextmanager
     def _needs_index(self) -> Iterator[None]:
@@ -286,33 +272,12 @@ class PostgresJourneyStore(JourneyStore):
             yield
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                raise InvalidValue(
-                    "store.transaction() blocks do not nest; write inside the outer one.",
-                    field="transaction",
-                )
-            with self._errors(), self._conn.transaction():
-                self._depth, self._doomed = 1, False
-                try:
-                    yield
-                    if self._doomed:  # the caller caught the error: still roll back
-                        raise InvalidValue(
-                            "the transaction was rolled back because a write inside it failed.",
-                            field="transaction",
-                        )
-                finally:
-                    self._depth = 0
+    def _outer_tx(self) -> Iterator[None]:
+        with self._errors(), self._conn.transaction():
+            yield
 
-    def close(self) -> None:
-        """Close the connection; any later call raises ``StoreUnavailable``."""
-        with self._lock:
-            self._closed = True
-            self._conn.close()
-
-    def __enter__(self) -> PostgresJourneyStore:
-        return self
+    def _disconnect(self) -> None:
+        self._conn.close()
 
     def __repr__(self) -> str:
         return f"PostgresJourneyStore({self.dsn!r}, schema={self.schema!r})"
@@ -422,29 +387,19 @@ class PostgresJourneyStore(JourneyStore):
                 (state, last_at, journey_id, version),
             )
 
-    def _claim(
-        self,
-        flow: str,
-        states: dict[str, int],
-        *,
-        now: _dt.datetime,
-        cutoff: _dt.datetime,
-        operator: str,
-        token: str,
-        until: _dt.datetime,
-    ) -> Claimed | None:
+    def _claim(self, ask: Ask) -> Claimed | None:
         with self._lease(), self._needs_index():
             row = self._conn.execute(
                 self._q(CLAIM_SQL),
                 {
-                    "operator": operator,
-                    "token": token,
-                    "until": until,
-                    "states": list(states),
-                    "ranks": list(states.values()),
-                    "flow": flow,
-                    "cutoff": cutoff,
-                    "now": now,
+                    "operator": ask.operator,
+                    "token": ask.token,
+                    "until": ask.until,
+                    "states": list(ask.states),
+                    "ranks": list(ask.states.values()),
+                    "flow": ask.flow,
+                    "cutoff": ask.cutoff,
+                    "now": ask.now,
                 },
             ).fetchone()
         return None if row is None or row[0] is None else (str(row[0]), None, None)

@@ -39,6 +39,7 @@ from supportkit.onboarding._sqlitefile import (
 from supportkit.onboarding._storebase import JourneyStore
 from supportkit.onboarding._storerows import (
     SCHEMA_VERSION,
+    Ask,
     Claimed,
     Conflict,
     EventRow,
@@ -172,68 +173,24 @@ class SQLiteJourneyStore(JourneyStore):
             ) from exc
 
     @contextlib.contextmanager
-    def _tx(self) -> Iterator[None]:
-        """One write: its own ``BEGIN IMMEDIATE`` transaction, or part of ``transaction()``."""
-        with self._lock, self._errors():
-            if self._depth:
-                if self._doomed:
-                    raise InvalidValue(
-                        "an earlier write in this transaction failed, so it will be rolled "
-                        "back; leave the `with store.transaction()` block.",
-                        field="transaction",
-                    )
-                try:
-                    yield
-                except BaseException:
-                    self._doomed = True
-                    raise
-                return
+    def _outer_tx(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` (the file's write lock) ... ``COMMIT``, or ``ROLLBACK``."""
+        with self._errors():
             self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
+        try:
+            yield
+        except BaseException:
+            with self._errors():
                 self._db.execute("ROLLBACK")
-                raise
+            raise
+        with self._errors():
             self._db.execute("COMMIT")
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                raise InvalidValue(
-                    "store.transaction() blocks do not nest; write inside the outer one.",
-                    field="transaction",
-                )
-            with self._errors():
-                self._db.execute("BEGIN IMMEDIATE")
-            self._depth, self._doomed = 1, False
-            try:
-                yield
-            except BaseException:
-                with self._errors():
-                    self._db.execute("ROLLBACK")
-                raise
-            else:
-                with self._errors():
-                    if self._doomed:
-                        self._db.execute("ROLLBACK")
-                        raise InvalidValue(
-                            "the transaction was rolled back because a write inside it failed.",
-                            field="transaction",
-                        )
-                    self._db.execute("COMMIT")
-            finally:
-                self._depth = 0
+    _own_tx = _outer_tx
 
     # -- context manager ------------------------------------------------------------------
-    def close(self) -> None:
-        """Close the connection; any later call raises ``StoreUnavailable``."""
-        with self._lock:
-            self._closed = True
-            self._db.close()
-
-    def __enter__(self) -> SQLiteJourneyStore:
-        return self
+    def _disconnect(self) -> None:
+        self._db.close()
 
     def __repr__(self) -> str:
         return f"SQLiteJourneyStore({self.path!r}, synchronous={self.synchronous!r})"
@@ -344,24 +301,14 @@ class SQLiteJourneyStore(JourneyStore):
                 (state, _us(last_at), journey_id, version),
             )
 
-    def _claim(
-        self,
-        flow: str,
-        states: dict[str, int],
-        *,
-        now: _dt.datetime,
-        cutoff: _dt.datetime,
-        operator: str,
-        token: str,
-        until: _dt.datetime,
-    ) -> Claimed | None:
+    def _claim(self, ask: Ask) -> Claimed | None:
         by_rank: dict[int, list[str]] = {}
-        for name, rank in states.items():
+        for name, rank in ask.states.items():
             by_rank.setdefault(rank, []).append(name)
-        edge, at = _us(cutoff), _us(now)
+        edge, at = _us(ask.cutoff), _us(ask.now)
         with self._tx():
             if self._db.execute(
-                "SELECT 1 FROM journeys WHERE flow = ? AND state IS NULL LIMIT 1", (flow,)
+                "SELECT 1 FROM journeys WHERE flow = ? AND state IS NULL LIMIT 1", (ask.flow,)
             ).fetchone():
                 raise NeedsIndex
             # Closest to done first: one state group at a time, each an index scan in
@@ -374,13 +321,13 @@ class SQLiteJourneyStore(JourneyStore):
                     "AND last_us <= ? AND (claim_until IS NULL OR claim_until <= ?) "
                     "AND (called_us IS NULL OR called_us <= ?) "
                     "ORDER BY last_us, journey_id LIMIT 1",
-                    (flow, *names, edge, at, edge),
+                    (ask.flow, *names, edge, at, edge),
                 ).fetchone()
                 if row is not None:
                     self._db.execute(
                         "UPDATE journeys SET claim_operator = ?, claim_token = ?, "
                         "claim_until = ? WHERE journey_id = ?",
-                        (operator, token, _us(until), row[0]),
+                        (ask.operator, ask.token, _us(ask.until), row[0]),
                     )
                     return (str(row[0]), None, None)
         return None

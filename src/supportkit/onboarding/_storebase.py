@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -26,6 +27,7 @@ from supportkit.onboarding._flow import Flow
 from supportkit.onboarding._journey import Journey, Step
 from supportkit.onboarding._storerows import (
     SCHEMA_VERSION,
+    Ask,
     Claimed,
     Conflict,
     EventRow,
@@ -48,6 +50,8 @@ __all__ = [
     "JourneyStore",
     "StoreUnavailable",
 ]
+
+_Store = TypeVar("_Store", bound="JourneyStore")
 
 
 @attrs.frozen
@@ -93,6 +97,9 @@ class JourneyStore:
     """
 
     _closed: bool = False
+    _depth: int = 0  # 1 inside a ``transaction()`` block
+    _doomed: bool = False  # a write inside the block failed: it will be rolled back
+    _lock: threading.RLock
 
     # -- primitives a backend implements ------------------------------------------------
     def _write(self, items: list[Item]) -> None:  # pragma: no cover - abstract
@@ -118,31 +125,30 @@ class JourneyStore:
     def _index(self, journey_id: str, version: int, state: str, last_at: _dt.datetime) -> None:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def _claim(
-        self,
-        flow: str,
-        states: dict[str, int],
-        *,
-        now: _dt.datetime,
-        cutoff: _dt.datetime,
-        operator: str,
-        token: str,
-        until: _dt.datetime,
-    ) -> Claimed | None:
+    def _claim(self, ask: Ask) -> Claimed | None:
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _end(self, journey_id: str, token: str, called_at: _dt.datetime | None) -> bool:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        """Translate the driver's errors into supportkit's."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _own_tx(self) -> contextlib.AbstractContextManager[None]:
+        """One write's own transaction (commit at the end, roll back if it raises)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def _outer_tx(self) -> contextlib.AbstractContextManager[None]:
+        """A ``transaction()`` block's transaction (likewise)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     def _describe(self) -> str:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def close(self) -> None:  # pragma: no cover - abstract
-        """Close the connection; any later call raises :class:`StoreUnavailable`."""
-        raise NotImplementedError
+    def _disconnect(self) -> None:
+        """Close the driver's connection (under the lock)."""
+        raise NotImplementedError  # pragma: no cover - abstract
 
     # -- shared -------------------------------------------------------------------------------
     def _check_open(self) -> None:
@@ -152,7 +158,13 @@ class JourneyStore:
                 field="store",
             )
 
-    def __enter__(self) -> Any:
+    def close(self) -> None:
+        """Close the connection; any later call raises :class:`StoreUnavailable`."""
+        with self._lock:
+            self._closed = True
+            self._disconnect()
+
+    def __enter__(self: _Store) -> _Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -167,6 +179,46 @@ class JourneyStore:
         """
         self._check_open()
         return self._transaction()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                raise InvalidValue(
+                    "store.transaction() blocks do not nest; write inside the outer one.",
+                    field="transaction",
+                )
+            with self._outer_tx():
+                self._depth, self._doomed = 1, False
+                try:
+                    yield
+                    if self._doomed:  # the caller caught the error: still roll back
+                        raise InvalidValue(
+                            "the transaction was rolled back because a write inside it failed.",
+                            field="transaction",
+                        )
+                finally:
+                    self._depth = 0
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        """One write: its own transaction, or part of the open ``transaction()`` block."""
+        with self._lock, self._errors():
+            if self._depth:
+                if self._doomed:
+                    raise InvalidValue(
+                        "an earlier write in this transaction failed, so it will be rolled "
+                        "back; leave the `with store.transaction()` block.",
+                        field="transaction",
+                    )
+                try:
+                    yield
+                except BaseException:
+                    self._doomed = True
+                    raise
+                return
+            with self._own_tx():
+                yield
 
     def save(self, journey: Journey, *, expected_version: int | None = None) -> int:
         """Store a new journey (``expected_version=None``) or its events after ``expected_version``.
@@ -391,24 +443,24 @@ class JourneyStore:
         if hold <= _dt.timedelta(0):
             raise InvalidValue(f"lease must be positive (got {hold}).", field="lease", value=hold)
         self._check_open()
-        token = uuid.uuid4().hex
-        until = when + hold
-        states = open_states(flow)
+        ask = Ask(
+            flow.name,
+            open_states(flow),
+            when,
+            when - quiet,
+            operator,
+            uuid.uuid4().hex,
+            when + hold,
+        )
         try:
-            claimed = self._claim(
-                flow.name, states, now=when, cutoff=when - quiet, operator=operator,
-                token=token, until=until,
-            )  # fmt: skip
+            claimed = self._claim(ask)
         except NeedsIndex:
             # Rows written by schema 1 (or copied by copy_store) lack their state and
             # last event time: fill them in from a replay once, then claim.
             for journey_id, version in self._unindexed(flow.name):
                 j = self.load(journey_id, flow)
                 self._index(journey_id, version, j.state, j.last_at)
-            claimed = self._claim(
-                flow.name, states, now=when, cutoff=when - quiet, operator=operator,
-                token=token, until=until,
-            )  # fmt: skip
+            claimed = self._claim(ask)
         if claimed is None:
             return None
         journey_id, row, rows = claimed
@@ -417,7 +469,7 @@ class JourneyStore:
             if row is None or rows is None
             else rebuild(journey_id, flow, row, rows)
         )
-        return Claim(journey_id, operator, when, until, token, journey)
+        return Claim(journey_id, operator, when, ask.until, ask.token, journey)
 
     def release(self, claim: Claim) -> bool:
         """End ``claim`` without a call: the journey is offered again at once.

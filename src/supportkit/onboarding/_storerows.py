@@ -21,6 +21,7 @@ from supportkit.onboarding._journey import Journey, Step, replay
 __all__ = [
     "SCHEMA_VERSION",
     "UNREACHABLE",
+    "Ask",
     "Claimed",
     "Conflict",
     "EventRow",
@@ -63,6 +64,19 @@ class Conflict(Exception):
         super().__init__(index, found)
         self.index = index
         self.found = found
+
+
+@attrs.frozen
+class Ask:
+    """One ``claim_next`` call, as a backend's ``_claim`` takes it."""
+
+    flow: str  # the flow's name
+    states: dict[str, int]  # open state -> distance to success (``open_states``)
+    now: _dt.datetime
+    cutoff: _dt.datetime  # idle long enough: the last event (and call) at or before it
+    operator: str
+    token: str
+    until: _dt.datetime  # the lease's end
 
 
 @attrs.frozen

@@ -236,6 +236,29 @@ def _fields(value: Any, where: str) -> tuple[str, ...]:
     return names
 
 
+def _scalar(item: Any, where: str, what: str, value: Any) -> None:
+    """Fail unless ``item`` is a string, number, boolean or null (the message shows ``value``)."""
+    if not isinstance(item, (str, int, float, bool)) and item is not None:
+        raise _fail(f"{where} must be {what} (got {_r(value)}).", where, value)
+
+
+def _declared(
+    data: Mapping[str, Any], where: str, key: str, known: Sequence[str], section: str
+) -> tuple[str, ...]:
+    """The names under ``key`` (``channel``, ``priority``), each one of the rule set's
+    ``section`` (``channels``, ``priorities``)."""
+    names = _strings(data[key], f"{where}.{key}")
+    for i, name in enumerate(names):
+        _one_of(
+            name,
+            known,
+            f"{where}.{key}[{i}]",
+            key,
+            f"known {section} are {list(known)}; declare others under '{section}'.",
+        )
+    return names
+
+
 def _when(raw: Any, where: str, ctx: _Context) -> When:
     data = _mapping(raw, where, '{"any": ["выплата"]}')
     check_keys(data, WHEN_KEYS, where)
@@ -246,16 +269,7 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
     if "fields" in data:
         kw["fields"] = _fields(data["fields"], f"{where}.fields")
     if "channel" in data:
-        names = _strings(data["channel"], f"{where}.channel")
-        for i, name in enumerate(names):
-            _one_of(
-                name,
-                ctx.channels,
-                f"{where}.channel[{i}]",
-                "channel",
-                f"known channels are {list(ctx.channels)}; declare others under 'channels'.",
-            )
-        kw["channel"] = names
+        kw["channel"] = _declared(data, where, "channel", ctx.channels, "channels")
     if "tags" in data:
         tags = _mapping(data["tags"], f"{where}.tags", '{"none": ["vip"]}')
         check_keys(tags, TAG_KEYS, f"{where}.tags")
@@ -263,29 +277,14 @@ def _when(raw: Any, where: str, ctx: _Context) -> When:
             if key in tags:
                 kw[f"tags_{key}"] = _strings(tags[key], f"{where}.tags.{key}")
     if "priority" in data:
-        names = _strings(data["priority"], f"{where}.priority")
-        for i, name in enumerate(names):
-            _one_of(
-                name,
-                ctx.priorities,
-                f"{where}.priority[{i}]",
-                "priority",
-                f"known priorities are {list(ctx.priorities)}; declare others under 'priorities'.",
-            )
-        kw["priority"] = names
+        kw["priority"] = _declared(data, where, "priority", ctx.priorities, "priorities")
     if "equals" in data:
         equals = _mapping(data["equals"], f"{where}.equals", '{"country": "KZ"}')
         pairs: list[tuple[str, tuple[Any, ...]]] = []
         for key, value in equals.items():
             options = tuple(value) if isinstance(value, list) else (value,)
             for item in options:
-                if not isinstance(item, (str, int, float, bool)) and item is not None:
-                    raise _fail(
-                        f"{where}.equals.{key} must be a scalar or a list of scalars "
-                        f"(got {_r(value)}).",
-                        f"{where}.equals.{key}",
-                        value,
-                    )
+                _scalar(item, f"{where}.equals.{key}", "a scalar or a list of scalars", value)
             pairs.append((str(key).removeprefix("fields."), options))
         kw["equals"] = tuple(pairs)
     for key in ("outside", "inside"):
@@ -342,13 +341,7 @@ def _then(raw: Any, where: str, ctx: _Context) -> Then:
     if "set" in data:
         values = _mapping(data["set"], f"{where}.set", '{"category": "payouts"}')
         for key, value in values.items():
-            if not isinstance(value, (str, int, float, bool)) and value is not None:
-                raise _fail(
-                    f"{where}.set.{key} must be a string, number, boolean or null "
-                    f"(got {_r(value)}).",
-                    f"{where}.set.{key}",
-                    value,
-                )
+            _scalar(value, f"{where}.set.{key}", "a string, number, boolean or null", value)
         kw["set"] = tuple((str(k).removeprefix("fields."), v) for k, v in values.items())
     if "escalate" in data:
         value = data["escalate"]

@@ -24,7 +24,7 @@ from supportkit._frames import rows
 from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidArgument, InvalidTicket, InvalidValue
 from supportkit.sources._chatwoot import ADAPTER as CHATWOOT
-from supportkit.sources._common import Adapter, Context, Item
+from supportkit.sources._common import Adapter, Context, Gathered, Item
 from supportkit.sources._freshdesk import ADAPTER as FRESHDESK
 from supportkit.sources._helpscout import ADAPTER as HELPSCOUT
 from supportkit.sources._reading import Document, Progress, documents
@@ -41,6 +41,10 @@ _HELPDESKS: Final[Mapping[str, Adapter]] = {
 }
 #: The sources :func:`read` knows, supportkit's own format first.
 NAMES: Final = ("supportkit", *_HELPDESKS)
+
+
+def _no_users(_key: str) -> None:
+    """The user lookup of a streamed ticket: its users are not known yet."""
 
 
 def detect(data: Any) -> str | None:
@@ -152,7 +156,7 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
                 for item in module.split(doc.data, doc.where):
                     kind, key, where, record = item
                     if kind == "ticket":
-                        yield module.build(key, where, record, [], users=lambda _k: None, ctx=ctx)
+                        yield module.build(Gathered(key, where, record, [], _no_users, ctx))
                     else:
                         later.append(("ticket", key, where, record) if kind == "later" else item)
                 if later:
@@ -167,7 +171,7 @@ def _tickets(docs: Iterable[Document], source: str, ctx: Context) -> Iterator[Ti
             return
         module = _HELPDESKS[chosen]
         for key, where, record, parts in spill.tickets():
-            yield module.build(key, where, record, parts, users=spill.lookup_user, ctx=ctx)
+            yield module.build(Gathered(key, where, record, parts, spill.lookup_user, ctx))
         for key, parts in spill.orphans():
             _, where, _ = parts[0]
             message = (

@@ -17,15 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import (
-    Adapter,
-    Context,
-    Draft,
-    Item,
-    UserLookup,
-    drop_none,
-    only_dicts,
-)
+from supportkit.sources._common import Adapter, Draft, Gathered, Item, drop_none, only_dicts
 
 __all__ = [
     "ADAPTER",
@@ -198,19 +190,10 @@ def _message(d: Draft, message: Mapping[str, Any]) -> None:
     d.message(at, by, public=not message.get("private"), text=message.get("content"), meta=meta)
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Chatwoot conversation together from its record and its messages."""
-    d = Draft(ctx, record.get("id", key), where)
+    record, parts, d = gathered.record, gathered.parts, gathered.draft(used=_USED)
     created = d.time(record.get("created_at"), "created_at")
-    d.keep(record, _USED)
     raw_channel = _channel(record)
     channel = None if raw_channel is None else d.lookup(CHANNELS, raw_channel, "channel", "channel")
     status = d.lookup(STATUSES, record.get("status"), "status", "status")

@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
-from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket
+from supportkit._ticket import AUTHORS, STATUSES, Event, Ticket, _rating
 from supportkit._time import resolve_timezone, to_aware
 from supportkit.exceptions import InvalidTicket, NaiveDatetimeError, SupportkitError
 
@@ -28,6 +28,7 @@ __all__ = [
     "Adapter",
     "Context",
     "Draft",
+    "Gathered",
     "Item",
     "UserLookup",
     "Where",
@@ -51,14 +52,14 @@ class Adapter:
             they are read; otherwise parts are spilled and joined).
         shape: ``shape(response)`` -> the kind of response, or ``None`` if not this helpdesk's.
         split: ``split(response, where)`` -> :data:`Item` tuples.
-        build: ``build(key, where, record, parts, *, users, ctx)`` -> a ticket.
+        build: ``build(gathered)`` -> the ticket of one :class:`Gathered`.
     """
 
     name: str
     streams: bool
     shape: Callable[[Any], str | None]
     split: Callable[[Any, str], Iterator[Item]]
-    build: Callable[..., Ticket]
+    build: Callable[[Gathered], Ticket]
 
 
 class Where:
@@ -390,6 +391,28 @@ def _fixed(value: _dt.datetime | None) -> _dt.datetime | None:
     return to_aware(value, field="created_at")
 
 
+class Gathered(NamedTuple):
+    """One ticket as :mod:`._api` hands it to an adapter's ``build``."""
+
+    key: str  # the ticket id that ``split`` gave
+    where: str  # the record's place, for messages
+    record: Mapping[str, Any]
+    parts: list[tuple[str, str, Any]]  # (kind, where, record) of its comments, ratings …
+    users: UserLookup
+    ctx: Context
+
+    def draft(
+        self, record: Mapping[str, Any] | None = None, *, used: frozenset[str] | None = None
+    ) -> Draft:
+        """A :class:`Draft` of the ticket, its id from ``record`` (default: :attr:`record`);
+        with ``used``, the record's keys not in it are kept in ``fields`` at once."""
+        source = self.record if record is None else record
+        d = Draft(self.ctx, source.get("id", self.key), self.where)
+        if used is not None:
+            d.keep(source, used)
+        return d
+
+
 def _wrong(value: Any, field: str, what: str) -> InvalidTicket:
     return InvalidTicket(
         f"{field} must be {what} (got {value!r} that is a {type(value).__name__}); fix the export.",
@@ -432,23 +455,11 @@ def _tag_tuple(value: Any, field: str) -> tuple[str, ...]:
 
 
 def _score(value: Any, field: str) -> int | float | str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return text
-    raise _wrong(value, field, "a number or a label string")
+    """A rating as ``as_ticket`` reads it, with this module's message for a wrong type."""
+    try:
+        return _rating(value, field)
+    except InvalidTicket:
+        raise _wrong(value, field, "a number or a label string") from None
 
 
 def only_dicts(items: Any) -> Iterator[Mapping[str, Any]]:

@@ -13,15 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import (
-    Adapter,
-    Context,
-    Draft,
-    Item,
-    UserLookup,
-    drop_none,
-    only_dicts,
-)
+from supportkit.sources._common import Adapter, Draft, Gathered, Item, drop_none, only_dicts
 
 __all__ = [
     "ADAPTER",
@@ -151,19 +143,10 @@ def _rating(ratings: Any) -> Any:
     return None
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Freshdesk ticket together from its record and its conversations."""
-    d = Draft(ctx, record.get("id", key), where)
+    record, parts, d = gathered.record, gathered.parts, gathered.draft(used=_USED)
     created = d.time(record.get("created_at"), "created_at")
-    d.keep(record, _USED)
     source = _number(record.get("source"))
     channel = None if source is None else d.lookup(CHANNELS, source, "source", "source")
     priority_raw = _number(record.get("priority"))

@@ -17,15 +17,7 @@ from typing import Any, Final
 
 from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidTicket
-from supportkit.sources._common import (
-    Adapter,
-    Context,
-    Draft,
-    Item,
-    UserLookup,
-    drop_none,
-    only_dicts,
-)
+from supportkit.sources._common import Adapter, Draft, Gathered, Item, drop_none, only_dicts
 
 __all__ = [
     "ADAPTER",
@@ -205,19 +197,10 @@ def _message(
     d.message(at, by, public=event == "reply", text=thread.get("body"), meta=meta)
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Help Scout conversation together from its embedded threads."""
-    d = Draft(ctx, record.get("id", key), where)
+    record, parts, d = gathered.record, gathered.parts, gathered.draft(used=_USED)
     created = d.time(record.get("createdAt"), "createdAt")
-    d.keep(record, _USED)
     raw = record.get("type")
     channel = None if raw is None else d.lookup(CHANNELS, raw, "conversation type", "type")
     if record.get("status") == "spam":

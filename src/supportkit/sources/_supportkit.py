@@ -9,27 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._ticket import _KNOWN_KEYS, Ticket, as_ticket
 from supportkit.exceptions import InvalidTicket
 
 __all__ = ["KEYS", "NAME", "shape", "tickets"]
 
 NAME: Final = "supportkit"
-#: The keys of a supportkit ticket row.
-KEYS: Final = frozenset(
-    {
-        "id",
-        "channel",
-        "subject",
-        "body",
-        "tags",
-        "priority",
-        "created_at",
-        "events",
-        "rating",
-        "fields",
-    }
-)
+#: The keys of a supportkit ticket row (those ``as_ticket`` knows).
+KEYS: Final = _KNOWN_KEYS
 
 
 def _is_row(value: Any) -> bool:

@@ -14,15 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from supportkit._ticket import Ticket
-from supportkit.sources._common import (
-    Adapter,
-    Context,
-    Draft,
-    Item,
-    UserLookup,
-    drop_none,
-    only_dicts,
-)
+from supportkit.sources._common import Adapter, Gathered, Item, drop_none, only_dicts
 
 __all__ = ["ADAPTER", "AUTHORS", "NAME", "STATUSES", "STREAMS", "build", "shape", "split"]
 
@@ -107,20 +99,12 @@ def _tags(value: Any) -> list[str]:
     return out
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Usedesk ticket together from its ``ticket`` and ``comments``."""
+    record = gathered.record
     ticket = record["ticket"]
-    d = Draft(ctx, ticket.get("id", key), where)
+    d = gathered.draft(ticket, used=_USED)
     created = d.time(ticket.get("published_at"), "published_at")
-    d.keep(ticket, _USED)
     for extra, value in record.items():
         if extra not in ("ticket", "comments", "tags"):
             d.fields.setdefault(extra, value)

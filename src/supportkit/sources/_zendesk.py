@@ -19,14 +19,15 @@ from supportkit._ticket import Ticket
 from supportkit.exceptions import InvalidTicket
 from supportkit.sources._common import (
     Adapter,
-    Context,
     Draft,
+    Gathered,
     Item,
     UserLookup,
     Where,
     drop_none,
     only_dicts,
 )
+from supportkit.sources._supportkit import KEYS as _SUPPORTKIT_KEYS
 
 __all__ = ["ADAPTER", "CHANNELS", "NAME", "ROLES", "STATUSES", "STREAMS", "build", "shape", "split"]
 
@@ -186,20 +187,6 @@ _LIST_KEYS: Final = (
 )
 _PAGE_KEYS: Final = frozenset(
     {"next_page", "end_of_stream", "after_cursor", "after_url", "end_time", "meta", "count"}
-)
-_SUPPORTKIT_KEYS: Final = frozenset(
-    {
-        "id",
-        "channel",
-        "subject",
-        "body",
-        "tags",
-        "priority",
-        "created_at",
-        "events",
-        "rating",
-        "fields",
-    }
 )
 _USED: Final = frozenset({"id", "created_at", "subject", "description", "priority", "tags"})
 
@@ -594,17 +581,9 @@ def _survey_rating(d: Draft, response: Mapping[str, Any]) -> Any:
     return rating
 
 
-def build(
-    key: str,
-    where: str,
-    record: Mapping[str, Any],
-    parts: list[tuple[str, str, Any]],
-    *,
-    users: UserLookup,
-    ctx: Context,
-) -> Ticket:
+def build(gathered: Gathered) -> Ticket:
     """Put one Zendesk ticket together from its record and its parts."""
-    d = Draft(ctx, record.get("id", key), where)
+    record, parts, d = gathered.record, gathered.parts, gathered.draft()
     created = d.time(record.get("created_at"), "created_at")
     requester = record.get("requester_id")
     channel_raw, _, _ = _via_parts(record.get("via"))
@@ -614,7 +593,7 @@ def build(
     if record.get("status") == "deleted":
         d.fields["deleted"] = True
     d.keep(record, _USED)
-    state = _State(d, requester, users)
+    state = _State(d, requester, gathered.users)
     parts = _unique(parts)
     state.record, state.parts = record, parts
     rating = _legacy_rating(record.get("satisfaction_rating"))
