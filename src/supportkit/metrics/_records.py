@@ -57,8 +57,7 @@ def scan(
     """
     first: dict[str, _dt.datetime] = {}
     agent = 0
-    resolved_at: _dt.datetime | None = None
-    is_resolved = ever = reopened = False
+    resolved: Resolution = _UNRESOLVED
     for at, kind, by, status in events:
         if kind == "reply":
             if by is not None and by not in first:
@@ -66,15 +65,25 @@ def scan(
             if by == "agent":
                 agent += 1
         elif kind == "status":
-            if status in _RESOLVED:
-                if not is_resolved:
-                    resolved_at = at
-                    is_resolved = ever = True
-            elif is_resolved:
-                reopened = True
-                is_resolved = False
-                resolved_at = None
-    return first, agent, resolved_at, ever, reopened
+            resolved = moved(resolved, status, at)
+    return first, agent, *resolved
+
+
+#: ``(resolved_at, ever_resolved, reopened)`` after some status changes.
+Resolution = tuple["_dt.datetime | None", bool, bool]
+_UNRESOLVED: Final[Resolution] = (None, False, False)
+
+
+def moved(state: Resolution, status: str | None, at: _dt.datetime) -> Resolution:
+    """Return ``state`` after the ticket moves to ``status`` at ``at``.
+
+    ``resolved_at`` is when the ticket last became solved/closed (``None`` while it is
+    not); a move from solved/closed to an open status is a reopening.
+    """
+    resolved_at, ever, reopened = state
+    if status in _RESOLVED:
+        return state if resolved_at is not None else (at, True, reopened)
+    return (None, ever, True) if resolved_at is not None else state
 
 
 class TicketView:
@@ -248,8 +257,7 @@ def row_view(  # noqa: PLR0917 - one pass over a row's fields, kept in one place
     # Facts, computed on the way (valid when the events come in time order).
     first: dict[str, _dt.datetime] = {}
     agent = 0
-    resolved_at: _dt.datetime | None = None
-    is_resolved = ever = reopened = False
+    resolved: Resolution = _UNRESOLVED
     prev = created  # in-order events after the first one are all after created_at too
     for ev in events_raw:
         if type(ev) is not dict:
@@ -273,14 +281,7 @@ def row_view(  # noqa: PLR0917 - one pass over a row's fields, kept in one place
             status = ev["status"]
             if status not in _STATUSES:
                 return None
-            if status in _RESOLVED:
-                if not is_resolved:
-                    resolved_at = at
-                    is_resolved = ever = True
-            elif is_resolved:
-                reopened = True
-                is_resolved = False
-                resolved_at = None
+            resolved = moved(resolved, status, at)
         elif kind == "note":
             if ev["by"] not in _AUTHORS:
                 return None
@@ -289,9 +290,7 @@ def row_view(  # noqa: PLR0917 - one pass over a row's fields, kept in one place
                 return None
         else:
             return None
-    return TicketView(
-        channel, tags, created, rating, fields, first, agent, resolved_at, ever, reopened
-    )
+    return TicketView(channel, tags, created, rating, fields, first, agent, *resolved)
 
 
 def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> TicketView:
