@@ -11,11 +11,11 @@ both). ``SUPPORTKIT_PURE=1`` in the environment turns the fast path off.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from typing import Any, Final
 
+from supportkit._io import _decoded, _loads
 from supportkit.exceptions import InvalidTicket, MissingExtra
 from supportkit.metrics._records import TicketView, _fast, row_view, view_of
 
@@ -57,19 +57,13 @@ if msgspec is not None:
 
 def _slow(line: str, name: str, lineno: int, index: int, strict: bool) -> TicketView:
     """Read one line the pure-Python way (``supportkit._io`` and ``TicketAccumulator``)."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
+    where = f"{name}:{lineno}"
+    record = _loads(line, where)
+    if type(record) is not dict:
         raise InvalidTicket(
-            f"{name}:{lineno} is not valid JSON ({exc.msg} at column {exc.colno}).",
-            field=f"{name}:{lineno}",
-        ) from exc
-    if not isinstance(record, dict):
-        raise InvalidTicket(
-            f"{name}:{lineno} must be a JSON object, got {type(record).__name__}.",
-            field=f"{name}:{lineno}",
+            f"{where} must be a JSON object, got {type(record).__name__}.", field=where
         )
-    view = _fast(record) if type(record) is dict else None
+    view = _fast(record)
     return view if view is not None else view_of(record, index=index, strict=strict)
 
 
@@ -92,8 +86,9 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
     errors = _ERRORS
     slow = _slow
     index = 0
-    with open(name, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
+    with open(name, "rb") as handle:
+        # Decoded as supportkit._io does, so a byte that is not UTF-8 gets its error.
+        for lineno, line in enumerate(_decoded(handle, name), start=1):
             if not line.strip():
                 continue
             try:
@@ -102,6 +97,8 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
                     row.channel, row.tags, row.created_at, row.rating, row.fields, row.events
                 )
             except errors:
+                view = None
+            except RecursionError:  # nested too deeply for msgspec: _loads says so
                 view = None
             except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
                 view = None

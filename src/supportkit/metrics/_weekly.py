@@ -7,7 +7,7 @@ import inspect
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidValue
@@ -21,11 +21,11 @@ from supportkit.metrics._operations import (
     ResponseTimes,
 )
 from supportkit.metrics._percentiles import ExactStore
-from supportkit.metrics._periods import Keyer, period_start, resolve_tz
+from supportkit.metrics._periods import Keyer, resolve_tz
 from supportkit.metrics._records import TicketView, rows_of, view_of
 from supportkit.metrics._report import Report
-from supportkit.metrics._reportdata import HISTOGRAM_BINS, WeekRow
-from supportkit.metrics._satisfaction import CSAT, MeanScore
+from supportkit.metrics._reportdata import HISTOGRAM_BINS
+from supportkit.metrics._satisfaction import CSAT
 from supportkit.metrics._sections import (
     SLAWeeks,
     full_week_trend,
@@ -35,44 +35,14 @@ from supportkit.metrics._sections import (
     staffing,
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
+from supportkit.metrics._weektally import UNDATED as _UNDATED
+from supportkit.metrics._weektally import Week, summarise, week_rows
 
 __all__ = ["SAMPLE", "WeeklyReport", "weekly_report"]
 
 #: With ``tz=None`` the weeks are cut at the most common UTC offset of the first
 #: ``SAMPLE`` dated tickets' ``created_at`` (held back until then, then counted).
 SAMPLE: Final = 1000
-
-
-_UNDATED: Final = ""
-_K = TypeVar("_K")
-
-
-class _Week:
-    """One week's tallies: tickets, ratings (value → tickets), response times, tag combos.
-
-    Ratings and (country, tags) combinations are counted here and turned into CSAT and
-    top categories once, in :meth:`WeeklyReport.result`: a dict update per ticket
-    instead of a method call per metric.
-    """
-
-    __slots__ = ("combos", "count", "ratings", "response")
-
-    def __init__(self, response: ResponseTimes) -> None:
-        self.count = 0
-        self.ratings: dict[int | float | str, int] = {}
-        self.response = response
-        self.combos: dict[tuple[str | None, tuple[str, ...]], int] = {}
-
-    def merge(self, other: _Week) -> None:
-        self.count += other.count
-        _add_counts(self.ratings, other.ratings)
-        _add_counts(self.combos, other.combos)
-        self.response.merge(other.response)
-
-
-def _add_counts(tally: dict[_K, int], more: Mapping[_K, int]) -> None:
-    for value, n in more.items():
-        tally[value] = tally.get(value, 0) + n
 
 
 class WeeklyReport(TicketAccumulator):
@@ -176,7 +146,7 @@ class WeeklyReport(TicketAccumulator):
         self._top_options = (n, categories, k)
         self._pending: list[tuple[TicketView, Any]] | None = [] if tz is None else None
         self._bind(self._tz or _dt.timezone.utc)
-        self._weeks: dict[str, _Week] = {}
+        self._weeks: dict[str, Week] = {}
         # First and last creation instants, as POSIX timestamps (cheap to compare).
         self._first = math.inf
         self._last = -math.inf
@@ -240,10 +210,10 @@ class WeeklyReport(TicketAccumulator):
             self._slots[slot] = found
         return found
 
-    def _week(self, key: str) -> _Week:
+    def _week(self, key: str) -> Week:
         week = self._weeks.get(key)
         if week is None:
-            week = self._weeks[key] = _Week(
+            week = self._weeks[key] = Week(
                 ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
             )
         return week
@@ -425,40 +395,19 @@ class WeeklyReport(TicketAccumulator):
         """Return the report for everything added so far."""
         self._settle()
         tz = self._tz or _dt.timezone.utc
-        csat_all = CSAT(self._scale, unknown="skip")
-        mean = MeanScore("5", unknown="skip")
-        response_all = ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
-        top = self._new_top(tz)
         backlog = Backlog(period="week", tz=tz, k=self._top_options[2], strict=self.strict)
         backlog.merge(self._backlog)  # the closures; the arrivals are the weeks' tickets
-        csats = {}
-        total = 0
-        for key, week in self._weeks.items():
-            total += week.count
-            csat = csats[key] = CSAT(self._scale, unknown="skip")
-            csat.add_tally(week.ratings)
-            csat_all.merge(csat)
-            mean.add_tally({r: n for r, n in week.ratings.items() if type(r) is not str})
-            response_all.merge(week.response)
-            if key != _UNDATED:
-                backlog._arrived[key] += week.count
-                top.add_counted(key, week.count, week.combos)
+        summary = summarise(
+            self._weeks,
+            scale=self._scale,
+            top=self._new_top(tz),
+            backlog=backlog,
+            response=ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict),
+        )
+        response_all, trend = summary.response, summary.backlog
         first_day, last_day = self._day(self._first), self._day(self._last)
-        trend = backlog.result()
         keys = {*self._weeks, *(p.period for p in trend.periods)} - {_UNDATED}
         partial = partial_weeks(keys, first_day, last_day)
-        rows = [
-            WeekRow(
-                week=key,
-                start=period_start(key),
-                tickets=self._weeks[key].count,
-                csat=csats[key].result(),
-                response=self._weeks[key].response.result(),
-                partial=key in partial,
-            )
-            for key in sorted(self._weeks)
-            if key != _UNDATED
-        ]
         edges, labels = HISTOGRAM_BINS
         histogram = (
             response_all.histogram(edges) if response_all.result().count else [0] * len(labels)
@@ -473,14 +422,14 @@ class WeeklyReport(TicketAccumulator):
         hours = () if self._basis is None else staffing(arrivals, days, duty, self._basis)
         name, funnel = self._funnel or ("", ())
         return Report(
-            tickets=total,
+            tickets=summary.tickets,
             first_day=first_day,
             last_day=last_day,
             working_time=self._calendar is not None,
             tz=str(tz),
-            weeks=tuple(rows),
-            csat=csat_all.result(),
-            mean_rating=mean.result(),
+            weeks=week_rows(self._weeks, summary, partial),
+            csat=summary.csat,
+            mean_rating=summary.mean_rating,
             automation=self._automation.result(),
             automation_by_channel=self._automation.by_channel(),
             response=response_all.result(),
@@ -488,7 +437,7 @@ class WeeklyReport(TicketAccumulator):
             reopen=self._reopen.result(),
             one_touch=self._one_touch.result(),
             backlog=trend,
-            top=tuple(top.result()),
+            top=tuple(summary.top),
             response_histogram=tuple(zip(labels, histogram, strict=True)),
             unanswered=response_all.skipped,
             unresolved=self._resolution.skipped,
