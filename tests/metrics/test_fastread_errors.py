@@ -52,3 +52,26 @@ def test_the_command_reports_broken_files_alike_with_and_without_the_extra(
     assert results[0] == results[1]
     assert results[0][0] != 0
     assert BROKEN[case][1] in results[0][1].err
+
+
+def test_lines_blank_only_in_unicode_are_skipped_alike(tmp_path: Path) -> None:
+    good = '{"created_at": "2024-10-07T09:00:00+03:00", "rating": 5}\n'
+    # No-break space and a file separator are blank to str.strip, not to bytes.strip.
+    text = good + "\u00a0\n" + "\x1c \n" + good + '{"rating": []}\n'
+    path = tmp_path / "tickets.jsonl"
+    path.write_text(text, encoding="utf-8")
+    expected = pure_error(path)
+    assert "tickets[2]" in expected  # the blank lines are not tickets
+    path.write_text("\n".join(text.split("\n")[:4]) + "\n", encoding="utf-8")
+    pure = WeeklyReport()
+    pure.add_many(read_records(path))
+    if fastread.msgspec is None:
+        return
+    fast = WeeklyReport()
+    fast.add_views(fastread.views(path))
+    assert fast.result() == pure.result()
+    assert fast.result().tickets == 2
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidTicket) as caught:
+        list(fastread.views(path))
+    assert str(caught.value) == expected

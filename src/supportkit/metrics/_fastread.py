@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from typing import Any, Final
 
-from supportkit._io import _decoded, _loads
+from supportkit._io import _loads, _not_utf8
 from supportkit.exceptions import InvalidTicket, MissingExtra
 from supportkit.metrics._records import TicketView, _fast, row_view, view_of
 
@@ -55,10 +55,19 @@ if msgspec is not None:
     _ERRORS: tuple[type[Exception], ...] = (msgspec.ValidationError, msgspec.DecodeError)
 
 
-def _slow(line: str, name: str, lineno: int, index: int, strict: bool) -> TicketView:
-    """Read one line the pure-Python way (``supportkit._io`` and ``TicketAccumulator``)."""
+def _slow(line: bytes, name: str, lineno: int, index: int, strict: bool) -> TicketView | None:
+    """Read one line the pure-Python way (``supportkit._io`` and ``TicketAccumulator``).
+
+    ``None``: the line is blank once decoded (``_io`` skips it too).
+    """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(name, lineno, exc, line) from None
+    if not text.strip():
+        return None
     where = f"{name}:{lineno}"
-    record = _loads(line, where)
+    record = _loads(text, where)
     if type(record) is not dict:
         raise InvalidTicket(
             f"{where} must be a JSON object, got {type(record).__name__}.", field=where
@@ -87,8 +96,9 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
     slow = _slow
     index = 0
     with open(name, "rb") as handle:
-        # Decoded as supportkit._io does, so a byte that is not UTF-8 gets its error.
-        for lineno, line in enumerate(_decoded(handle, name), start=1):
+        # msgspec reads the bytes (and checks they are UTF-8) itself; a line it refuses
+        # is decoded as supportkit._io does, so a bad byte gets the pure reader's error.
+        for lineno, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
@@ -102,5 +112,9 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
                 view = None
             except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
                 view = None
-            yield view if view is not None else slow(line, name, lineno, index, strict)
+            if view is None:
+                view = slow(line, name, lineno, index, strict)
+                if view is None:
+                    continue
+            yield view
             index += 1
