@@ -26,7 +26,7 @@ from supportkit._ticket import (
 )
 from supportkit.metrics._checks import collection
 
-__all__ = ["TicketView", "iter_views", "rows_of", "scan", "view_of"]
+__all__ = ["TicketView", "iter_views", "row_view", "rows_of", "scan", "view_of"]
 
 _KNOWN: Final = frozenset(
     {"id", "channel", "subject", "body", "tags", "priority", "created_at", "events", "rating"}
@@ -57,8 +57,7 @@ def scan(
     """
     first: dict[str, _dt.datetime] = {}
     agent = 0
-    resolved_at: _dt.datetime | None = None
-    is_resolved = ever = reopened = False
+    resolved: Resolution = _UNRESOLVED
     for at, kind, by, status in events:
         if kind == "reply":
             if by is not None and by not in first:
@@ -66,15 +65,25 @@ def scan(
             if by == "agent":
                 agent += 1
         elif kind == "status":
-            if status in _RESOLVED:
-                if not is_resolved:
-                    resolved_at = at
-                    is_resolved = ever = True
-            elif is_resolved:
-                reopened = True
-                is_resolved = False
-                resolved_at = None
-    return first, agent, resolved_at, ever, reopened
+            resolved = moved(resolved, status, at)
+    return first, agent, *resolved
+
+
+#: ``(resolved_at, ever_resolved, reopened)`` after some status changes.
+Resolution = tuple["_dt.datetime | None", bool, bool]
+_UNRESOLVED: Final[Resolution] = (None, False, False)
+
+
+def moved(state: Resolution, status: str | None, at: _dt.datetime) -> Resolution:
+    """Return ``state`` after the ticket moves to ``status`` at ``at``.
+
+    ``resolved_at`` is when the ticket last became solved/closed (``None`` while it is
+    not); a move from solved/closed to an open status is a reopening.
+    """
+    resolved_at, ever, reopened = state
+    if status in _RESOLVED:
+        return state if resolved_at is not None else (at, True, reopened)
+    return (None, ever, True) if resolved_at is not None else state
 
 
 class TicketView:
@@ -158,6 +167,9 @@ def _extras_ok(ev: dict[str, Any]) -> bool:
 
 
 _RATINGS: dict[str, int | float | str | None] = {}
+_MISSING: Final[Any] = object()
+_ABSENT: Final = dict.fromkeys(_KNOWN)
+_ALL: Final = len(_KNOWN)
 
 
 def _fast(raw: dict[str, Any]) -> TicketView | None:
@@ -169,15 +181,39 @@ def _fast(raw: dict[str, Any]) -> TicketView | None:
 
 
 def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
-    """The fast reader proper: ``None`` (or an exception) hands the row to as_ticket.
-
-    Events must come in time order (as exports write them); a row whose events are
-    out of order goes to :func:`~supportkit.as_ticket`, which sorts them. The facts
-    the metrics need are computed while reading, so the events are not kept.
-    """
+    """The fast reader proper: ``None`` (or an exception) hands the row to as_ticket."""
     if not raw.keys() <= _KNOWN:
         return None
-    created_raw = raw.get("created_at")
+    if len(raw) != _ALL:
+        raw = {**_ABSENT, **raw}  # then every key can be read by subscript
+    subject, body, priority = raw["subject"], raw["body"], raw["priority"]
+    if (
+        (subject is not None and type(subject) is not str)
+        or (body is not None and type(body) is not str)
+        or (priority is not None and type(priority) is not str)
+    ):
+        return None
+    return row_view(
+        raw["channel"], raw["tags"], raw["created_at"], raw["rating"], raw["fields"], raw["events"]
+    )
+
+
+def row_view(  # noqa: PLR0917 - one pass over a row's fields, kept in one place
+    channel: Any,
+    tags_raw: Any,
+    created_raw: Any,
+    rating_raw: Any,
+    fields: Any,
+    events_raw: Any,
+) -> TicketView | None:
+    """The view of a decoded row's fields; ``None`` (or an exception) hands it to as_ticket.
+
+    Shared by this module's reader (rows from :func:`json.loads`) and the ``fast``
+    extra's (rows decoded by ``msgspec``), so both compute the same facts. Events must
+    come in time order (as exports write them); a row whose events are out of order goes
+    to :func:`~supportkit.as_ticket`, which sorts them. The facts the metrics need are
+    computed while reading, so the events are not kept.
+    """
     created: _dt.datetime | None = None
     if created_raw is not None and created_raw != "":
         if type(created_raw) is not str:
@@ -185,19 +221,10 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
         created = _fromiso(created_raw)
         if created.tzinfo is None:
             return None
-    channel = raw.get("channel")
     if channel is not None:
         if type(channel) is not str:
             return None
         channel = channel.strip().lower() or None
-    subject, body, priority = raw.get("subject"), raw.get("body"), raw.get("priority")
-    if (
-        (subject is not None and type(subject) is not str)
-        or (body is not None and type(body) is not str)
-        or (priority is not None and type(priority) is not str)
-    ):
-        return None
-    tags_raw = raw.get("tags")
     tags: tuple[str, ...] = ()
     if tags_raw:
         if type(tags_raw) is not list:
@@ -207,83 +234,63 @@ def _fast_unchecked(raw: dict[str, Any]) -> TicketView | None:
                 return None
         tags = (
             tuple(tags_raw)
-            if len(set(tags_raw)) == len(tags_raw)
+            if len(tags_raw) == 1 or len(set(tags_raw)) == len(tags_raw)
             else tuple(dict.fromkeys(tags_raw))
         )
-    fields = raw.get("fields")
     if fields is not None and type(fields) is not dict:
         return None
-    rating_raw = raw.get("rating")
     rating: int | float | str | None
-    if rating_raw is None or type(rating_raw) is int:
+    if rating_raw is None or type(rating_raw) is int or type(rating_raw) is float:
         rating = rating_raw
     elif type(rating_raw) is str:
-        if rating_raw in _RATINGS:
-            rating = _RATINGS[rating_raw]
-        else:
+        rating = _RATINGS.get(rating_raw, _MISSING)
+        if rating is _MISSING:
             rating = _rating(rating_raw, "ticket.rating")
             if len(_RATINGS) < 4096:
                 _RATINGS[rating_raw] = rating
-    elif type(rating_raw) is float:
-        rating = rating_raw
     else:
         return None
-    events_raw = raw.get("events")
-    if events_raw:
-        if type(events_raw) is not list:
+    if not events_raw:
+        return TicketView(channel, tags, created, rating, fields, {}, 0, None, *_NEVER)
+    if type(events_raw) is not list:
+        return None
+    # Facts, computed on the way (valid when the events come in time order).
+    first: dict[str, _dt.datetime] = {}
+    agent = 0
+    resolved: Resolution = _UNRESOLVED
+    prev = created  # in-order events after the first one are all after created_at too
+    for ev in events_raw:
+        if type(ev) is not dict:
             return None
-        prev: _dt.datetime | None = None
-        # Facts, computed on the way (valid when the events come in time order).
-        first: dict[str, _dt.datetime] = {}
-        agent = 0
-        resolved_at: _dt.datetime | None = None
-        is_resolved = ever = reopened = False
-        for ev in events_raw:
-            if type(ev) is not dict:
+        at = _fromiso(ev["at"])
+        if at.tzinfo is None or (prev is not None and at < prev):
+            return None
+        prev = at
+        if len(ev) > 3 and not _extras_ok(ev):
+            return None
+        kind = ev["type"]
+        if kind == "reply":
+            by = ev["by"]
+            if by not in _AUTHORS:
                 return None
-            at = _fromiso(ev["at"])
-            if at.tzinfo is None:
+            if by not in first:
+                first[by] = at
+            if by == "agent":
+                agent += 1
+        elif kind == "status":
+            status = ev["status"]
+            if status not in _STATUSES:
                 return None
-            if prev is None:
-                # In-order events after the first one are all after created_at too.
-                if created is not None and at < created:
-                    return None
-            elif at < prev:
+            resolved = moved(resolved, status, at)
+        elif kind == "note":
+            if ev["by"] not in _AUTHORS:
                 return None
-            prev = at
-            kind = ev.get("type")
-            if kind == "reply":
-                by = ev.get("by")
-                if by not in _AUTHORS or (len(ev) > 3 and not _extras_ok(ev)):
-                    return None
-                if by not in first:
-                    first[by] = at
-                if by == "agent":
-                    agent += 1
-            elif kind == "status":
-                status = ev.get("status")
-                if status not in _STATUSES or (len(ev) > 3 and not _extras_ok(ev)):
-                    return None
-                if status in _RESOLVED:
-                    if not is_resolved:
-                        resolved_at = at
-                        is_resolved = ever = True
-                elif is_resolved:
-                    reopened = True
-                    is_resolved = False
-                    resolved_at = None
-            elif kind == "note":
-                if ev.get("by") not in _AUTHORS or (len(ev) > 3 and not _extras_ok(ev)):
-                    return None
-            elif kind == "assign" or kind == "priority":  # noqa: PLR1714 - str compare is faster
-                if not _extras_ok(ev) or (kind == "priority" and not ev.get("priority")):
-                    return None
-            else:
+        elif kind == "assign" or kind == "priority":  # noqa: PLR1714 - str compare is faster
+            if not _extras_ok(ev) or (kind == "priority" and not ev.get("priority")):
                 return None
-        return TicketView(
-            channel, tags, created, rating, fields, first, agent, resolved_at, ever, reopened
-        )
-    return TicketView(channel, tags, created, rating, fields, {}, 0, None, *_NEVER)
+        else:
+            return None
+    return TicketView(channel, tags, created, rating, fields, first, agent, *resolved)
 
 
 def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> TicketView:

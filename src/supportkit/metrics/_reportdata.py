@@ -97,6 +97,21 @@ def _iso(value: _dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _outcomes(clocks: SLAWeek | SLALine) -> dict[str, Any]:
+    """The JSON form of the clock counts and the attainment (the same in both)."""
+    return {
+        "achieved": clocks.achieved,
+        "breached": clocks.breached,
+        "running": clocks.running,
+        "stopped": clocks.stopped,
+        "attainment": clocks.attainment.to_dict(),
+    }
+
+
+def _counted(clocks: SLAWeek | SLALine) -> str:
+    return f"{clocks.achieved} achieved, {clocks.breached} breached, {clocks.running} running"
+
+
 @attrs.frozen(repr=False)
 class SLAWeek(_Pandas):
     """One SLA target in one ISO week (of the tickets' creation).
@@ -121,20 +136,10 @@ class SLAWeek(_Pandas):
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
-        return {
-            "week": self.week,
-            "achieved": self.achieved,
-            "breached": self.breached,
-            "running": self.running,
-            "stopped": self.stopped,
-            "attainment": self.attainment.to_dict(),
-        }
+        return {"week": self.week, **_outcomes(self)}
 
     def __repr__(self) -> str:
-        return (
-            f"SLAWeek({self.week}: {self.achieved} achieved, {self.breached} breached, "
-            f"{self.running} running)"
-        )
+        return f"SLAWeek({self.week}: {_counted(self)})"
 
 
 @attrs.frozen(repr=False)
@@ -169,11 +174,7 @@ class SLALine(_Pandas):
             "covers": self.covers,
             "metric": self.metric,
             "target": self.target.total_seconds(),
-            "achieved": self.achieved,
-            "breached": self.breached,
-            "running": self.running,
-            "stopped": self.stopped,
-            "attainment": self.attainment.to_dict(),
+            **_outcomes(self),
             "weeks": [w.to_dict() for w in self.weeks],
         }
 
@@ -189,10 +190,7 @@ class SLALine(_Pandas):
         ]
 
     def __repr__(self) -> str:
-        return (
-            f"SLALine({self.policy}/{self.metric}: {self.achieved} achieved, "
-            f"{self.breached} breached, {self.running} running)"
-        )
+        return f"SLALine({self.policy}/{self.metric}: {_counted(self)})"
 
 
 @attrs.frozen(repr=False)

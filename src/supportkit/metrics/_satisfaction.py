@@ -305,6 +305,10 @@ class _PointCounter:
                 f"ratings must be hashable scalars such as 5 or 'Отлично' ({exc}).",
                 field="ratings",
             ) from exc
+        self.add_tally(tally)
+
+    def add_tally(self, tally: Mapping[Any, int]) -> None:
+        """Add ``n`` ratings ``value`` for each ``value: n`` (no boolean values)."""
         lookup = self._lookup
         counts = self._counts
         for value, n in tally.items():

@@ -196,14 +196,14 @@ class TopCategories(TicketAccumulator):
         else:
             category = view.category
             raw = (category,) if category else ()
-        if not raw:
-            return
-        fields = view.fields
-        country = fields.get("country") if fields else None
-        combo = (country, raw)
+        if raw:
+            self._count(key, (view.country, raw), 1)
+
+    def _count(self, key: str, combo: tuple[str | None, tuple[str, ...]], n: int) -> None:
+        """Count ``n`` tickets of period ``key`` with ``combo`` = (country, tags)."""
         cats = self._combos.get(combo)
         if cats is None:
-            country = view.country
+            country, raw = combo
             found = {c for c in (self._category(country, t) for t in raw) if c is not None}
             cats = tuple(sorted(found))
             if len(self._combos) < 65536:
@@ -212,7 +212,16 @@ class TopCategories(TicketAccumulator):
         if counter is None:
             counter = self._counts[key] = Counter()
         for cat in cats:
-            counter[cat] = counter.get(cat, 0) + 1
+            counter[cat] = counter.get(cat, 0) + n
+
+    def add_counted(
+        self, key: str, total: int, combos: Mapping[tuple[str | None, tuple[str, ...]], int]
+    ) -> None:
+        """Add ``total`` tickets of period ``key``; ``combos``: (country, tags) → tickets."""
+        totals = self._totals
+        totals[key] = totals.get(key, 0) + total
+        for combo, n in combos.items():
+            self._count(key, combo, n)
 
     def _merge(self, other: TopCategories) -> None:
         self._totals.update(other._totals)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -20,11 +21,11 @@ from supportkit.metrics._operations import (
     ResponseTimes,
 )
 from supportkit.metrics._percentiles import ExactStore
-from supportkit.metrics._periods import Keyer, period_start, resolve_tz
+from supportkit.metrics._periods import Keyer, resolve_tz
 from supportkit.metrics._records import TicketView, rows_of, view_of
 from supportkit.metrics._report import Report
-from supportkit.metrics._reportdata import HISTOGRAM_BINS, WeekRow
-from supportkit.metrics._satisfaction import CSAT, MeanScore
+from supportkit.metrics._reportdata import HISTOGRAM_BINS
+from supportkit.metrics._satisfaction import CSAT
 from supportkit.metrics._sections import (
     SLAWeeks,
     full_week_trend,
@@ -34,15 +35,14 @@ from supportkit.metrics._sections import (
     staffing,
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
+from supportkit.metrics._weektally import UNDATED as _UNDATED
+from supportkit.metrics._weektally import Week, summarise, week_rows
 
 __all__ = ["SAMPLE", "WeeklyReport", "weekly_report"]
 
 #: With ``tz=None`` the weeks are cut at the most common UTC offset of the first
 #: ``SAMPLE`` dated tickets' ``created_at`` (held back until then, then counted).
 SAMPLE: Final = 1000
-
-
-_UNDATED: Final = ""
 
 
 class WeeklyReport(TicketAccumulator):
@@ -88,7 +88,6 @@ class WeeklyReport(TicketAccumulator):
         "_goal",
         "_key",
         "_last",
-        "_mean",
         "_one_touch",
         "_options",
         "_pending",
@@ -98,7 +97,6 @@ class WeeklyReport(TicketAccumulator):
         "_sketch",
         "_sla",
         "_slots",
-        "_top",
         "_top_options",
         "_tz",
         "_tz_source",
@@ -137,7 +135,7 @@ class WeeklyReport(TicketAccumulator):
             crews, aht, answer_within, service_level, sla_goal, funnel
         )
         self._cells = [0] * (7 * 24)
-        self._slots: dict[float, int] = {}
+        self._slots: dict[float, tuple[str, int]] = {}
         self._calendar = calendar
         self._sketch = sketch
         self._scale = scale
@@ -148,12 +146,11 @@ class WeeklyReport(TicketAccumulator):
         self._top_options = (n, categories, k)
         self._pending: list[tuple[TicketView, Any]] | None = [] if tz is None else None
         self._bind(self._tz or _dt.timezone.utc)
-        self._mean = MeanScore("5", unknown="skip")
-        self._weeks: dict[str, tuple[list[int], CSAT, ResponseTimes]] = {}
+        self._weeks: dict[str, Week] = {}
         # First and last creation instants, as POSIX timestamps (cheap to compare).
         self._first = math.inf
         self._last = -math.inf
-        top = self._top._config()
+        top = self._new_top(_dt.timezone.utc)._config()
         self._options = (
             repr(tz),
             n,
@@ -164,15 +161,16 @@ class WeeklyReport(TicketAccumulator):
             None if self._sla is None else repr(self._sla.policies),
             self._basis,
         )
-        self._week(_UNDATED)  # validates the scale and the sketch once
+        CSAT(scale, unknown="skip")  # validates the scale once
+        self._week(_UNDATED)  # validates the sketch once
+
+    def _new_top(self, tz: _dt.tzinfo) -> TopCategories:
+        n, categories, _ = self._top_options
+        return TopCategories(n, period="week", tz=tz, categories=categories, strict=self.strict)
 
     def _bind(self, tz: _dt.tzinfo) -> Keyer:
         """Count weeks (backlog, top categories, arrivals) in ``tz`` from now on."""
-        n, categories, k = self._top_options
-        self._backlog = Backlog(period="week", tz=tz, k=k, strict=self.strict)
-        self._top = TopCategories(
-            n, period="week", tz=tz, categories=categories, strict=self.strict
-        )
+        self._backlog = Backlog(period="week", tz=tz, k=self._top_options[2], strict=self.strict)
         self._key = Keyer("week", tz)
         self._slots = {}
         return self._key
@@ -202,21 +200,21 @@ class WeeklyReport(TicketAccumulator):
             if raw is not None:
                 self._add_sla(raw, view)
 
-    def _cell(self, created: _dt.datetime, slot: float) -> int:
+    def _slot(self, created: _dt.datetime, slot: float) -> tuple[str, int]:
+        """The week key and the heat-map cell (weekday × hour) of ``created``."""
+        key = self._key(created)
         local = created.astimezone(self._key.tz)
-        cell = local.weekday() * 24 + local.hour
+        found = (key, local.weekday() * 24 + local.hour)
         offset = local.utcoffset()
-        if offset is not None and offset.total_seconds() % 900 == 0:
-            self._slots[slot] = cell
-        return cell
+        if offset is not None and offset.total_seconds() % 900 == 0:  # see Keyer
+            self._slots[slot] = found
+        return found
 
-    def _week(self, key: str) -> tuple[list[int], CSAT, ResponseTimes]:
+    def _week(self, key: str) -> Week:
         week = self._weeks.get(key)
         if week is None:
-            week = self._weeks[key] = (
-                [0],
-                CSAT(self._scale, unknown="skip"),
-                ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict),
+            week = self._weeks[key] = Week(
+                ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
             )
         return week
 
@@ -228,9 +226,8 @@ class WeeklyReport(TicketAccumulator):
         if self._pending is not None and created is not None:
             self._hold(view, None)
             return
-        facts = view
-        first = facts.first_reply
-        resolved = facts.resolved_at
+        first = view.first_reply
+        resolved = view.resolved_at
         channel = view.channel or "unknown"
         auto = self._automation._counts
         pair = auto.get(channel)
@@ -239,20 +236,20 @@ class WeeklyReport(TicketAccumulator):
         if "agent" not in first and ("bot" in first or "rule" in first):
             pair[0] += 1
         pair[1] += 1
-        if facts.ever_resolved:
+        if view.ever_resolved:
             reopen = self._reopen
             reopen._count += 1
-            if facts.reopened:
+            if view.reopened:
                 reopen._reopened += 1
-        agents = facts.agent_replies
+        agents = view.agent_replies
         if resolved is not None and agents:
             touch = self._one_touch
             touch._count += 1
             if agents == 1:
                 touch._one += 1
         if created is None:
-            count, csat, response = self._week(_UNDATED)
-            response.skipped += 1
+            week = self._week(_UNDATED)
+            week.response.skipped += 1
             self._resolution.skipped += 1
         else:
             stamp = created.timestamp()
@@ -261,53 +258,63 @@ class WeeklyReport(TicketAccumulator):
             if stamp > self._last:  # noqa: PLR1730
                 self._last = stamp
             slot = stamp // 900
-            cell = self._slots.get(slot)
-            self._cells[self._cell(created, slot) if cell is None else cell] += 1
-            key = self._key._cache.get(slot) or self._key(created)
-            count, csat, response = self._weeks.get(key) or self._week(key)
+            key, cell = self._slots.get(slot) or self._slot(created, slot)
+            self._cells[cell] += 1
+            week = self._weeks.get(key) or self._week(key)
             calendar = self._calendar
             reply = first.get("agent")
             if reply is None:
-                response.skipped += 1
+                week.response.skipped += 1
             elif calendar is None:
                 seconds = (reply - created).total_seconds()
-                store = response._store
+                store = week.response._store
                 # ExactStore.add inlined for the common case (checks negatives/NaN).
                 if seconds >= 0 and type(store) is ExactStore:
                     store.values.append(seconds)
                 else:
                     store.add(seconds)
             else:
-                response._store.add(calendar.between(created, reply).total_seconds())
-            resolution = self._resolution
-            backlog = self._backlog
-            arrived = backlog._arrived
-            arrived[key] = arrived.get(key, 0) + 1
+                week.response._store.add(calendar.between(created, reply).total_seconds())
             if resolved is None:
-                resolution.skipped += 1
+                self._resolution.skipped += 1
             else:
                 if calendar is None:
                     seconds = (resolved - created).total_seconds()
-                    store = resolution._store
+                    store = self._resolution._store
                     if seconds >= 0 and type(store) is ExactStore:
                         store.values.append(seconds)
                     else:
                         store.add(seconds)
+                    # Whole seconds on both ends: the sum is exact, no second timestamp().
+                    done_at = (
+                        resolved.timestamp()
+                        if created.microsecond or resolved.microsecond
+                        else stamp + seconds
+                    )
                 else:
-                    resolution._store.add(calendar.between(created, resolved).total_seconds())
-                closed = backlog._closed
+                    store = self._resolution._store
+                    store.add(calendar.between(created, resolved).total_seconds())
+                    done_at = resolved.timestamp()
                 # The backlog counts ISO weeks in the same zone, so the report's own
                 # keyer (and its cache, warm from the creation times) gives its keys.
                 keyer = self._key
-                done = keyer._cache.get(resolved.timestamp() // 900) or keyer(resolved)
+                done = keyer._cache.get(done_at // 900) or keyer(resolved)
+                closed = self._backlog._closed
                 closed[done] = closed.get(done, 0) + 1
-            self._top._add_keyed(view, key)
-        count[0] += 1
+            tags = view.tags
+            if tags:  # TopCategories, counted per (country, tags) and mapped in result()
+                fields = view.fields
+                country = fields.get("country") if fields else None
+                if country is not None and not isinstance(country, str):
+                    country = None
+                combos = week.combos
+                combo = (country, tags)
+                combos[combo] = combos.get(combo, 0) + 1
+        week.count += 1
         rating = view.rating
-        if rating is not None:
-            csat.add(rating)
-            if type(rating) is int or type(rating) is float:
-                self._mean.add(rating)
+        if rating is not None:  # CSAT and the mean rating, counted per value
+            ratings = week.ratings
+            ratings[rating] = ratings.get(rating, 0) + 1
 
     def _merge(self, other: WeeklyReport) -> None:
         self._settle()
@@ -324,20 +331,15 @@ class WeeklyReport(TicketAccumulator):
             )
         if other._tz is not None:  # an unbound part has no dated tickets to merge
             self._backlog.merge(other._backlog)
-            self._top.merge(other._top)
         self._cells = [a + b for a, b in zip(self._cells, other._cells, strict=True)]
         if self._sla is not None and other._sla is not None:
             self._sla.merge(other._sla)
-        for key, (count, csat, response) in other._weeks.items():
-            mine = self._week(key)
-            mine[0][0] += count[0]
-            mine[1].merge(csat)
-            mine[2].merge(response)
+        for key, week in other._weeks.items():
+            self._week(key).merge(week)
         self._automation.merge(other._automation)
         self._reopen.merge(other._reopen)
         self._one_touch.merge(other._one_touch)
         self._resolution.merge(other._resolution)
-        self._mean.merge(other._mean)
         self._first = min(self._first, other._first)
         self._last = max(self._last, other._last)
 
@@ -392,36 +394,24 @@ class WeeklyReport(TicketAccumulator):
     def result(self) -> Report:
         """Return the report for everything added so far."""
         self._settle()
-        csat_all = CSAT(self._scale, unknown="skip")
-        response_all = ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict)
-        rows = []
-        total = 0
-        for count, csat, response in self._weeks.values():
-            total += count[0]
-            csat_all.merge(csat)
-            response_all.merge(response)
+        tz = self._tz or _dt.timezone.utc
+        backlog = Backlog(period="week", tz=tz, k=self._top_options[2], strict=self.strict)
+        backlog.merge(self._backlog)  # the closures; the arrivals are the weeks' tickets
+        summary = summarise(
+            self._weeks,
+            scale=self._scale,
+            top=self._new_top(tz),
+            backlog=backlog,
+            response=ResponseTimes(self._calendar, sketch=self._sketch, strict=self.strict),
+        )
+        response_all, trend = summary.response, summary.backlog
         first_day, last_day = self._day(self._first), self._day(self._last)
-        backlog = self._backlog.result()
-        keys = {*self._weeks, *(p.period for p in backlog.periods)} - {_UNDATED}
+        keys = {*self._weeks, *(p.period for p in trend.periods)} - {_UNDATED}
         partial = partial_weeks(keys, first_day, last_day)
-        for key in sorted(self._weeks):
-            count, csat, response = self._weeks[key]
-            if key != _UNDATED:
-                rows.append(
-                    WeekRow(
-                        week=key,
-                        start=period_start(key),
-                        tickets=count[0],
-                        csat=csat.result(),
-                        response=response.result(),
-                        partial=key in partial,
-                    )
-                )
         edges, labels = HISTOGRAM_BINS
         histogram = (
             response_all.histogram(edges) if response_all.result().count else [0] * len(labels)
         )
-        tz = self._tz or _dt.timezone.utc
         arrivals = tuple(tuple(self._cells[d * 24 : d * 24 + 24]) for d in range(7))
         days = 0 if first_day is None or last_day is None else (last_day - first_day).days + 1
         duty: tuple[tuple[float, ...], ...] = ()
@@ -432,29 +422,29 @@ class WeeklyReport(TicketAccumulator):
         hours = () if self._basis is None else staffing(arrivals, days, duty, self._basis)
         name, funnel = self._funnel or ("", ())
         return Report(
-            tickets=total,
+            tickets=summary.tickets,
             first_day=first_day,
             last_day=last_day,
             working_time=self._calendar is not None,
             tz=str(tz),
-            weeks=tuple(rows),
-            csat=csat_all.result(),
-            mean_rating=self._mean.result(),
+            weeks=week_rows(self._weeks, summary, partial),
+            csat=summary.csat,
+            mean_rating=summary.mean_rating,
             automation=self._automation.result(),
             automation_by_channel=self._automation.by_channel(),
             response=response_all.result(),
             resolution=self._resolution.result(),
             reopen=self._reopen.result(),
             one_touch=self._one_touch.result(),
-            backlog=backlog,
-            top=tuple(self._top.result()),
+            backlog=trend,
+            top=tuple(summary.top),
             response_histogram=tuple(zip(labels, histogram, strict=True)),
             unanswered=response_all.skipped,
             unresolved=self._resolution.skipped,
             tz_source=self._tz_source,
             partial_weeks=tuple(sorted(partial)),
             sla_goal=self._goal,
-            trend=full_week_trend(backlog, partial),
+            trend=full_week_trend(trend, partial),
             as_of=None
             if self._sla is None or self._sla.as_of is None
             else self._sla.as_of.astimezone(tz),
@@ -469,50 +459,24 @@ class WeeklyReport(TicketAccumulator):
         )
 
     def __repr__(self) -> str:
-        return f"WeeklyReport({sum(w[0][0] for w in self._weeks.values())} tickets)"
+        return f"WeeklyReport({sum(w.count for w in self._weeks.values())} tickets)"
 
 
-def weekly_report(
-    tickets: Any,
-    *,
-    calendar: Any = None,
-    tz: Any = None,
-    n: int = 5,
-    k: int = 3,
-    sketch: float | None = None,
-    categories: CategoryMap | Mapping[str, str] | None = None,
-    scale: Any = "auto",
-    strict: bool = True,
-    policies: Any = None,
-    now: Any = None,
-    crews: Mapping[str, Any] | None = None,
-    aht: Any = None,
-    answer_within: Any = 100,
-    service_level: float = 0.8,
-    sla_goal: float = 0.9,
-    funnel: Any = None,
-) -> Report:
+def weekly_report(tickets: Any, **options: Any) -> Report:
     """Return the weekly :class:`Report` of ``tickets`` (an iterable, or a pandas DataFrame).
 
     Options as for :class:`WeeklyReport`.
     """
-    acc = WeeklyReport(
-        calendar=calendar,
-        tz=tz,
-        n=n,
-        k=k,
-        sketch=sketch,
-        categories=categories,
-        scale=scale,
-        strict=strict,
-        policies=policies,
-        now=now,
-        crews=crews,
-        aht=aht,
-        answer_within=answer_within,
-        service_level=service_level,
-        sla_goal=sla_goal,
-        funnel=funnel,
-    )
+    acc = WeeklyReport(**options)
     acc.add_many(tickets)
     return acc.result()
+
+
+# The options are WeeklyReport's, so help() and inspect show them here too.
+weekly_report.__signature__ = inspect.signature(WeeklyReport).replace(  # type: ignore[attr-defined]
+    parameters=[
+        inspect.Parameter("tickets", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="Any"),
+        *inspect.signature(WeeklyReport).parameters.values(),
+    ],
+    return_annotation="Report",
+)
