@@ -8,12 +8,13 @@ finds the same runs through cheaper searches. Text and offset map must be identi
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from supportkit.text import _steps
-from supportkit.text._steps import MAX_MARKS, Track, collapse, cut_marks, drop_invisible
+from supportkit.text._steps import MAX_MARKS, Track, collapse, cut_marks, drop_invisible, nfkc
 from supportkit.text._tables import COMBINING_MARK_RANGES, INVISIBLE_CHARS
 
 _MARKS = "".join(chr(c) for lo, hi in COMBINING_MARK_RANGES for c in range(lo, hi + 1))
@@ -120,3 +121,57 @@ def test_whitespace_table_is_every_whitespace_character() -> None:
     # The fast path of collapse trusts this table to know every character split() cuts at.
     every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert set(_steps.WHITESPACE) == every
+
+
+def _ref_nfkc_track(text: str) -> Track:
+    # The map as the whole-text step built it: every space-separated chunk checked.
+    track = Track(len(text))
+    changes = []
+    offset = 0
+    for chunk in text.split(" "):
+        if not unicodedata.is_normalized("NFKC", chunk):
+            changes.extend(_steps._nfkc_changes(chunk, offset))
+        offset += len(chunk) + 1
+    track.apply(changes)
+    return track
+
+
+_NFKC_PIECES = st.one_of(
+    st.sampled_from(list("№ﬁ½ＳＭＳ²ſẛ\u1e9b\u0301\u0323\u0308\u0345ᄀ\u1161\u11a8가е\u0308й")),
+    st.sampled_from(["\U0001d400", "\U0001d167", "😊", "\U0002f800", "\u0f73", "\u2126"]),
+    st.sampled_from(list("абв e ")),
+    st.characters(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NFKC_PIECES, max_size=60).map("".join))
+@example("№ " * 200 + "е\u0308")
+@example(" \u0301a")
+@example("a \u0301")
+@example("ᄀ \u1161")
+def test_nfkc_by_chunks_is_nfkc_of_the_whole_text(text: str) -> None:
+    expected = unicodedata.normalize("NFKC", text)
+    assert nfkc(text, None) == expected
+    track = Track(len(text))
+    assert nfkc(text, track) == expected
+    ref = _ref_nfkc_track(text)
+    assert list(track.starts) == list(ref.starts)
+    assert list(track.ends) == list(ref.ends)
+
+
+def test_unstable_characters_cover_what_nfkc_changes() -> None:
+    # A chunk is left alone only when none of its characters is in the class: it must
+    # hold every character NFKC changes on its own, every combining mark, and every
+    # character that composes with the one before it (the second of a canonical pair,
+    # Hangul vowels and trailing consonants).
+    unstable = _steps._unstable_re()
+    for code in range(0x110000):
+        ch = chr(code)
+        if not unicodedata.is_normalized("NFKC", ch) or unicodedata.combining(ch):
+            assert unstable.match(ch), hex(code)
+        decomposition = unicodedata.decomposition(ch).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            assert unstable.match(chr(int(decomposition[1], 16))), hex(code)
+    for code in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)):
+        assert unstable.match(chr(code)), hex(code)

@@ -9,6 +9,7 @@ fixing) leave the map alone.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Final
@@ -172,20 +173,77 @@ def cut_marks(text: str, track: Track | None) -> str:
     return "".join(parts)
 
 
+#: After this many changed chunks :func:`nfkc` normalises the rest of a text at once (a
+#: bound on the Python-level work for texts made of such chunks).
+_MAX_CHUNKS: Final = 64
+
+
+@functools.cache
+def _unstable_re() -> re.Pattern[str]:
+    """Characters that NFKC may change or compose with what precedes them.
+
+    Those of the BMP that normalise to something else on their own, combining marks,
+    starters that compose with the character before them; and every astral character
+    (a superset, which costs one range check). A space-separated chunk without any of
+    them is already in NFKC. Built on first use (65,536 look-ups, a few ms).
+    """
+    codes = [c for c in range(0x10000) if not unicodedata.is_normalized("NFKC", chr(c))]
+    codes += (c for c in _MARK_CODES if c < 0x10000)
+    codes += (ord(c) for c in COMPOSES_WITH_PREVIOUS if ord(c) < 0x10000)
+    return re.compile("[" + _class(codes) + _ASTRAL + "]")
+
+
+def _unstable_chunks(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each space-separated chunk of ``text`` that NFKC may change.
+
+    A space never composes and never takes part in reordering, so the chunks between
+    spaces normalise independently and the others stay as they are.
+    """
+    search = _unstable_re().search
+    n = len(text)
+    pos = 0  # 0 or the index of a space
+    while (m := search(text, pos)) is not None:
+        start = text.rfind(" ", pos, m.start()) + 1 or pos
+        end = text.find(" ", m.end())
+        end = n if end < 0 else end
+        yield start, end
+        pos = end
+
+
 def nfkc(text: str, track: Track | None) -> str:
+    """NFKC, applied only to the space-separated chunks that need it (same result)."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    out = unicodedata.normalize("NFKC", text)
-    if track is None:
-        return out
+    parts: list[str] = []
     changes: Changes = []
-    offset = 0
-    for chunk in text.split(" "):  # a space never composes: chunks normalise independently
-        if not unicodedata.is_normalized("NFKC", chunk):
-            changes.extend(_nfkc_changes(chunk, offset))
-        offset += len(chunk) + 1
-    track.apply(changes)
-    return out
+    last = 0
+    normalize = unicodedata.normalize
+    for count, (start, end) in enumerate(_unstable_chunks(text)):
+        if count == _MAX_CHUNKS:
+            break
+        chunk = text[start:end]
+        if unicodedata.is_normalized("NFKC", chunk):
+            continue
+        parts.append(text[last:start])
+        parts.append(normalize("NFKC", chunk))
+        if track is not None:
+            changes.extend(_nfkc_changes(chunk, start))
+        last = end
+    else:
+        parts.append(text[last:])
+        if track is not None:
+            track.apply(changes)
+        return "".join(parts)
+    # Many chunks to change: the rest at once, chunk by chunk only for the offset map.
+    parts.append(normalize("NFKC", text[last:]))
+    if track is not None:
+        offset = last
+        for chunk in text[last:].split(" "):
+            if not unicodedata.is_normalized("NFKC", chunk):
+                changes.extend(_nfkc_changes(chunk, offset))
+            offset += len(chunk) + 1
+        track.apply(changes)
+    return "".join(parts)
 
 
 def _nfkc_changes(text: str, offset: int) -> Changes:
