@@ -59,9 +59,8 @@ _ASTRAL: Final = "\U00010000-\U0010ffff"
 SUSPECT_RE: Final = re.compile("[" + _BMP_INVISIBLE + _BMP_MARKS + "]|[" + _ASTRAL + "]")
 # The exact patterns. They are slow to search: the regex engine checks a character
 # that is not in the set against every one of the dozens of astral ranges in it.
-_INVISIBLE_RE: Final = re.compile(
-    "[" + _BMP_INVISIBLE + "]+|[" + _class(c for c in _INVISIBLE_CODES if c >= 0x10000) + "]+"
-)
+_ASTRAL_INVISIBLE: Final = _class(c for c in _INVISIBLE_CODES if c >= 0x10000)
+_INVISIBLE_RE: Final = re.compile("[" + _BMP_INVISIBLE + "]+|[" + _ASTRAL_INVISIBLE + "]+")
 _MARKS_RUN_RE: Final = re.compile(
     "(?:[" + _BMP_MARKS + "]|[" + _class(c for c in _MARK_CODES if c >= 0x10000) + "])"
     f"{{{MAX_MARKS + 1},}}"
@@ -77,6 +76,9 @@ _MARKS_OR_ASTRAL_RUN_RE: Final = re.compile(
     "[" + _BMP_MARKS + _ASTRAL + "][" + _BMP_MARKS + _ASTRAL + f"]{{{MAX_MARKS},}}"
 )
 _ASTRAL_RE: Final = re.compile("[" + _ASTRAL + "]")
+# Without an astral invisible character in a text its BMP runs are all there is.
+_ASTRAL_INVISIBLE_RE: Final = re.compile("[" + _ASTRAL_INVISIBLE + "]")
+_BMP_INVISIBLE_RE: Final = re.compile("[" + _BMP_INVISIBLE + "][" + _BMP_INVISIBLE + "]*")
 # Runs of whitespace that collapsing shortens (the ends are trimmed separately).
 _SPACE_RUN_RE: Final = re.compile(r"\s\s+")
 #: Every character ``str.split()`` cuts at (``str.isspace``; a test checks the table).
@@ -304,10 +306,11 @@ def collapse(text: str, track: Track | None) -> str:
 
 def drop_invisible(text: str, track: Track | None) -> str:
     """Remove invisible format characters (soft hyphen, zero-width characters, tags …)."""
-    if _ASTRAL_RE.search(text) is None:  # the common case: one pass in C
+    if _ASTRAL_RE.search(text) is None or _ASTRAL_INVISIBLE_RE.search(text) is None:
+        # The common case (emoji and all): only BMP runs, one pass in C.
         if track is not None:
-            track.apply([(m.start(), m.end(), 0) for m in _INVISIBLE_OR_ASTRAL_RE.finditer(text)])
-        return _INVISIBLE_OR_ASTRAL_RE.sub("", text)
+            track.apply([(m.start(), m.end(), 0) for m in _BMP_INVISIBLE_RE.finditer(text)])
+        return _BMP_INVISIBLE_RE.sub("", text)
     runs = list(_exact_runs(text, _INVISIBLE_OR_ASTRAL_RE, _INVISIBLE_RE))
     if not runs:
         return text
