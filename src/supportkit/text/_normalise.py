@@ -221,7 +221,6 @@ def _repair(text: str) -> tuple[str, bool]:
 # (The letter first, then the look-arounds: several times faster than a leading
 # look-behind, which the regex engine would try at every position.)
 _ONE_LETTER_RE: Final = re.compile(r"[aAcCoOyYkKB](?!\w)(?<!\w.)")
-_WORD_RE: Final = re.compile(r"\w+")
 
 
 def _cyrillic_word(word: str) -> bool:
@@ -237,31 +236,57 @@ def _repair_letters(text: str) -> str:
     The context is the nearest word of two letters or more on each side: those that
     exist (at least one must) have to be Cyrillic, so ``plan B``, ``ok, a вы`` and
     ``x и y`` stay Latin. Same length as ``text``.
+
+    Only the surroundings of each candidate letter are read: the word before is looked
+    for between the previous candidate and this one (else it is the previous one's),
+    the word after is the previous candidate's when that lies beyond this one, so the
+    work is linear in the length of the text.
     """
-    if _ONE_LETTER_RE.search(text) is None:
-        return text
-    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
-    long_before: list[str | None] = []
-    last: str | None = None
-    for _, word in words:
-        long_before.append(last)
-        if len(word) > 1:
-            last = word
-    chars = list(text)
-    after: str | None = None
-    for i in range(len(words) - 1, -1, -1):
-        start, word = words[i]
-        if len(word) > 1:
-            after = word
-            continue
-        if word not in "aAcCoOyYkKB":
-            continue
-        before = long_before[i]
-        if (before is not None or after is not None) and all(
-            w is None or _cyrillic_word(w) for w in (before, after)
+    chars: list[str] | None = None
+    before: str | None = None
+    after: re.Match[str] | None = None
+    searched = False  # whether ``after`` was looked for yet (``None``: there is none)
+    bound = 0  # where the previous candidate ended: a non-word character or the end
+    for m in _ONE_LETTER_RE.finditer(text):
+        start = m.start()
+        before = _long_word_before(text, bound, start) or before
+        if not searched or (after is not None and after.start() < start):
+            searched = True
+            after = _LONG_WORD_RE.search(text, m.end())
+        bound = m.end()
+        later = None if after is None else after.group()
+        if (before is not None or later is not None) and all(
+            w is None or _cyrillic_word(w) for w in (before, later)
         ):
-            chars[start] = LATIN_TO_CYRILLIC[word]
-    return "".join(chars)
+            if chars is None:
+                chars = list(text)
+            chars[start] = LATIN_TO_CYRILLIC[m.group()]
+    return text if chars is None else "".join(chars)
+
+
+_LONG_WORD_RE: Final = re.compile(r"\w\w+")
+
+
+def _long_word_before(text: str, bound: int, end: int) -> str | None:
+    """The last word of two characters or more in ``text[bound:end]`` (``None``: none).
+
+    ``text[bound]`` is not a word character unless ``bound`` is 0, and ``text[end - 1]``
+    is not one either, so no word found is cut by the window's end. The window grows
+    from the end backwards, so a word near the end costs a few characters.
+    """
+    width = 64
+    while True:
+        lo = max(bound, end - width)
+        last = None
+        for last in _LONG_WORD_RE.finditer(text, lo, end):  # noqa: B007 - the last one
+            pass
+        if last is not None and not (
+            last.start() == lo and lo > bound and (text[lo - 1].isalnum() or text[lo - 1] == "_")
+        ):
+            return last.group()
+        if lo == bound:
+            return None
+        width *= 4
 
 
 def _run(
