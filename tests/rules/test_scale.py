@@ -66,12 +66,14 @@ def test_dask_bag_recipe() -> None:
 def test_threads_share_a_rule_set_safely() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    ruleset = demo_ruleset()
+    # A generous regex time limit: on a loaded machine four threads share one core, and a
+    # regex past its limit counts as no match, which would be a difference not a race.
+    ruleset = demo_ruleset().with_options(regex_timeout=10)
     records = demo_records()[:200]
     expected = [ruleset.evaluate(r) for r in records]
     from supportkit.text import _morphology
 
     _morphology.clear_cache()  # cold caches: dictionary look-ups run in every thread at once
-    fresh = demo_ruleset()
+    fresh = demo_ruleset().with_options(regex_timeout=10)
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(fresh.evaluate, records)) == expected
