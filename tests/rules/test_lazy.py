@@ -10,12 +10,15 @@ whatever is read first.
 from __future__ import annotations
 
 import pickle
+import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from supportkit import Ticket
+from supportkit.exceptions import TemplateError
 from supportkit.rules import RuleSet
 from supportkit.rules._actions import combine
 from supportkit.rules._conditions import conditions_hold
@@ -137,13 +140,10 @@ def test_lazy_and_eager_evaluations_agree(
     for ticket in sample:
         try:
             expected = eager(ruleset, ticket)
-        except Exception as error:  # a reply that cannot be filled fails both ways
-            try:
+        except TemplateError as error:  # a reply that cannot be filled fails both ways
+            with pytest.raises(TemplateError, match=re.escape(str(error))):
                 ruleset.evaluate(ticket)
-            except type(error) as raised:
-                assert str(raised) == str(error)
-                continue
-            raise AssertionError("the engine did not fail like the eager evaluation") from None
+            continue
         result = ruleset.evaluate(ticket)
         # Whatever is read first, and whenever: the deferred parts come out the same.
         if order == 1:

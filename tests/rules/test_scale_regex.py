@@ -24,7 +24,8 @@ SPACED = [f"щ {i}ъ" for i in range(PAIRS_FROM)]
 
 
 def test_the_index_splits_words_as_the_engine_does() -> None:
-    assert _WORD_RE.pattern == WORD_RE.pattern and _WORD_RE.flags == WORD_RE.flags
+    assert _WORD_RE.pattern == WORD_RE.pattern
+    assert _WORD_RE.flags == WORD_RE.flags
 
 
 @settings(max_examples=60, deadline=None)
@@ -48,4 +49,5 @@ def test_a_huge_word_is_not_kept_in_the_word_cache() -> None:
     index = RegexIndex(WORDS)
     word = "щ" * 10_000 + "щщ5ъ"
     assert index.candidates(word) == [5]
-    assert word not in index._words and index.candidates("щщ5ъ щщ6ъ") == [5, 6]
+    assert word not in index._words
+    assert index.candidates("щщ5ъ щщ6ъ") == [5, 6]
