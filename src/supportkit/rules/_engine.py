@@ -84,6 +84,7 @@ class RuleSet:
     def __attrs_post_init__(self) -> None:
         phrase_ids: dict[str, int] = {}
         phrases: list[Phrase] = []
+        numbers: list[int] = []  # the pid objects, shared with the matcher
 
         def ids(items: tuple[Phrase, ...]) -> tuple[int, ...]:
             out = []
@@ -92,6 +93,7 @@ class RuleSet:
                 if pid is None:
                     pid = phrase_ids[phrase.source] = len(phrases)
                     phrases.append(phrase)
+                    numbers.append(pid)
                 out.append(pid)
             return tuple(dict.fromkeys(out))
 
@@ -104,11 +106,11 @@ class RuleSet:
             if rule.enabled:
                 fields.update(dict.fromkeys(when.fields))
         set_ = object.__setattr__
-        set_(self, "_matcher", Matcher(phrases, self.options, synonyms=self.synonyms))
+        set_(self, "_matcher", Matcher(phrases, self.options, synonyms=self.synonyms, ids=numbers))
         set_(self, "_compiled", tuple(compiled))
         set_(self, "_index", RuleIndex(compiled, len(phrases)))
         set_(self, "_scan_fields", tuple(fields))
-        set_(self, "_by_id", {rule.id: i for i, rule in enumerate(self.rules)})
+        set_(self, "_by_id", {item.rule.id: item.index for item in compiled})
         timed = [r for r in self.rules if r.enabled and r.when.has_time]
         set_(self, "_needs_now", (timed[0].id, timed[0].when.sla is not None) if timed else None)
         sla = [r.id for r in timed if r.when.sla is not None]
