@@ -68,38 +68,46 @@ class RuleIndex:
         #: The fields most rules read: plain rules read exactly these.
         self._main: tuple[str, ...] = max(counts, key=counts.__getitem__) if counts else ()
         main = frozenset(self._main)
+        same_fields = {fields: frozenset(fields) == main for fields in counts}
         by_phrase: list[Any] = [None] * phrase_count
         always: list[int] = []
         kinds = bytearray(len(compiled))
+        #: Per action (reply, assign, priority, escalate, set, remove_tags): a byte a
+        #: rule, 1 when it has the action.
+        flags = [bytearray(len(compiled)) for _ in range(6)]
+        reply, assign, priority, escalate, sets, removes = flags
         channel_rules: list[tuple[int, tuple[str, ...]]] = []
         priority_rules: list[tuple[int, tuple[str, ...]]] = []
         tags: dict[str, list[int]] = {}
         nones: dict[int, list[int]] = {}
+        stops: list[int] = []
         for item in enabled:
             index = item.index
-            when = item.rule.when
+            rule = item.rule
+            when = rule.when
             plain = (
-                bool(item.any)
+                item.any
                 and not item.all
-                and frozenset(item.fields) == main
+                and same_fields[item.fields]
                 and not (when.tags_any or when.tags_all or when.equals or when.tone)
                 and when.outside is None
                 and when.inside is None
-                and not when.has_time
+                and when.sla is None
+                and when.waiting is None
             )
-            kinds[index] = _PLAIN if plain else _CHECKED
+            if not plain:
+                kinds[index] = _CHECKED
             if item.any or item.all:
                 # The rule needs a phrase hit: index it by the phrases of `all` (every
                 # one must occur) or else of `any`.
                 for pid in item.all[:1] or item.any:
                     found = by_phrase[pid]
-                    by_phrase[pid] = (
-                        index
-                        if found is None
-                        else (found, index)
-                        if isinstance(found, int)
-                        else (*found, index)
-                    )
+                    if found is None:
+                        by_phrase[pid] = index
+                    elif found.__class__ is int:
+                        by_phrase[pid] = [found, index]
+                    else:
+                        found.append(index)
             else:
                 always.append(index)
             # Necessary conditions of every rule, plain or not: applied to all candidates.
@@ -112,7 +120,22 @@ class RuleIndex:
             if plain:  # a `none` phrase of a plain rule is read in the main fields
                 for pid in item.none:
                     nones.setdefault(pid, []).append(index)
-        self._by_phrase = by_phrase
+            if rule.stop:
+                stops.append(index)
+            then = rule.then
+            if then.reply is not None:
+                reply[index] = 1
+            if then.assign is not None:
+                assign[index] = 1
+            if then.priority is not None:
+                priority[index] = 1
+            if then.escalate is not None:
+                escalate[index] = 1
+            if then.set:
+                sets[index] = 1
+            if then.remove_tags:
+                removes[index] = 1
+        self._by_phrase = [tuple(v) if v.__class__ is list else v for v in by_phrase]
         self._always = tuple(always)
         self._kinds = bytes(kinds)
         self._channel_any = frozenset(i for i, _ in channel_rules)
@@ -122,26 +145,14 @@ class RuleIndex:
         self._tag_excluded = {tag: frozenset(v) for tag, v in tags.items()}
         self._none_excluded = {pid: frozenset(v) for pid, v in nones.items()}
         self._none_pids = frozenset(nones)
-        self._stops = frozenset(item.index for item in enabled if item.rule.stop)
+        self._stops = frozenset(stops)
         # What decide() reads of each matched rule, in flat arrays indexed by rule
         # (a big set's rule objects are spread over memory; these stay in cache).
         self._ids = [item.rule.id for item in compiled]
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags = [shared.setdefault(t, t) for t in (i.rule.then.tags for i in compiled)]
-        thens = [item.rule.then for item in compiled]
-        #: Per action (reply, assign, priority, escalate, set, remove_tags): a byte a
-        #: rule, 1 when it has the action; None when no rule has it.
-        self._flags = tuple(
-            _flags([bool(has(t)) for t in thens])
-            for has in (
-                lambda t: t.reply is not None,
-                lambda t: t.assign is not None,
-                lambda t: t.priority is not None,
-                lambda t: t.escalate is not None,
-                lambda t: t.set,
-                lambda t: t.remove_tags,
-            )
-        )
+        #: None for an action no rule has.
+        self._flags = tuple(bytes(f) if any(f) else None for f in flags)
 
     def candidates(self, ticket: Ticket, scan: Scan) -> set[int]:
         """The rules worth checking: a phrase hit, or no phrases, and not excluded."""
@@ -272,10 +283,6 @@ class RuleIndex:
             timeouts=tuple(scan.timeouts),
             deferred=Deferred(matched, scan, evidence_of, compiled),
         )
-
-
-def _flags(values: list[bool]) -> bytes | None:
-    return bytes(values) if any(values) else None
 
 
 def _ids(found: int | tuple[int, ...]) -> tuple[int, ...]:
