@@ -210,9 +210,12 @@ class RuleIndex:
             return [], None
         kinds = self._kinds
         stops = self._stops
+        ordered = sorted(candidates)
+        if stops.isdisjoint(candidates) and not any(map(kinds.__getitem__, ordered)):
+            return ordered, None  # plain rules only, no stop among them: all match
         matched: list[int] = []
         tones: dict[tuple[str, ...], Any] = {}
-        for index in sorted(candidates):
+        for index in ordered:
             if kinds[index] and not conditions_hold(
                 compiled[index], ticket, scan, at, tones, calendars=calendars, clock=clock
             ):
