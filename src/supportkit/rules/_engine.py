@@ -489,6 +489,8 @@ def _restore(data: dict[str, Any], calendars: dict[str, Calendar]) -> RuleSet:
 def _restore_compiled(blob: bytes) -> RuleSet:
     with _gc_paused():
         state = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our payload, in the caller's pickle
+        if "_index" not in state:  # written before the rule index: compile it again
+            return RuleSet(**{a.name: state[a.name] for a in attrs.fields(RuleSet) if a.init})
         ruleset: RuleSet = object.__new__(RuleSet)
         for name, value in state.items():
             object.__setattr__(ruleset, name, value)
