@@ -168,3 +168,27 @@ def test_the_garbage_collector_is_back_on_after_a_build_and_a_failed_build() -> 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_compiled_pickle_from_before_the_rule_index_is_compiled_again() -> None:
+    import zlib
+
+    import attrs
+
+    from supportkit.rules._engine import _restore_compiled
+
+    rules = [
+        {"id": "r1", "when": {"any": ["выплата"], "channel": ["chat"]}, "then": {"tags": ["a"]}},
+        {"id": "r2", "when": {"any": ["пароль~1"]}, "then": {"priority": "high"}},
+    ]
+    ruleset = RuleSet.from_dicts(rules)
+    # The previous compiled form: no `_index`, the old phrase index fields instead.
+    state = {a.name: getattr(ruleset, a.name) for a in attrs.fields(RuleSet) if a.init}
+    state.update(_by_phrase={0: (0,)}, _always=(), _matcher=object())
+    old = _restore_compiled(zlib.compress(pickle.dumps(state)))
+    assert old == ruleset
+    for text in ("выплата не пришла", "забыл пороль", ""):
+        for channel in ("chat", "email"):
+            ticket = {"id": "T", "body": text, "channel": channel}
+            assert old.evaluate(ticket).to_dict() == ruleset.evaluate(ticket).to_dict()
+    assert old.evaluate({"body": "выплата", "channel": "chat"}).matched == ("r1",)

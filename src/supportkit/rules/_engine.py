@@ -22,13 +22,12 @@ from supportkit._frames import rows
 from supportkit._ticket import CHANNELS, Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidArgument, InvalidRule
-from supportkit.rules._actions import decide
 from supportkit.rules._calendars import Calendar
-from supportkit.rules._conditions import conditions_hold
 from supportkit.rules._explain import explain
 from supportkit.rules._lint import lint
 from supportkit.rules._load import DOC_KEYS, Document, Options, check_keys, load_document
 from supportkit.rules._matcher import Matcher
+from supportkit.rules._matching import RuleIndex
 from supportkit.rules._model import PRIORITIES, NameMap, Rule, unknown_name
 from supportkit.rules._phrases import Phrase
 from supportkit.rules._results import (
@@ -76,8 +75,7 @@ class RuleSet:
     synonyms: tuple[tuple[str, ...], ...] = ()
     _matcher: Matcher = attrs.field(init=False, repr=False)
     _compiled: tuple[Compiled, ...] = attrs.field(init=False, repr=False)
-    _by_phrase: dict[int, tuple[int, ...]] = attrs.field(init=False, repr=False)
-    _always: tuple[int, ...] = attrs.field(init=False, repr=False)
+    _index: RuleIndex = attrs.field(init=False, repr=False)
     _scan_fields: tuple[str, ...] = attrs.field(init=False, repr=False)
     _by_id: dict[str, int] = attrs.field(init=False, repr=False)
     _needs_now: tuple[str, bool] | None = attrs.field(init=False, repr=False)
@@ -86,6 +84,7 @@ class RuleSet:
     def __attrs_post_init__(self) -> None:
         phrase_ids: dict[str, int] = {}
         phrases: list[Phrase] = []
+        numbers: list[int] = []  # the pid objects, shared with the matcher
 
         def ids(items: tuple[Phrase, ...]) -> tuple[int, ...]:
             out = []
@@ -94,34 +93,24 @@ class RuleSet:
                 if pid is None:
                     pid = phrase_ids[phrase.source] = len(phrases)
                     phrases.append(phrase)
+                    numbers.append(pid)
                 out.append(pid)
             return tuple(dict.fromkeys(out))
 
         compiled: list[Compiled] = []
-        by_phrase: dict[int, list[int]] = {}
-        always: list[int] = []
         fields: dict[str, None] = {}
         for index, rule in enumerate(self.rules):
             when = rule.when
             item = Compiled(index, rule, ids(when.any), ids(when.all), ids(when.none), when.fields)
             compiled.append(item)
-            if not rule.enabled:
-                continue
-            fields.update(dict.fromkeys(when.fields))
-            if item.any or item.all:
-                # The rule needs a phrase hit: index it by the phrases of `all`
-                # (every one must occur) or else of `any`.
-                for pid in item.all[:1] or item.any:
-                    by_phrase.setdefault(pid, []).append(index)
-            else:
-                always.append(index)
+            if rule.enabled:
+                fields.update(dict.fromkeys(when.fields))
         set_ = object.__setattr__
-        set_(self, "_matcher", Matcher(phrases, self.options, synonyms=self.synonyms))
+        set_(self, "_matcher", Matcher(phrases, self.options, synonyms=self.synonyms, ids=numbers))
         set_(self, "_compiled", tuple(compiled))
-        set_(self, "_by_phrase", {k: tuple(v) for k, v in by_phrase.items()})
-        set_(self, "_always", tuple(always))
+        set_(self, "_index", RuleIndex(compiled, len(phrases)))
         set_(self, "_scan_fields", tuple(fields))
-        set_(self, "_by_id", {rule.id: i for i, rule in enumerate(self.rules)})
+        set_(self, "_by_id", {item.rule.id: item.index for item in compiled})
         timed = [r for r in self.rules if r.enabled and r.when.has_time]
         set_(self, "_needs_now", (timed[0].id, timed[0].when.sla is not None) if timed else None)
         sla = [r.id for r in timed if r.when.sla is not None]
@@ -363,29 +352,6 @@ class RuleSet:
             self._matcher, ticket, self._scan_fields if fields is None else fields, self.options
         )
 
-    def _matching(
-        self, ticket: Ticket, scan: Scan, at: dt.datetime | None, clock: Clock | None = None
-    ) -> tuple[list[Compiled], str | None]:
-        candidates: set[int] = set(self._always)
-        by_phrase = self._by_phrase
-        for hits in scan.hits.values():
-            for pid in hits:
-                found = by_phrase.get(pid)
-                if found is not None:
-                    candidates.update(found)
-        matched: list[Compiled] = []
-        tones: dict[tuple[str, ...], Any] = {}
-        compiled = self._compiled
-        for index in sorted(candidates):
-            item = compiled[index]
-            if conditions_hold(
-                item, ticket, scan, at, tones, calendars=self.calendars, clock=clock
-            ):
-                matched.append(item)
-                if item.rule.stop:
-                    return matched, item.rule.id
-        return matched, None
-
     def clock(self, now: Any, policies: Any) -> Clock | None:
         """Check ``now``/``policies`` against the rule set's time conditions (internal)."""
         return make_clock(self._needs_now, self._needs_policies, now, policies)
@@ -425,10 +391,14 @@ class RuleSet:
         if at is not None:
             when = to_aware(at, field="at")
         scan = self.scan(ticket)
-        matched, stopped_by = self._matching(ticket, scan, when, clock)
+        compiled = self._compiled
+        matched, stopped_by = self._index.matching(
+            compiled, ticket, scan, when, calendars=self.calendars, clock=clock
+        )
         if not matched:
             return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts)
-        return decide(
+        return self._index.decide(
+            compiled,
             self.templates,
             ticket,
             scan=scan,
@@ -519,6 +489,8 @@ def _restore(data: dict[str, Any], calendars: dict[str, Calendar]) -> RuleSet:
 def _restore_compiled(blob: bytes) -> RuleSet:
     with _gc_paused():
         state = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our payload, in the caller's pickle
+        if "_index" not in state:  # written before the rule index: compile it again
+            return RuleSet(**{a.name: state[a.name] for a in attrs.fields(RuleSet) if a.init})
         ruleset: RuleSet = object.__new__(RuleSet)
         for name, value in state.items():
             object.__setattr__(ruleset, name, value)

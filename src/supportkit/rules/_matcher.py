@@ -14,9 +14,12 @@ word looks up the lexemes it may be a form of, and they match when the two meet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import zlib
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import regex
 
@@ -45,6 +48,8 @@ __all__ = ["ENDINGS", "Hit", "Matcher"]
 #: A phrase occurrence: (first token, last token) for words, or (-1 - start, end) in
 #: characters of the normalised text for a regex match.
 Hit = tuple[int, int]
+#: One id, or several (the compact form of the index's values).
+Ids = int | tuple[int, ...]
 
 _CACHE_LIMIT: Final = 300_000
 #: The longest tail cut off a text word as a (possibly mistyped) ending.
@@ -127,6 +132,7 @@ class Matcher:
         options: Options,
         key: object = None,
         synonyms: Sequence[Sequence[str]] = (),
+        ids: Sequence[int] | None = None,
     ) -> None:
         self.options = options
         self.phrases = tuple(phrases)
@@ -137,12 +143,13 @@ class Matcher:
         self._key = key
         self._atom_ids: dict[tuple[str, str, int], int] = {}
         self.atoms: list[Word] = []
-        self._form: dict[str, list[int]] = {}
-        self._exact: dict[str, list[int]] = {}
-        self._prefix: dict[str, list[int]] = {}
+        # Lists while the index is built, then the compact Ids (see below).
+        self._form: dict[str, Any] = {}
+        self._exact: dict[str, Any] = {}
+        self._prefix: dict[str, Any] = {}
         self._prefix_lengths: list[int] = []
-        self._fuzzy: dict[str, set[int]] = {}
-        self._fuzzy_stem: dict[str, set[int]] = {}
+        self._fuzzy: dict[int, set[int]] = {}
+        self._fuzzy_stem: dict[int, set[int]] = {}
         self._max_typos = 0
         self._max_typo_length = 0
         # Whether a phrase word is unknown to the dictionary (read by the guesser); only
@@ -150,33 +157,40 @@ class Matcher:
         self._guessed = False
         starts: dict[int, list[int]] = {}
         #: Phrase id -> its atoms in order (``()`` for a regex or empty phrase).
-        self._seqs: list[tuple[int, ...]] = []
+        seqs: list[tuple[int, ...]] = []
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
-        for pid, phrase in enumerate(self.phrases):
+        # ``ids``: the caller's int objects for 0, 1, ... (shared, not one more each).
+        for pid, phrase in zip(ids or range(len(self.phrases)), self.phrases, strict=True):
             if phrase.pattern is not None:
                 self.regexes.append(
                     (pid, regex.compile(phrase.pattern), required_literal(phrase.pattern))
                 )
-                self._seqs.append(_EMPTY)
+                seqs.append(_EMPTY)
                 continue
             if not phrase.words:
-                self._seqs.append(_EMPTY)
+                seqs.append(_EMPTY)
                 continue
             seq = tuple(self._atom(word) for word in phrase.words)
-            self._seqs.append(seq)
+            seqs.append(seq)
             starts.setdefault(seq[0], []).append(pid)
-        #: First atom -> the phrase ids starting with it (tuples: no list slack).
-        self._starts: dict[int, tuple[int, ...]] = {k: tuple(v) for k, v in starts.items()}
+        # Compact the index: most entries hold one id, kept as the int itself (a
+        # one-element set costs about 200 bytes, a list 64, a tuple 48, the int 0),
+        # the others as tuples (no list slack); so is a phrase's atom sequence.
+        self._seqs: list[Ids] = [seq[0] if len(seq) == 1 else seq for seq in seqs]
+        #: First atom -> the phrase id(s) starting with it.
+        self._starts: dict[int, Ids] = {k: _compact(v) for k, v in starts.items()}
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
-        # Compact the typo index: a one-element set costs about 200 bytes, a tuple 48; a
-        # 50,000-rule set has some 80,000 deletion variants.
-        self._fuzzy_ids: dict[str, tuple[int, ...]] = {
-            k: tuple(sorted(v)) for k, v in self._fuzzy.items()
-        }
-        self._fuzzy_stem_ids: dict[str, tuple[int, ...]] = {
-            k: tuple(sorted(v)) for k, v in self._fuzzy_stem.items()
-        }
+        self._form = {k: _compact(v) for k, v in self._form.items()}
+        self._exact = {k: _compact(v) for k, v in self._exact.items()}
+        self._prefix = {k: _compact(v) for k, v in self._prefix.items()}
+        # The typo index: a sorted array of a checksum of each deletion variant beside
+        # an array of its atoms (8 bytes an entry, where a dict of variant strings
+        # cost some 150; a 50,000-rule set has some 80,000 variants). A collision
+        # can only add a candidate, and every candidate is checked against the word
+        # with `damerau` before it counts.
+        self._fuzzy_ids = _TypoTable(self._fuzzy)
+        self._fuzzy_stem_ids = _TypoTable(self._fuzzy_stem)
         del self._fuzzy, self._fuzzy_stem
 
     def __getstate__(self) -> dict[str, object]:
@@ -217,9 +231,9 @@ class Matcher:
                 self._max_typos = max(self._max_typos, word.typos)
                 self._max_typo_length = max(self._max_typo_length, len(text))
                 for variant in deletions(text, word.typos):
-                    self._fuzzy.setdefault(variant, set()).add(atom)
+                    self._fuzzy.setdefault(_checksum(variant), set()).add(atom)
                 for variant in deletions(form_stem(text), word.typos):
-                    self._fuzzy_stem.setdefault(variant, set()).add(atom)
+                    self._fuzzy_stem.setdefault(_checksum(variant), set()).add(atom)
         return atom
 
     def lexemes(self, word: str) -> frozenset[str]:
@@ -258,12 +272,12 @@ class Matcher:
         # dictionary does not know either: without such phrase words, skip the guesser.
         if self._guessed or is_russian_word(token) or not _CYRILLIC_RE.search(token):
             for lexeme in text_keys(token):
-                out.update(form.get(lexeme, _EMPTY))
-        out.update(self._exact.get(token, _EMPTY))
+                _add(out, form.get(lexeme))
+        _add(out, self._exact.get(token))
         for length in self._prefix_lengths:
             if length > len(token):
                 break
-            out.update(self._prefix.get(token[:length], _EMPTY))
+            _add(out, self._prefix.get(token[:length]))
         # A word far longer than every typo word cannot be within budget of one (a
         # 200,000-letter "word" would otherwise build millions of deletion variants).
         if self._max_typos and 3 <= len(token) <= self._max_typo_length + self._max_typos + _TAIL:
@@ -288,7 +302,9 @@ class Matcher:
         if known:
             near: set[int] = set()
             fuzzy = self._fuzzy_ids
-            near_atoms = {a for v in deletions(token, limit) for a in fuzzy.get(v, _EMPTY)}
+            near_atoms: set[int] = set()
+            for variant in deletions(token, limit):
+                near_atoms.update(fuzzy.get(variant))
             if not near_atoms or not is_name_only(token):
                 return near
             for atom in near_atoms:
@@ -304,10 +320,10 @@ class Matcher:
                 heads[head] = min(cost, heads.get(head, cost))
         candidates: set[int] = set()
         for variant in deletions(token, limit):
-            candidates.update(self._fuzzy_ids.get(variant, _EMPTY))
+            candidates.update(self._fuzzy_ids.get(variant))
         for head in heads:
             for variant in deletions(head, limit):
-                candidates.update(self._fuzzy_stem_ids.get(variant, _EMPTY))
+                candidates.update(self._fuzzy_stem_ids.get(variant))
         found: set[int] = set()
         for atom in candidates:
             word = self.atoms[atom]
@@ -352,12 +368,15 @@ class Matcher:
         gap = self.options.gap
         for i, atoms in found.items():
             for atom in atoms:
-                for pid in starts.get(atom, _EMPTY):
+                found_pids = starts.get(atom)
+                if found_pids is None:
+                    continue
+                for pid in (found_pids,) if found_pids.__class__ is int else found_pids:  # type: ignore[union-attr]
                     seq = seqs[pid]
-                    if len(seq) == 1:
+                    if seq.__class__ is int:
                         end = i
                     else:
-                        end = _follow(seq, i, found, gap)
+                        end = _follow(seq, i, found, gap)  # type: ignore[arg-type]
                         if end < 0:
                             continue
                     bucket = hits.get(pid)
@@ -366,6 +385,57 @@ class Matcher:
                     else:
                         bucket.append((i, end))
         return tokens, hits
+
+
+def _compact(ids: Iterable[int]) -> Ids:
+    """One id as the int itself, several as a sorted tuple."""
+    out = tuple(sorted(set(ids)))
+    return out[0] if len(out) == 1 else out
+
+
+def _add(out: set[int], ids: Ids | None) -> None:
+    if ids is None:
+        return
+    if isinstance(ids, int):
+        out.add(ids)
+    else:
+        out.update(ids)
+
+
+def _checksum(variant: str) -> int:
+    """A key for a deletion variant that is the same in every process (unlike hash)."""
+    return zlib.crc32(variant.encode("utf-8", "surrogatepass"))
+
+
+class _TypoTable:
+    """Deletion variant -> typo atoms, as two flat arrays sorted by variant checksum."""
+
+    __slots__ = ("atoms", "keys")
+
+    def __init__(self, index: dict[int, set[int]]) -> None:
+        pairs = sorted((key, atom) for key, atoms in index.items() for atom in atoms)
+        self.keys = array("I", [key for key, _ in pairs])
+        self.atoms = array("I", [atom for _, atom in pairs])
+
+    def get(self, variant: str) -> array[int]:
+        """The atoms filed under ``variant`` (or under a string with the same checksum)."""
+        key = _checksum(variant)
+        keys = self.keys
+        start = bisect_left(keys, key)
+        return self.atoms[start : bisect_right(keys, key, start)]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _TypoTable):
+            return NotImplemented
+        return self.keys == other.keys and self.atoms == other.atoms
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[array[int], array[int]]:
+        return self.keys, self.atoms
+
+    def __setstate__(self, state: tuple[array[int], array[int]]) -> None:
+        self.keys, self.atoms = state
 
 
 class _AtomCache(dict[str, tuple[int, ...]]):

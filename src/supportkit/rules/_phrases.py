@@ -108,16 +108,24 @@ def _normalise(text: str) -> str:
 _PARSED: dict[str, Phrase] = {}
 _PARSED_LIMIT: Final = 200_000
 #: One :class:`Word` object per distinct word (a 50,000-rule set repeats each word often).
-_WORDS: dict[tuple[str, str, int], Word] = {}
+#: Keyed by mode and budget, then by the text itself (the Word's own string: no key
+#: tuple per word).
+_WORDS: dict[tuple[str, int], dict[str, Word]] = {}
+_WORD_COUNT = [0]
 
 
 def _word(text: str, mode: Mode = "form", typos: int = 0) -> Word:
-    ident = (text, mode, typos)
-    found = _WORDS.get(ident)
+    words = _WORDS.get((mode, typos))
+    if words is None:
+        words = _WORDS[(mode, typos)] = {}
+    found = words.get(text)
     if found is None:
-        if len(_WORDS) >= _PARSED_LIMIT:
+        if _WORD_COUNT[0] >= _PARSED_LIMIT:
             _WORDS.clear()
-        found = _WORDS[ident] = Word(text, mode, typos)
+            _WORD_COUNT[0] = 0
+            words = _WORDS[(mode, typos)] = {}
+        found = words[text] = Word(text, mode, typos)
+        _WORD_COUNT[0] += 1
     return found
 
 

@@ -17,17 +17,27 @@ is what :func:`supportkit.rules.RuleSet.lint` reports as ``regex-cost``.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable, Sequence
 from typing import Final
 
-__all__ = ["INDEX_FROM", "MIN_ATOM", "Prefilter", "RegexIndex", "passes", "prefilter"]
+__all__ = ["INDEX_FROM", "MIN_ATOM", "PAIRS_FROM", "Prefilter", "RegexIndex", "passes", "prefilter"]
 
 #: A clause is useful only when each of its strings has at least this many characters.
 MIN_ATOM: Final = 2
 _MAX_EXACT: Final = 16  # cross products larger than this become clauses
 _MAX_CLASS: Final = 8  # a [..] of at most this many plain characters stays exact
-#: From this many regexes on, one pass over the text's character pairs is cheaper than
-#: checking each regex's prefilter (measured with ``benchmarks/regex_bench.py``).
-INDEX_FROM: Final = 128
+#: From this many regexes on, the index (one look-up per word of the text) is cheaper
+#: than checking each regex's prefilter (measured with ``benchmarks/regex_bench.py``).
+INDEX_FROM: Final = 16
+#: The engine's word pattern (``rules._phrases.WORD_RE``): a literal it matches whole
+#: can only occur inside one word of a text.
+_WORD_RE: Final = re.compile(r"\w+")
+#: From this many literals with a non-word character on, they are filed under their
+#: rarest character pair instead of each being looked for with ``in``.
+PAIRS_FROM: Final = 256
+_CACHE_LIMIT: Final = 300_000  # distinct words kept per index
+_CACHED_WORD: Final = 64  # longer words are not kept
 _SPECIAL: Final = frozenset("\\.^$*+?{}[]()|")
 _ZERO_WIDTH: Final = frozenset("bBAZGmM")
 _CLASS_ESCAPES: Final = frozenset("dDwWsShHvVX")
@@ -321,47 +331,136 @@ def _rarest_pair(literal: str) -> str:
 class RegexIndex:
     """The prefilters of a list of regexes, indexed so one message is checked at once.
 
-    Every literal of every clause is filed under its rarest two characters. For a
-    message, the set of its two-character pieces is intersected with that index (in C),
-    only the literals behind the shared pieces are looked for (``in``), and a regex is a
-    candidate when each of its clauses has a literal present. A regex without a
-    prefilter is always a candidate. Below :data:`INDEX_FROM` regexes each prefilter is
-    checked on its own instead (the same result for less fixed cost).
+    A literal made of word characters only (``\\w``, what the engine's tokenizer keeps)
+    can occur in a text only inside one of its words, so such literals are looked up
+    per *word*: each distinct word is cut once into its substrings of the literals'
+    lengths, and the literals found are cached (like the phrase index's word cache),
+    so a message costs one dictionary look-up per word, whatever the number of regexes.
+    The other literals (with a space or punctuation) are each filed under their rarest
+    two characters: the set of the message's two-character pieces is intersected with
+    that index (in C) and only the literals behind the shared pieces are looked for
+    (``in``). A regex is a candidate when each of its clauses has a literal present; a
+    regex without a prefilter always is. Below :data:`INDEX_FROM` regexes each
+    prefilter is checked on its own instead (the same result for less fixed cost).
     """
 
-    __slots__ = ("_always", "_by_pair", "_conditions", "_needs", "size")
+    __slots__ = (
+        "_always",
+        "_by_pair",
+        "_conditions",
+        "_lengths",
+        "_needs",
+        "_owners",
+        "_text_literals",
+        "_word_literals",
+        "_words",
+        "size",
+    )
 
     def __init__(self, patterns: list[str]) -> None:
         self.size = len(patterns)
         self._always: list[int] = []
-        self._by_pair: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        self._by_pair: dict[str, dict[str, int]] = {}
         self._needs: list[int] = []
         self._conditions = [prefilter(p) for p in patterns]
+        #: Literal id -> the (regex, clause number) pairs it serves.
+        self._owners: list[list[tuple[int, int]]] = []
+        ids: dict[str, int] = {}
+        self._word_literals: dict[str, int] = {}
         for index, condition in enumerate(self._conditions):
             self._needs.append(len(condition))
             if not condition:
                 self._always.append(index)
             for number, clause in enumerate(condition):
-                for literal in clause:
-                    bucket = self._by_pair.setdefault(_rarest_pair(literal), {})
-                    bucket.setdefault(literal, []).append((index, number))
+                for literal in sorted(clause):
+                    lid = ids.get(literal)
+                    if lid is None:
+                        lid = ids[literal] = len(self._owners)
+                        self._owners.append([])
+                        if _WORD_RE.fullmatch(literal):
+                            self._word_literals[literal] = lid
+                        else:
+                            bucket = self._by_pair.setdefault(_rarest_pair(literal), {})
+                            bucket[literal] = lid
+                    self._owners[lid].append((index, number))
+        self._lengths = sorted({len(s) for s in self._word_literals})
+        # Few other literals: each is looked for with ``in``; many: the pair index
+        # (building the set of a message's character pairs has a fixed cost).
+        self._text_literals: list[tuple[str, int]] = []
+        if sum(map(len, self._by_pair.values())) < PAIRS_FROM:
+            self._text_literals = sorted(
+                (literal, lid)
+                for bucket in self._by_pair.values()
+                for literal, lid in bucket.items()
+            )
+            self._by_pair.clear()
+        self._words: dict[str, tuple[int, ...]] = _WordLiterals(self._literals_in)
 
-    def candidates(self, text: str) -> list[int]:
-        """The indices, in order, of the regexes that can match ``text``."""
+    def _literals_in(self, word: str) -> tuple[int, ...]:
+        """The ids of the word literals that occur in ``word`` (one look-up per piece)."""
+        get = self._word_literals.get
+        found: set[int] = set()
+        size = len(word)
+        for length in self._lengths:
+            if length > size:
+                break
+            for start in range(size - length + 1):
+                lid = get(word[start : start + length])
+                if lid is not None:
+                    found.add(lid)
+        return tuple(sorted(found))
+
+    def candidates(self, text: str, words: Sequence[str] | None = None) -> list[int]:
+        """The indices, in order, of the regexes that can match ``text``.
+
+        ``words``: the text's words as :data:`supportkit.rules._phrases.WORD_RE` finds
+        them (``re.findall(r"\\w+", text)``), when the caller has them already.
+        """
         if self.size < INDEX_FROM:
-            # Few regexes: checking each prefilter costs less than the pairs of the text.
+            # Few regexes: checking each prefilter costs less than the words of the text.
             return [i for i, c in enumerate(self._conditions) if not c or passes(c, text)]
-        by_pair = self._by_pair
         out = list(self._always)
+        present: set[int] = set()
+        if self._word_literals:
+            cache = self._words
+            present.update(
+                *map(cache.__getitem__, _WORD_RE.findall(text) if words is None else words)
+            )
+        for literal, lid in self._text_literals:
+            if literal in text:
+                present.add(lid)
+        by_pair = self._by_pair
         if by_pair and len(text) >= MIN_ATOM:
             pairs = set(map(str.__add__, text, text[1:]))
-            seen: dict[int, set[int]] = {}
             for pair in pairs.intersection(by_pair):
-                for literal, owners in by_pair[pair].items():
+                for literal, lid in by_pair[pair].items():
                     if literal in text:
-                        for index, number in owners:
-                            seen.setdefault(index, set()).add(number)
+                        present.add(lid)
+        if present:
+            seen: dict[int, set[int]] = {}
+            owners = self._owners
+            for lid in present:
+                for index, number in owners[lid]:
+                    seen.setdefault(index, set()).add(number)
             needs = self._needs
             out.extend(index for index, numbers in seen.items() if len(numbers) == needs[index])
             out.sort()
         return out
+
+
+class _WordLiterals(dict[str, tuple[int, ...]]):
+    """Word -> ids of the literals in it; computed when missing (bounded: cleared when full)."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[str], tuple[int, ...]]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        result = self._compute(word)
+        if len(word) <= _CACHED_WORD:  # a huge "word" is cut up again rather than kept
+            if len(self) >= _CACHE_LIMIT:
+                self.clear()
+            self[word] = result
+        return result

@@ -167,7 +167,7 @@ def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options
         if norm:
             regexes = matcher.regexes
             # Only the regexes whose literals the text holds can match (see _prefilter).
-            for k in _regex_index(matcher).candidates(norm) if regexes else ():
+            for k in _regex_index(matcher).candidates(norm, tokens) if regexes else ():
                 pid, pattern, _literal = regexes[k]
                 try:
                     match = pattern.search(norm, timeout=options.regex_timeout)
