@@ -39,10 +39,48 @@ from supportkit.rules._scan import Compiled, Scan, evidence, scan_ticket
 from supportkit.rules._source import read_source
 from supportkit.rules._templates import Template
 from supportkit.rules._timecond import Clock, make_clock
+from supportkit.sla._args import expect
 
 __all__ = ["RuleSet", "Scan"]
 
 _SINGLE = ("reply", "assign", "priority", "escalate")
+
+
+def _check_parts(ruleset: RuleSet) -> None:
+    """The direct constructor's type check: InvalidArgument naming the argument.
+
+    ``from_dicts``/``from_json`` build every part themselves; a host calling
+    ``RuleSet(...)`` with anything else learns which argument is wrong here, before
+    compiling, instead of an AttributeError from inside the matcher.
+    """
+
+    def items(value: Any, kind: type, arg: str, want: str) -> None:
+        expect(value, tuple, arg=arg, want=f"a tuple of {want}")
+        for index, item in enumerate(value):
+            expect(item, kind, arg=f"{arg}[{index}]", want=f"a {kind.__name__}")
+
+    def mapping(value: Any, kind: type | tuple[type, ...] | None, arg: str, want: str) -> None:
+        expect(value, Mapping, arg=arg, want=f"a mapping of name -> {want}")
+        for key, item in value.items():
+            expect(key, str, arg=f"{arg} key", want="a name (a str)")
+            if kind is not None:
+                expect(item, kind, arg=f"{arg}[{key!r}]", want=want)
+
+    items(ruleset.rules, Rule, "rules", "Rule (RuleSet.from_dicts reads dictionaries)")
+    mapping(ruleset.templates, Template, "templates", "a Template")
+    expect(ruleset.options, Options, arg="options", want="an Options")
+    if ruleset.fields is not None:
+        items(ruleset.fields, str, "fields", "field names (str)")
+    items(ruleset.channels, str, "channels", "channel names (str)")
+    items(ruleset.priorities, str, "priorities", "priority names (str)")
+    mapping(ruleset.calendars, None, "calendars", "a calendar with is_open(at)")
+    for name, calendar in ruleset.calendars.items():
+        if not callable(getattr(calendar, "is_open", None)):
+            expect(calendar, (), arg=f"calendars[{name!r}]", want="a calendar with is_open(at)")
+    mapping(ruleset.calendar_specs, None, "calendar_specs", "a calendar's JSON form")
+    expect(ruleset.synonyms, tuple, arg="synonyms", want="a tuple of synonym groups")
+    for index, group in enumerate(ruleset.synonyms):
+        items(group, str, f"synonyms[{index}]", "words (str)")
 
 
 @attrs.frozen(eq=False)
@@ -82,6 +120,7 @@ class RuleSet:
     _needs_policies: str | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        _check_parts(self)
         phrase_ids: dict[str, int] = {}
         phrases: list[Phrase] = []
         numbers: list[int] = []  # the pid objects, shared with the matcher
@@ -227,6 +266,7 @@ class RuleSet:
         cls, path: str | os.PathLike[str], *, calendars: Mapping[str, Calendar] | None = None
     ) -> RuleSet:
         """Load a ``.json`` or ``.toml`` rule file, chosen by its extension."""
+        expect(path, (str, os.PathLike), arg="path", want="the path of a .json or .toml rule file")
         return cls.from_mapping(read_source(os.fspath(path), "auto"), calendars=calendars)
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import attrs
 
 from supportkit._frames import to_pandas
 from supportkit.rules._html import highlighted, table
+from supportkit.sla._args import expect
 
 __all__ = [
     "Deferred",
@@ -83,14 +84,57 @@ class RegexTimeout:
         return attrs.asdict(self)
 
 
+# Type checks at construction: a wrong type is an InvalidArgument naming the argument
+# (the gate of supportkit.sla._args), never a TypeError or AttributeError from later use.
+_TEXT = (str, type(None))
+
+
+def _items(value: Any, kind: type, *, arg: str) -> None:
+    name = kind.__name__
+    expect(value, tuple, arg=arg, want=f"a tuple of {name}")
+    for index, item in enumerate(value):
+        article = "an" if name[0] in "AEIOUaeiou" else "a"
+        expect(item, kind, arg=f"{arg}[{index}]", want=f"{article} {name}")
+
+
+_QUICK_TEXT = frozenset({str, type(None)})
+_QUICK_ESCALATE = frozenset({str, bool, type(None)})
+_QUICK_TEXTS = frozenset({dict, type(None)})
+_DEFERRED_TYPES: set[type] = {type(None)}
+
+
+def _all_str(values: tuple[Any, ...]) -> bool:
+    return all(type(value) is str for value in values)
+
+
+def _texts(owner: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        expect(getattr(owner, name), _TEXT, arg=name, want="a str or None")
+
+
 def _freeze_evidence(
     value: Mapping[str, tuple[Evidence, ...]] | None,
 ) -> Mapping[str, tuple[Evidence, ...]] | None:
-    return None if value is None else MappingProxyType(dict(value))
+    if value is None:
+        return None
+    expect(value, Mapping, arg="evidence", want="a mapping of rule id -> a tuple of Evidence")
+    for key, found in value.items():
+        expect(key, str, arg="evidence", want="a mapping whose keys are rule ids (str)")
+        _items(found, Evidence, arg=f"evidence[{key!r}]")
+    return MappingProxyType(dict(value))
+
+
+def _frozen(value: Any, arg: str) -> Mapping[str, Any]:
+    expect(value, Mapping, arg=arg, want="a mapping such as {'field': 'value'}")
+    return MappingProxyType(dict(value))
 
 
 def _freeze_set(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value))
+    return _frozen(value, "set")
+
+
+def _freeze_texts(value: Mapping[str, str]) -> Mapping[str, str]:
+    return _frozen(value, "texts")
 
 
 class Deferred(Protocol):
@@ -168,6 +212,48 @@ class Evaluation:
     timeouts: tuple[RegexTimeout, ...] = ()
     _deferred: Deferred | None = attrs.field(default=None, eq=False, alias="deferred")
     _texts: Mapping[str, str] | None = attrs.field(default=None, eq=False, alias="texts")
+
+    def __attrs_post_init__(self) -> None:
+        # The engine's own values pass the quick test; anything else gets the full check.
+        if (
+            type(self.ticket_id) in _QUICK_TEXT
+            and type(self.reply) in _QUICK_TEXT
+            and type(self.reply_template) in _QUICK_TEXT
+            and type(self.assign) in _QUICK_TEXT
+            and type(self.priority) in _QUICK_TEXT
+            and type(self.stopped_by) in _QUICK_TEXT
+            and type(self.escalate) in _QUICK_ESCALATE
+            and type(self.matched) is tuple
+            and type(self.tags) is tuple
+            and type(self.remove_tags) is tuple
+            and type(self.timeouts) is tuple
+            and not self.timeouts
+            and self._overridden is None
+            and type(self._texts) in _QUICK_TEXTS
+            and type(self._deferred) in _DEFERRED_TYPES
+            and _all_str(self.matched + self.tags + self.remove_tags)
+        ):
+            return
+        self._check()
+
+    def _check(self) -> None:
+        # Ticket(id=5) is not refused by Ticket itself, so an int id stays readable here.
+        expect(self.ticket_id, (str, int, type(None)), arg="ticket_id", want="a str or None")
+        _texts(self, ("reply", "reply_template", "assign", "priority", "stopped_by"))
+        for name in ("matched", "tags", "remove_tags"):
+            _items(getattr(self, name), str, arg=name)
+        expect(self.escalate, (bool, str, type(None)), arg="escalate", want="a bool, a str or None")
+        if self._overridden is not None:
+            _items(self._overridden, Override, arg="overridden")
+        _items(self.timeouts, RegexTimeout, arg="timeouts")
+        deferred = self._deferred
+        if deferred is not None and not all(
+            callable(getattr(deferred, name, None)) for name in ("evidence", "overridden", "texts")
+        ):
+            expect(deferred, (), arg="deferred", want="None or a Deferred")
+        _DEFERRED_TYPES.add(type(deferred))  # checked once per class, then quick
+        if self._texts is not None:
+            expect(self._texts, Mapping, arg="texts", want="a mapping of field -> text, or None")
 
     @property
     def evidence(self) -> Mapping[str, tuple[Evidence, ...]]:
@@ -350,7 +436,15 @@ class Explanation:
     stopped_by: str | None
     lines: tuple[str, ...]
     evidence: tuple[Evidence, ...] = ()
-    texts: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_set, eq=False)
+    texts: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze_texts, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        expect(self.rule_id, str, arg="rule_id", want="the rule's id (a str)")
+        expect(self.fired, bool, arg="fired", want="a bool")
+        expect(self.matched, bool, arg="matched", want="a bool")
+        _texts(self, ("stopped_by",))
+        _items(self.lines, str, arg="lines")
+        _items(self.evidence, Evidence, arg="evidence")
 
     def __str__(self) -> str:
         return "\n".join(self.lines)

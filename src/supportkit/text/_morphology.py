@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from supportkit.text._check import check_text
+
 if TYPE_CHECKING:
     import pymorphy3
 
@@ -174,6 +176,8 @@ def readings(word: str) -> tuple[Reading, ...]:
 
     .. versionadded:: 0.3
     """
+    if type(word) is not str:
+        check_text(word, "word")
     found = _readings.get(word)
     if found is not None:
         return found
@@ -216,6 +220,7 @@ def lemmas(word: str) -> tuple[str, ...]:
 
     .. versionadded:: 0.3
     """
+    check_text(word, "word")
     weight: dict[str, float] = {}
     for reading in readings(word):
         weight[reading.lemma] = weight.get(reading.lemma, 0.0) + reading.score
@@ -313,6 +318,8 @@ def same_word(phrase_word: str, text_word: str) -> bool:
 
     .. versionadded:: 0.3
     """
+    check_text(phrase_word, "phrase_word")
+    check_text(text_word, "text_word")
     return not phrase_keys(phrase_word).isdisjoint(text_keys(text_word))
 
 
