@@ -123,8 +123,14 @@ def test_isoformat_round_trips(value: dt.datetime) -> None:
 def test_pytz_attached_directly_means_that_wall_clock(naive: dt.datetime, zone: str) -> None:
     value = to_aware(naive.replace(tzinfo=pytz.timezone(zone)))
     assert value.replace(tzinfo=None) == naive or naive.fold == 0
-    expected = pytz.timezone(zone).localize(naive, is_dst=False).utcoffset()
-    assert value.utcoffset() == expected
+    tz = pytz.timezone(zone)
+    expected = tz.localize(naive, is_dst=False)
+    if tz.normalize(expected).replace(tzinfo=None) != naive:
+        # A wall time in a spring-forward gap (2000-03-26 02:00 Moscow) does not exist:
+        # it is read as the same instant pytz gives, written with the new offset.
+        assert value == expected
+    else:
+        assert value.utcoffset() == expected.utcoffset()
 
 
 def test_resolve_timezone() -> None:
@@ -157,3 +163,9 @@ def test_errors_pickle_and_keep_their_message() -> None:
     assert str(clone) == str(info.value)
     assert clone.field == "at"
     assert isinstance(clone, ValueError)
+
+
+def test_a_wall_time_in_a_spring_forward_gap_is_the_instant_pytz_gives() -> None:
+    naive = dt.datetime(2000, 3, 26, 2, 0)
+    value = to_aware(naive.replace(tzinfo=pytz.timezone("Europe/Moscow")))
+    assert value == pytz.timezone("Europe/Moscow").localize(naive, is_dst=False)
