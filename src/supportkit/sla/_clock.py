@@ -41,9 +41,9 @@ from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._args import expect
-from supportkit.sla._measure import SOLVED, Plan, Stretches, combine, measure
+from supportkit.sla._measure import SOLVED, Plan, StatusesUs, Stretches, combine, measure, tally
 from supportkit.sla._policy import METRICS, SLAPolicy
-from supportkit.sla._report import MetricResult, SLAReport
+from supportkit.sla._report import LazyMetrics, MetricResult, SLAReport, tally_of
 
 __all__ = ["PolicySet"]
 
@@ -51,8 +51,11 @@ _SOLVED: Final = SOLVED
 _REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
 _CYCLES: Final = frozenset({"next_response", "periodic_update", "pausable_update"})
 
-# (start, end, how it ended) — how: "achieved", "stopped" or "running".
-_Instance = tuple[_dt.datetime, _dt.datetime, str]
+# (start, end, how it ended, start µs, end µs) — how: "achieved", "stopped" or
+# "running"; the µs are epoch microseconds, for the attainment tally.
+_Instance = tuple[_dt.datetime, _dt.datetime, str, int, int]
+_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_DAY_US: Final = 86_400_000_000
 
 
 def _policies(value: Any) -> tuple[SLAPolicy, ...]:
@@ -365,20 +368,28 @@ def _evaluate(
 
     current = choose(ticket.priority)
     timeline: list[tuple[_dt.datetime, Plan | None]] = [(created, current)]
+    delta = created - _EPOCH
+    created_us = delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds
     statuses: list[tuple[_dt.datetime, str]] = [(created, "new")]
-    # One pass cuts the stream into metric instances: (start, end, how it ended).
+    statuses_us: StatusesUs = [(created_us, "new")]
+    # One pass cuts the stream into metric instances: (start, end, how it ended),
+    # with both ends also in epoch microseconds for the attainment tally.
     first: list[_Instance] = []
     nexts: list[_Instance] = []
     updates: list[_Instance] = []
     first_done = responded = solved = False
     next_start: _dt.datetime | None = None
     update_start: _dt.datetime | None = None
+    next_us = update_us = 0
     first_solve: _dt.datetime | None = None
     last_solve: _dt.datetime | None = None
+    last_solve_us = 0
     status = "new"
     for event in events:
         kind = event.type
         at = event.at
+        delta = at - _EPOCH
+        at_us = delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds
         if kind == "reply":
             by = event.by
             if by == "customer":
@@ -386,41 +397,49 @@ def _evaluate(
                     status = "open"
                     solved = False
                     statuses.append((at, status))
+                    statuses_us.append((at_us, status))
                 if responded and (next_start is None or (current is not None and current.restart)):
                     next_start = at
+                    next_us = at_us
                 continue
             if current is None or by not in current.responders:
                 continue
             if not first_done:
                 first_done = True
                 if first_solve is None:
-                    first.append((created, at, "achieved"))
+                    first.append((created, at, "achieved", created_us, at_us))
             responded = True
             if next_start is not None:
-                nexts.append((next_start, at, "achieved"))
+                nexts.append((next_start, at, "achieved", next_us, at_us))
                 next_start = None
             if update_start is not None:
-                updates.append((update_start, at, "achieved"))
-            update_start = None if solved else at
+                updates.append((update_start, at, "achieved", update_us, at_us))
+            if solved:
+                update_start = None
+            else:
+                update_start = at
+                update_us = at_us
         elif kind == "status":
             new = event.status
             if new == status or new is None:
                 continue
             status = new
             statuses.append((at, status))
+            statuses_us.append((at_us, status))
             if new in _SOLVED:
                 if not solved:
                     solved = True
                     last_solve = at
+                    last_solve_us = at_us
                     if first_solve is None:
                         first_solve = at
                         if not first_done:
-                            first.append((created, at, "stopped"))
+                            first.append((created, at, "stopped", created_us, at_us))
                     if next_start is not None:
-                        nexts.append((next_start, at, "stopped"))
+                        nexts.append((next_start, at, "stopped", next_us, at_us))
                         next_start = None
                     if update_start is not None:
-                        updates.append((update_start, at, "stopped"))
+                        updates.append((update_start, at, "stopped", update_us, at_us))
                         update_start = None
             else:
                 solved = False
@@ -429,16 +448,18 @@ def _evaluate(
             if plan is not current:
                 current = plan
                 timeline.append((at, plan))
+    delta = as_of - _EPOCH
+    as_of_us = delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds
     if not first_done and first_solve is None:
-        first.append((created, as_of, "running"))
+        first.append((created, as_of, "running", created_us, as_of_us))
     if next_start is not None:
-        nexts.append((next_start, as_of, "running"))
+        nexts.append((next_start, as_of, "running", next_us, as_of_us))
     if update_start is not None:
-        updates.append((update_start, as_of, "running"))
+        updates.append((update_start, as_of, "running", update_us, as_of_us))
     if solved and last_solve is not None:
-        resolution: _Instance = (created, last_solve, "achieved")
+        resolution: _Instance = (created, last_solve, "achieved", created_us, last_solve_us)
     else:
-        resolution = (created, as_of, "running")
+        resolution = (created, as_of, "running", created_us, as_of_us)
     instances = {
         "first_response": first,
         "next_response": nexts,
@@ -461,26 +482,32 @@ def _evaluate(
             found = plan
         return found
 
-    metrics: dict[str, MetricResult] = {}
-    memo: dict[tuple[Any, ...], Stretches] = {}
-    seen = frozenset(status for _, status in statuses)
     if single:
         wanted = () if current is None else current.order
     else:
         used = {m for _, p in timeline if p is not None for m in p.targets}
         wanted = tuple(m for m in METRICS if m in used)
+    # Each metric's instances with the policy that judges them (the one in force at
+    # the instance's end); a metric none of whose instances is judged has no clock.
+    chosen: dict[str, list[tuple[Plan, _Instance]]] = {}
     for metric in wanted:
-        results = []
-        for start, end, how in instances[metric]:
-            plan = policy_at(end)
-            if plan is None or metric not in plan.targets:
-                continue
-            results.append(measure(plan, metric, start, end, how, statuses, memo, seen))
-        if metric in _CYCLES:
-            if results:  # a cycle metric that never started has no clock yet
-                metrics[metric] = combine(metric, results)
-        elif results:
-            metrics[metric] = results[0]
+        items = []
+        for instance in instances[metric]:
+            plan = current if single else policy_at(instance[1])
+            if plan is not None and metric in plan.targets:
+                items.append((plan, instance))
+        if items:
+            chosen[metric] = items if metric in _CYCLES else items[:1]
+    seen = frozenset(status for _, status in statuses)
+    clocks = _Clocks(chosen, statuses, seen)
+    memo: dict[tuple[Any, ...], Any] = {}
+    counted = []
+    for metric, items in chosen.items():
+        found = tally(metric, [(p, i[3], i[4], i[2]) for p, i in items], statuses_us, seen, memo)
+        if found is None:  # only the reference can tell: measure it now
+            counted.append(tally_of(metric, clocks.result(metric)))
+        else:
+            counted.append((metric, *found))
     final_policy = timeline[-1][1]
     problems = ticket.problems
     if final_policy is None:
@@ -489,7 +516,37 @@ def _evaluate(
         ticket.id,
         None if final_policy is None else final_policy.name,
         as_of,
-        metrics,
+        LazyMetrics(tuple(chosen), clocks.result, tuple(counted), clocks.done),
         tuple((since, None if p is None else p.name) for since, p in timeline),
         problems,
     )
+
+
+class _Clocks:
+    """One ticket's metric instances, measured into :class:`MetricResult` on demand."""
+
+    __slots__ = ("chosen", "done", "memo", "seen", "statuses")
+
+    def __init__(
+        self,
+        chosen: dict[str, list[tuple[Plan, _Instance]]],
+        statuses: list[tuple[_dt.datetime, str]],
+        seen: frozenset[str],
+    ) -> None:
+        self.chosen = chosen
+        self.statuses = statuses
+        self.seen = seen
+        self.memo: dict[tuple[Any, ...], Stretches] = {}
+        self.done: dict[str, MetricResult] = {}
+
+    def result(self, metric: str) -> MetricResult:
+        """The metric's result, as the reference :func:`measure` builds it."""
+        done = self.done.get(metric)
+        if done is not None:
+            return done
+        results = [
+            measure(plan, metric, start, end, how, self.statuses, self.memo, self.seen)
+            for plan, (start, end, how, _, _) in self.chosen[metric]
+        ]
+        done = self.done[metric] = combine(metric, results) if metric in _CYCLES else results[0]
+        return done

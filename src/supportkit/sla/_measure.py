@@ -4,14 +4,15 @@ the working time each metric instance counted (see :mod:`supportkit.sla._clock`)
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Final
+from bisect import bisect_right
+from typing import Any, Final, TypeVar
 
 from supportkit._ticket import STATUSES
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import CalendarTime, SLAPolicy, WorkingTime
 from supportkit.sla._report import LazyDeadline, MetricResult
 
-__all__ = ["SOLVED", "Plan", "Stretches", "combine", "measure"]
+__all__ = ["SOLVED", "Plan", "Stretches", "combine", "measure", "tally"]
 
 SOLVED: Final = frozenset({"solved", "closed"})
 # Zendesk's definitions: the statuses whose time counts toward each of these metrics.
@@ -20,6 +21,18 @@ _COUNTED: Final = {
     "agent_work": frozenset({"new", "open"}),
 }
 _ZERO: Final = _dt.timedelta(0)
+_T = TypeVar("_T", _dt.datetime, int)
+# How tally() measures a clock: plain elapsed time, a WorkCalendar's table of working
+# intervals, or (any other WorkingTime) through the reference measure().
+_PLAIN, _TABLE, _OTHER = 0, 1, 2
+
+
+def _kind(clock: WorkingTime) -> int:
+    if clock.__class__ is CalendarTime:
+        return _PLAIN
+    if clock.__class__ is WorkCalendar:  # exactly: a subclass may redefine between()
+        return _TABLE
+    return _OTHER
 
 
 def _fast(clock: WorkingTime) -> WorkingTime:
@@ -36,6 +49,7 @@ class Plan:
         "applies_to",
         "clocks",
         "excluded",
+        "fast",
         "name",
         "order",
         "responders",
@@ -75,17 +89,30 @@ class Plan:
             m: (self.clocks[m], id(self.clocks[m]), self.targets[m], self.excluded[m])
             for m in self.targets
         }
+        #: metric -> (how to measure, clock, its id, target in µs, excluded): for tally().
+        self.fast = {
+            m: (_kind(clock), clock, clock_id, _us(target), excluded)
+            for m, (clock, clock_id, target, excluded) in self.spec.items()
+        }
+
+
+def _us(delta: _dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _segments(
-    statuses: list[tuple[_dt.datetime, str]],
-    start: _dt.datetime,
-    end: _dt.datetime,
+    statuses: list[tuple[_T, str]],
+    start: _T,
+    end: _T,
     excluded: frozenset[str] | tuple[str, ...],
-) -> list[tuple[_dt.datetime, _dt.datetime]]:
-    """The parts of ``[start, end]`` spent in statuses not in ``excluded``."""
-    out: list[tuple[_dt.datetime, _dt.datetime]] = []
-    run_from: _dt.datetime | None = None
+) -> list[tuple[_T, _T]]:
+    """The parts of ``[start, end]`` spent in statuses not in ``excluded``.
+
+    Instants are datetimes (the reference :func:`measure`) or epoch microseconds
+    (:func:`tally`): the same comparisons, so the same stretches.
+    """
+    out: list[tuple[_T, _T]] = []
+    run_from: _T | None = None
     current = statuses[0][1]
     i = 1
     n = len(statuses)
@@ -200,3 +227,92 @@ def combine(metric: str, cycles: list[MetricResult]) -> MetricResult:
         tuple(cycles),
         last.segments,
     )
+
+
+# Integer microseconds: (epoch µs, status) changes; (start µs, end µs, how) instances.
+StatusesUs = list[tuple[int, str]]
+_MemoUs = dict[tuple[Any, ...], tuple[tuple[tuple[int, int], ...], list[int]]]
+
+
+def _table_works(calendar: WorkCalendar, segments: tuple[tuple[int, int], ...]) -> list[int]:
+    """:meth:`WorkCalendar.between` of each stretch, in µs (its table search, inlined)."""
+    out: list[int] = []
+    table = calendar._timeline.table
+    for a, b in segments:
+        if b <= a:
+            out.append(0)
+            continue
+        if table is None or not (table.lo <= a and b <= table.hi):
+            table = calendar._table(a, b)
+        starts, ends, cum = table.starts, table.ends, table.cum
+        i = bisect_right(starts, a) - 1
+        pos_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
+        j = bisect_right(starts, b, i if i > 0 else 0) - 1
+        pos_b = 0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]
+        out.append(pos_b - pos_a)
+    return out
+
+
+def tally(
+    metric: str,
+    items: list[tuple[Plan, int, int, str]],
+    statuses: StatusesUs,
+    seen: frozenset[str],
+    memo: _MemoUs,
+) -> tuple[str, int, int] | None:
+    """Attainment of one metric in integer µs: ``(policy, slot, elapsed)``, as
+    :func:`~supportkit.sla._report.tally_of` gives for the result :func:`measure`
+    (and :func:`combine`) build from the same ``(plan, start, end, how)`` instances.
+
+    ``None`` when only the reference can tell: a clock that is not plain time or a
+    :class:`WorkCalendar`, or a clock that reached its target exactly at the end of
+    working time on a calendar (the deadline instant decides, which costs a calendar
+    ``add``).
+    """
+    breached_any = met_any = False
+    total = 0
+    how = "running"
+    policy = ""
+    for plan, start, end, how in items:
+        kind, clock, clock_id, target, excluded = plan.fast[metric]
+        if kind == _OTHER:
+            return None
+        relevant = None if excluded is None else excluded & seen
+        key = (clock_id, relevant, start, end)
+        cached = memo.get(key)
+        if cached is None:
+            if not relevant:
+                segments: tuple[tuple[int, int], ...] = ((start, end),)
+            else:
+                segments = tuple(_segments(statuses, start, end, relevant))
+            if kind == _PLAIN:
+                works = [b - a if b > a else 0 for a, b in segments]
+            else:
+                works = _table_works(clock, segments)  # type: ignore[arg-type]
+            cached = memo[key] = (segments, works)
+        segments, works = cached
+        elapsed = 0
+        reached = -1
+        for (seg_start, _), work in zip(segments, works, strict=True):
+            if reached < 0 and elapsed + work >= target:
+                reached = seg_start + target - elapsed  # the deadline, in plain time
+            elapsed += work
+        if reached < 0:
+            breached = False
+        elif elapsed > target:
+            breached = True
+        elif kind == _PLAIN:
+            breached = end > reached
+        else:
+            return None
+        if breached:
+            breached_any = True
+        elif how == "achieved":
+            met_any = True
+        total += elapsed
+        policy = plan.name
+    if breached_any:
+        return (policy, 1, total)
+    if met_any:
+        return (policy, 0, total)
+    return (policy, 2 if how == "running" else 3, 0)
