@@ -359,8 +359,14 @@ _FIXED = _dt.timezone
 _AUTHORS_SET: Final = frozenset(AUTHORS)
 _STATUS_SET: Final = frozenset(STATUSES)
 _new_event = Event.__new__
-_event_keys_ok = _EVENT_KEYS.issuperset
+# Keys a well-formed reply/note/status row may have ("data" is ignored, as by _event).
+_event_keys_ok = frozenset({"at", "type", "by", "status", "data"}).issuperset
 _set = object.__setattr__
+# The slots' own setters: a frozen attrs class refuses setattr, and these are
+# cheaper than object.__setattr__ (no lookup by name).
+_event_at, _event_type, _event_by, _event_status, _event_priority, _event_assignee = (
+    Event.__dict__[name].__set__ for name in ("at", "type", "by", "status", "priority", "assignee")
+)
 
 
 def _fast_event(raw: Any) -> Event | None:
@@ -392,19 +398,44 @@ def _fast_event(raw: Any) -> Event | None:
             return None
     else:
         return None
-    if "priority" in raw or "assignee" in raw:
-        return None
     event = _new_event(Event)
-    _set(event, "at", moment)
-    _set(event, "type", kind)
-    _set(event, "by", by)
-    _set(event, "status", status)
-    _set(event, "priority", None)
-    _set(event, "assignee", None)
+    _event_at(event, moment)
+    _event_type(event, kind)
+    _event_by(event, by)
+    _event_status(event, status)
+    _event_priority(event, None)
+    _event_assignee(event, None)
     return event
 
 
 _new_ticket = Ticket.__new__
+(
+    _ticket_id,
+    _ticket_channel,
+    _ticket_subject,
+    _ticket_body,
+    _ticket_tags,
+    _ticket_priority,
+    _ticket_created_at,
+    _ticket_events,
+    _ticket_rating,
+) = (
+    Ticket.__dict__[name].__set__
+    for name in (
+        "id",
+        "channel",
+        "subject",
+        "body",
+        "tags",
+        "priority",
+        "created_at",
+        "events",
+        "rating",
+    )
+)
+_ticket_fields = Ticket.__dict__["fields"].__set__
+_ticket_problems = Ticket.__dict__["problems"].__set__
+_NO_FIELDS: Final = FrozenFields()  # read-only, so every ticket without fields shares it
 _STR_OR_INT = (str, int)
 
 
@@ -477,17 +508,17 @@ def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
             last = event.at
             events.append(event)
     ticket = _new_ticket(Ticket)
-    _set(ticket, "id", ident)
-    _set(ticket, "channel", channel)
-    _set(ticket, "subject", subject)
-    _set(ticket, "body", body)
-    _set(ticket, "tags", tags)
-    _set(ticket, "priority", priority)
-    _set(ticket, "created_at", created)
-    _set(ticket, "events", tuple(events))
-    _set(ticket, "rating", rating)
-    _set(ticket, "fields", FrozenFields())
-    _set(ticket, "problems", ())
+    _ticket_id(ticket, ident)
+    _ticket_channel(ticket, channel)
+    _ticket_subject(ticket, subject)
+    _ticket_body(ticket, body)
+    _ticket_tags(ticket, tags)
+    _ticket_priority(ticket, priority)
+    _ticket_created_at(ticket, created)
+    _ticket_events(ticket, tuple(events))
+    _ticket_rating(ticket, rating)
+    _ticket_fields(ticket, _NO_FIELDS)
+    _ticket_problems(ticket, ())
     return ticket
 
 

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from supportkit._ticket import STATUSES
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import CalendarTime, SLAPolicy, WorkingTime
-from supportkit.sla._report import LazyDeadline, MetricResult
+from supportkit.sla._report import LazyDeadline, MetricResult, Tally
 
-__all__ = ["SOLVED", "Plan", "Stretches", "combine", "measure", "tally"]
+__all__ = [
+    "SOLVED",
+    "Instance",
+    "Plan",
+    "Stretches",
+    "Timeline",
+    "combine",
+    "measure",
+    "plan_at",
+    "tally",
+]
 
 SOLVED: Final = frozenset({"solved", "closed"})
 # Zendesk's definitions: the statuses whose time counts toward each of these metrics.
@@ -90,7 +101,7 @@ class Plan:
             for m in self.targets
         }
         #: metric -> (how to measure, clock, its id, target in µs, excluded): for tally().
-        self.fast = {
+        self.fast: dict[str, tuple[int, Any, int, int, frozenset[str] | None]] = {
             m: (_kind(clock), clock, clock_id, _us(target), excluded)
             for m, (clock, clock_id, target, excluded) in self.spec.items()
         }
@@ -229,9 +240,23 @@ def combine(metric: str, cycles: list[MetricResult]) -> MetricResult:
     )
 
 
-# Integer microseconds: (epoch µs, status) changes; (start µs, end µs, how) instances.
-StatusesUs = list[tuple[int, str]]
+# A metric instance: (start, end, how it ended) with start and end the numbers of
+# instants (0 created_at, k the k-th event, the last one as_of); how is "achieved",
+# "stopped" or "running".
+Instance = tuple[int, int, str]
+#: (since, plan in force) in epoch microseconds; the first entry is the creation.
+Timeline = list[tuple[int, "Plan | None"]]
 _MemoUs = dict[tuple[Any, ...], tuple[tuple[tuple[int, int], ...], list[int]]]
+
+
+def plan_at(timeline: list[tuple[Any, Plan | None]], at: Any) -> Plan | None:
+    """The plan in force at ``at`` (the latest switch not after it)."""
+    found = timeline[0][1]
+    for since, plan in timeline:
+        if since > at:
+            break
+        found = plan
+    return found
 
 
 def _table_works(calendar: WorkCalendar, segments: tuple[tuple[int, int], ...]) -> list[int]:
@@ -253,66 +278,100 @@ def _table_works(calendar: WorkCalendar, segments: tuple[tuple[int, int], ...]) 
     return out
 
 
-def tally(
-    metric: str,
-    items: list[tuple[Plan, int, int, str]],
-    statuses: StatusesUs,
+def tally(  # noqa: PLR0917 - the hot path, in one piece on purpose
+    metrics: tuple[str, ...],
+    instances: dict[str, list[Instance]],
+    timeline: Timeline,
+    us: list[int],
+    statuses: list[tuple[int, str]],
     seen: frozenset[str],
-    memo: _MemoUs,
-) -> tuple[str, int, int] | None:
-    """Attainment of one metric in integer µs: ``(policy, slot, elapsed)``, as
-    :func:`~supportkit.sla._report.tally_of` gives for the result :func:`measure`
-    (and :func:`combine`) build from the same ``(plan, start, end, how)`` instances.
+    reference: Callable[[str], Tally],
+) -> tuple[tuple[str, ...], tuple[Tally, ...]]:
+    """The metrics that have a clock, and each one's attainment in integer µs.
 
-    ``None`` when only the reference can tell: a clock that is not plain time or a
-    :class:`WorkCalendar`, or a clock that reached its target exactly at the end of
-    working time on a calendar (the deadline instant decides, which costs a calendar
-    ``add``).
+    ``us[k]`` is instant ``k`` in epoch microseconds; ``statuses`` are ``(instant,
+    status)`` changes. Each instance is judged by the plan in force at its end (none,
+    or one without a target for the metric: not measured); a metric none of whose
+    instances is judged has no clock. Each :data:`Tally` is the one
+    :func:`~supportkit.sla._report.tally_of` gives for the result :func:`measure` (and
+    :func:`combine`) build; ``reference(metric)`` gives it where only that can tell:
+    a clock that is neither plain time nor a :class:`WorkCalendar`, or one that
+    reached its target exactly at the end of the counted time on a calendar (then
+    the deadline instant decides, which costs a calendar ``add``).
     """
-    breached_any = met_any = False
-    total = 0
-    how = "running"
-    policy = ""
-    for plan, start, end, how in items:
-        kind, clock, clock_id, target, excluded = plan.fast[metric]
-        if kind == _OTHER:
-            return None
-        relevant = None if excluded is None else excluded & seen
-        key = (clock_id, relevant, start, end)
-        cached = memo.get(key)
-        if cached is None:
-            if not relevant:
-                segments: tuple[tuple[int, int], ...] = ((start, end),)
+    keys: list[str] = []
+    out: list[Tally] = []
+    memo: _MemoUs = {}
+    single = timeline[0][1] if len(timeline) == 1 else None
+    timed: list[tuple[int, str]] = []
+    for metric in metrics:
+        breached_any = met_any = False
+        total = 0
+        how = "running"
+        policy = None
+        for start_k, end_k, how_k in instances[metric]:
+            plan = single if single is not None else plan_at(timeline, us[end_k])
+            if plan is None:
+                continue
+            spec = plan.fast.get(metric)
+            if spec is None:
+                continue
+            policy = plan.name
+            kind, clock, clock_id, target, excluded = spec
+            if kind == _OTHER:
+                break
+            how = how_k
+            start = us[start_k]
+            end = us[end_k]
+            relevant = None if excluded is None else excluded & seen
+            reached: int | None = None
+            if not relevant and kind == _PLAIN:  # one stretch of plain time
+                elapsed = end - start if end > start else 0
+                if elapsed >= target:
+                    reached = start + target
             else:
-                segments = tuple(_segments(statuses, start, end, relevant))
-            if kind == _PLAIN:
-                works = [b - a if b > a else 0 for a, b in segments]
-            else:
-                works = _table_works(clock, segments)  # type: ignore[arg-type]
-            cached = memo[key] = (segments, works)
-        segments, works = cached
-        elapsed = 0
-        reached = -1
-        for (seg_start, _), work in zip(segments, works, strict=True):
-            if reached < 0 and elapsed + work >= target:
-                reached = seg_start + target - elapsed  # the deadline, in plain time
-            elapsed += work
-        if reached < 0:
-            breached = False
-        elif elapsed > target:
-            breached = True
-        elif kind == _PLAIN:
-            breached = end > reached
+                key = (clock_id, relevant, start, end)
+                cached = memo.get(key)
+                if cached is None:
+                    if not relevant:
+                        segments: tuple[tuple[int, int], ...] = ((start, end),)
+                    else:
+                        if not timed:
+                            timed = [(us[k], status) for k, status in statuses]
+                        segments = tuple(_segments(timed, start, end, relevant))
+                    if kind == _PLAIN:
+                        works = [b - a if b > a else 0 for a, b in segments]
+                    else:
+                        works = _table_works(clock, segments)
+                    cached = memo[key] = (segments, works)
+                segments, works = cached
+                elapsed = 0
+                for (seg_start, _), work in zip(segments, works, strict=True):
+                    if reached is None and elapsed + work >= target:
+                        reached = seg_start + target - elapsed  # the deadline, plain time
+                    elapsed += work
+            if reached is None:
+                pass
+            elif elapsed > target:
+                breached_any = True
+            elif kind != _PLAIN:
+                break
+            elif end > reached:
+                breached_any = True
+            if how == "achieved":
+                met_any = True
+            total += elapsed
         else:
-            return None
-        if breached:
-            breached_any = True
-        elif how == "achieved":
-            met_any = True
-        total += elapsed
-        policy = plan.name
-    if breached_any:
-        return (policy, 1, total)
-    if met_any:
-        return (policy, 0, total)
-    return (policy, 2 if how == "running" else 3, 0)
+            if policy is None:
+                continue  # nothing judged: no clock
+            keys.append(metric)
+            if breached_any:
+                out.append((metric, policy, 1, total))
+            elif met_any:
+                out.append((metric, policy, 0, total))
+            else:
+                out.append((metric, policy, 2 if how == "running" else 3, 0))
+            continue
+        keys.append(metric)
+        out.append(reference(metric))
+    return tuple(keys), tuple(out)

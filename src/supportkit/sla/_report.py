@@ -310,18 +310,22 @@ class SLAReport(Mapping[str, MetricResult]):
     problems: tuple[str, ...] = ()
 
     def __getitem__(self, metric: str) -> MetricResult:
+        metrics = self.metrics
         try:
-            return self.metrics[metric]
-        except (KeyError, TypeError):
-            known = tuple(self.metrics)
-            raise UnknownMetric(
-                f"{metric!r} is not measured for ticket {self.ticket_id!r}: its policy "
-                f"{self.policy!r} has a running or finished clock for {list(known)} "
-                "(a cycle metric such as next_response appears once its first cycle starts).",
-                field="metric",
-                name=metric,
-                known=known,
-            ) from None
+            found = metric in metrics
+        except TypeError:  # an unhashable key
+            found = False
+        if found:
+            return metrics[metric]
+        known = tuple(metrics)
+        raise UnknownMetric(
+            f"{metric!r} is not measured for ticket {self.ticket_id!r}: its policy "
+            f"{self.policy!r} has a running or finished clock for {list(known)} "
+            "(a cycle metric such as next_response appears once its first cycle starts).",
+            field="metric",
+            name=metric,
+            known=known,
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.metrics)
