@@ -32,37 +32,21 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from supportkit._frames import rows as frame_rows
-from supportkit._ticket import Event, Ticket, as_ticket
+from supportkit._ticket import Ticket, as_ticket
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._args import expect
-from supportkit.sla._measure import (
-    SOLVED,
-    Instance,
-    Plan,
-    Stretches,
-    Timeline,
-    combine,
-    measure,
-    plan_at,
-    tally,
-)
+from supportkit.sla._engine import evaluate
+from supportkit.sla._measure import Plan
 from supportkit.sla._policy import METRICS, SLAPolicy
-from supportkit.sla._report import LazyMetrics, MetricResult, SLAReport, Tally, tally_of
+from supportkit.sla._report import SLAReport
 
 __all__ = ["PolicySet"]
-
-_SOLVED: Final = SOLVED
-_REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
-_CYCLES: Final = frozenset({"next_response", "periodic_update", "pausable_update"})
-
-_EPOCH: Final = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-_DAY_US: Final = 86_400_000_000
 
 
 def _policies(value: Any) -> tuple[SLAPolicy, ...]:
@@ -157,7 +141,7 @@ class PolicySet:
         """
         value = as_ticket(ticket, strict=strict)
         as_of = None if now is None else to_aware(now, field="now")
-        return _evaluate(self, value, as_of)
+        return evaluate(self._plans, value, as_of)
 
     def evaluate_many(
         self,
@@ -254,7 +238,7 @@ class PolicySet:
     ) -> SLAReport:
         if ticket is not None:
             try:
-                return _evaluate(self, ticket, as_of, field=field)
+                return evaluate(self._plans, ticket, as_of, field=field)
             except InvalidTicket as exc:
                 if strict:
                     raise _with_id(exc, raw) from exc
@@ -349,225 +333,3 @@ def _latest(tickets: Iterable[Ticket | None]) -> _dt.datetime | None:
         if created is not None and (latest is None or created > latest):
             latest = created
     return latest
-
-
-def _evaluate(
-    pset: PolicySet, ticket: Ticket, now: _dt.datetime | None, *, field: str = "ticket"
-) -> SLAReport:
-    created = ticket.created_at
-    if created is None:
-        raise InvalidTicket(
-            f"{field}.created_at is missing; SLA clocks start when the ticket is created.",
-            field=f"{field}.created_at",
-        )
-    events = ticket.events
-    if now is None:
-        as_of = events[-1].at if events else created
-    else:
-        if now < created:
-            raise InvalidTicket(
-                f"now {now.isoformat()} is before {field}.created_at {created.isoformat()}.",
-                field="now",
-                value=now,
-            )
-        as_of = now
-        if events and events[-1].at > now:
-            events = tuple(e for e in events if e.at <= now)
-
-    # Policy timeline: chosen at creation and again at each priority change.
-    plans = pset._plans
-    cache: dict[str | None, Plan | None] = {}
-
-    def choose(priority: str | None) -> Plan | None:
-        if priority not in cache:
-            found = None
-            for plan in plans:
-                if plan.applies_to.matches(ticket, priority):
-                    found = plan
-                    break
-            cache[priority] = found
-        return cache[priority]
-
-    current = choose(ticket.priority)
-    timeline: list[tuple[_dt.datetime, Plan | None]] = [(created, current)]
-    # Instants by number: 0 is created_at, k the k-th event, the last one as_of; in
-    # epoch microseconds for the clocks (the datetimes are kept for the results).
-    delta = created - _EPOCH
-    us = [delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds]
-    timeline_us: Timeline = [(us[0], current)]
-    statuses: list[tuple[int, str]] = [(0, "new")]
-    # One pass cuts the stream into metric instances: (start, end, how it ended).
-    first: list[Instance] = []
-    nexts: list[Instance] = []
-    updates: list[Instance] = []
-    first_done = responded = solved = False
-    next_start = update_start = -1  # the instant's number; -1: not running
-    first_solve = last_solve = -1
-    status = "new"
-    k = 0
-    for event in events:
-        k += 1
-        delta = event.at - _EPOCH
-        us.append(delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds)
-        kind = event.type
-        if kind == "reply":
-            by = event.by
-            if by == "customer":
-                if status in _REOPENED_BY_CUSTOMER:
-                    status = "open"
-                    solved = False
-                    statuses.append((k, status))
-                if responded and (next_start < 0 or (current is not None and current.restart)):
-                    next_start = k
-                continue
-            if current is None or by not in current.responders:
-                continue
-            if not first_done:
-                first_done = True
-                if first_solve < 0:
-                    first.append((0, k, "achieved"))
-            responded = True
-            if next_start >= 0:
-                nexts.append((next_start, k, "achieved"))
-                next_start = -1
-            if update_start >= 0:
-                updates.append((update_start, k, "achieved"))
-            update_start = -1 if solved else k
-        elif kind == "status":
-            new = event.status
-            if new == status or new is None:
-                continue
-            status = new
-            statuses.append((k, status))
-            if new in _SOLVED:
-                if not solved:
-                    solved = True
-                    last_solve = k
-                    if first_solve < 0:
-                        first_solve = k
-                        if not first_done:
-                            first.append((0, k, "stopped"))
-                    if next_start >= 0:
-                        nexts.append((next_start, k, "stopped"))
-                        next_start = -1
-                    if update_start >= 0:
-                        updates.append((update_start, k, "stopped"))
-                        update_start = -1
-            else:
-                solved = False
-        elif kind == "priority":
-            plan = choose(event.priority)
-            if plan is not current:
-                current = plan
-                timeline.append((event.at, plan))
-                timeline_us.append((us[k], plan))
-    k += 1  # as_of
-    delta = as_of - _EPOCH
-    us.append(delta.days * _DAY_US + delta.seconds * 1_000_000 + delta.microseconds)
-    if not first_done and first_solve < 0:
-        first.append((0, k, "running"))
-    if next_start >= 0:
-        nexts.append((next_start, k, "running"))
-    if update_start >= 0:
-        updates.append((update_start, k, "running"))
-    resolution = [(0, last_solve, "achieved") if solved and last_solve >= 0 else (0, k, "running")]
-    instances = {
-        "first_response": first,
-        "next_response": nexts,
-        "periodic_update": updates,
-        "pausable_update": updates,
-        "resolution": resolution,
-        "requester_wait": resolution,
-        "agent_work": resolution,
-    }
-    if len(timeline) == 1:
-        wanted = () if current is None else current.order
-    else:
-        used = {m for _, p in timeline if p is not None for m in p.targets}
-        wanted = tuple(m for m in METRICS if m in used)
-    seen = frozenset(status for _, status in statuses)
-    clocks = _Clocks(instances, statuses, timeline_us, us, seen, (created, events, as_of))
-    keys, counted = tally(wanted, instances, timeline_us, us, statuses, seen, clocks.tally)
-    final_policy = timeline[-1][1]
-    problems = ticket.problems
-    if final_policy is None:
-        problems = (*problems, f"{field}: no policy applies.")
-    return SLAReport(
-        ticket.id,
-        None if final_policy is None else final_policy.name,
-        as_of,
-        LazyMetrics(keys, clocks.result, counted, clocks.done),
-        tuple((since, None if p is None else p.name) for since, p in timeline),
-        problems,
-    )
-
-
-class _Clocks:
-    """One ticket's metric instances, measured into :class:`MetricResult` on demand."""
-
-    __slots__ = (
-        "dated",
-        "done",
-        "instances",
-        "memo",
-        "moments",
-        "seen",
-        "source",
-        "statuses",
-        "timeline",
-        "us",
-    )
-
-    def __init__(  # noqa: PLR0917 - private, one call site
-        self,
-        instances: dict[str, list[Instance]],
-        statuses: list[tuple[int, str]],
-        timeline: Timeline,
-        us: list[int],
-        seen: frozenset[str],
-        source: tuple[_dt.datetime, tuple[Event, ...], _dt.datetime],
-    ) -> None:
-        self.instances = instances
-        self.us = us
-        self.statuses = statuses
-        self.timeline = timeline
-        self.seen = seen
-        self.source = source  # (created, events, as_of): the instants, numbered
-        self.moments: list[_dt.datetime] = []
-        self.dated: list[tuple[_dt.datetime, str]] = []
-        self.memo: dict[tuple[Any, ...], Stretches] = {}
-        self.done: dict[str, MetricResult] = {}
-
-    def result(self, metric: str) -> MetricResult:
-        """The metric's result, as the reference :func:`measure` builds it."""
-        done = self.done.get(metric)
-        if done is not None:
-            return done
-        moments = self.moments
-        if not moments:  # instant k as a datetime, as numbered in _evaluate
-            created, events, as_of = self.source
-            moments = self.moments = [created, *[e.at for e in events], as_of]
-            self.dated = [(moments[k], st) for k, st in self.statuses]
-        timeline, us = self.timeline, self.us
-        results = []
-        for start, end, how in self.instances[metric]:
-            plan = plan_at(timeline, us[end])
-            if plan is not None and metric in plan.targets:
-                results.append(
-                    measure(
-                        plan,
-                        metric,
-                        moments[start],
-                        moments[end],
-                        how,
-                        self.dated,
-                        self.memo,
-                        self.seen,
-                    )
-                )
-        done = self.done[metric] = combine(metric, results) if metric in _CYCLES else results[0]
-        return done
-
-    def tally(self, metric: str) -> Tally:
-        """The metric's attainment, from the reference result."""
-        return tally_of(metric, self.result(metric))
