@@ -63,19 +63,7 @@ def evaluate(
             events = tuple(e for e in events if e.at <= now)
 
     # Policy timeline: chosen at creation and again at each priority change.
-    cache: dict[str | None, Plan | None] = {}
-
-    def choose(priority: str | None) -> Plan | None:
-        if priority not in cache:
-            found = None
-            for plan in plans:
-                if plan.applies_to.matches(ticket, priority):
-                    found = plan
-                    break
-            cache[priority] = found
-        return cache[priority]
-
-    current = choose(ticket.priority)
+    current = _choose(plans, ticket, ticket.priority)
     timeline: list[tuple[_dt.datetime, Plan | None]] = [(created, current)]
     # Instants by number: 0 is created_at, k the k-th event, the last one as_of; in
     # epoch microseconds for the clocks (the datetimes are kept for the results).
@@ -143,7 +131,7 @@ def evaluate(
             else:
                 solved = False
         elif kind == "priority":
-            plan = choose(event.priority)
+            plan = _choose(plans, ticket, event.priority)
             if plan is not current:
                 current = plan
                 timeline.append((event.at, plan))
@@ -172,8 +160,8 @@ def evaluate(
     else:
         used = {m for _, p in timeline if p is not None for m in p.targets}
         wanted = tuple(m for m in METRICS if m in used)
-    seen = frozenset(status for _, status in statuses)
-    clocks = _Clocks(instances, statuses, timeline_us, us, seen, (created, events, as_of))
+    seen = frozenset([status for _, status in statuses])
+    clocks = _Clocks((instances, statuses, timeline_us, us, seen, (created, events, as_of)))
     keys, counted = tally(wanted, instances, timeline_us, us, statuses, seen, clocks.tally)
     final_policy = timeline[-1][1]
     problems = ticket.problems
@@ -184,45 +172,38 @@ def evaluate(
         None if final_policy is None else final_policy.name,
         as_of,
         LazyMetrics(keys, clocks.result, counted, clocks.done),
-        tuple((since, None if p is None else p.name) for since, p in timeline),
+        ((created, None if current is None else current.name),)
+        if len(timeline) == 1
+        else tuple((since, None if p is None else p.name) for since, p in timeline),
         problems,
     )
+
+
+def _choose(plans: tuple[Plan, ...], ticket: Ticket, priority: str | None) -> Plan | None:
+    """The first plan that applies to ``ticket`` at ``priority``."""
+    for plan in plans:
+        if plan.applies_to.matches(ticket, priority):
+            return plan
+    return None
 
 
 class _Clocks:
     """One ticket's metric instances, measured into :class:`MetricResult` on demand."""
 
-    __slots__ = (
-        "dated",
-        "done",
-        "instances",
-        "memo",
-        "moments",
-        "seen",
-        "source",
-        "statuses",
-        "timeline",
-        "us",
-    )
+    __slots__ = ("dated", "done", "memo", "moments", "state")
 
-    def __init__(  # noqa: PLR0917 - private, one call site
+    def __init__(
         self,
-        instances: dict[str, list[Instance]],
-        statuses: list[tuple[int, str]],
-        timeline: Timeline,
-        us: list[int],
-        seen: frozenset[str],
-        source: tuple[_dt.datetime, tuple[Event, ...], _dt.datetime],
+        state: tuple[
+            dict[str, list[Instance]],  # instances per metric
+            list[tuple[int, str]],  # (instant, status) changes
+            Timeline,  # (since µs, plan)
+            list[int],  # instant k in epoch µs
+            frozenset[str],  # statuses seen
+            tuple[_dt.datetime, tuple[Event, ...], _dt.datetime],  # created, events, as_of
+        ],
     ) -> None:
-        self.instances = instances
-        self.us = us
-        self.statuses = statuses
-        self.timeline = timeline
-        self.seen = seen
-        self.source = source  # (created, events, as_of): the instants, numbered
-        self.moments: list[_dt.datetime] = []
-        self.dated: list[tuple[_dt.datetime, str]] = []
-        self.memo: dict[tuple[Any, ...], Stretches] = {}
+        self.state = state
         self.done: dict[str, MetricResult] = {}
 
     def result(self, metric: str) -> MetricResult:
@@ -230,14 +211,14 @@ class _Clocks:
         done = self.done.get(metric)
         if done is not None:
             return done
-        moments = self.moments
-        if not moments:  # instant k as a datetime, as numbered in _evaluate
-            created, events, as_of = self.source
+        instances, statuses, timeline, us, seen, (created, events, as_of) = self.state
+        if not hasattr(self, "moments"):  # instant k as a datetime, numbered as in evaluate
             moments = self.moments = [created, *[e.at for e in events], as_of]
-            self.dated = [(moments[k], st) for k, st in self.statuses]
-        timeline, us = self.timeline, self.us
+            self.dated = [(moments[k], st) for k, st in statuses]
+            self.memo: dict[tuple[Any, ...], Stretches] = {}
+        moments = self.moments
         results = []
-        for start, end, how in self.instances[metric]:
+        for start, end, how in instances[metric]:
             plan = plan_at(timeline, us[end])
             if plan is not None and metric in plan.targets:
                 results.append(
@@ -249,7 +230,7 @@ class _Clocks:
                         how,
                         self.dated,
                         self.memo,
-                        self.seen,
+                        seen,
                     )
                 )
         done = self.done[metric] = combine(metric, results) if metric in _CYCLES else results[0]

@@ -61,6 +61,7 @@ class Plan:
         "clocks",
         "excluded",
         "fast",
+        "keys",
         "name",
         "order",
         "responders",
@@ -74,6 +75,7 @@ class Plan:
         self.applies_to = policy.applies_to
         self.targets = dict(policy.targets)
         self.order = tuple(self.targets)  # METRICS order
+        self.keys = {m: (self.name, m) for m in self.targets}  # attainment's (policy, metric)
         self.restart = policy.next_response_from == "latest"
         # One fast clock per distinct calendar, so metrics on the same calendar share
         # measured stretches (the memo in measure() is keyed by the clock's id).
@@ -316,7 +318,7 @@ def tally(  # noqa: PLR0917 - the hot path, in one piece on purpose
             spec = plan.fast.get(metric)
             if spec is None:
                 continue
-            policy = plan.name
+            policy = plan.keys[metric]
             kind, clock, clock_id, target, excluded = spec
             if kind == _OTHER:
                 break
@@ -366,11 +368,11 @@ def tally(  # noqa: PLR0917 - the hot path, in one piece on purpose
                 continue  # nothing judged: no clock
             keys.append(metric)
             if breached_any:
-                out.append((metric, policy, 1, total))
+                out.append((policy, 1, total))
             elif met_any:
-                out.append((metric, policy, 0, total))
+                out.append((policy, 0, total))
             else:
-                out.append((metric, policy, 2 if how == "running" else 3, 0))
+                out.append((policy, 2 if how == "running" else 3, 0))
             continue
         keys.append(metric)
         out.append(reference(metric))

@@ -211,9 +211,9 @@ class MetricResult:
         return out
 
 
-#: One metric's share of attainment: (metric, policy, slot, elapsed microseconds);
+#: One metric's share of attainment: ((policy, metric), slot, elapsed microseconds);
 #: slot 0 met, 1 breached, 2 still running (active or paused), 3 stopped by the solve.
-Tally = tuple[str, str, int, int]
+Tally = tuple[tuple[str, str], int, int]
 
 
 def _us(delta: _dt.timedelta) -> int:
@@ -233,7 +233,7 @@ def tally_of(metric: str, result: MetricResult) -> Tally:
             elapsed = sum(_us(c.elapsed) for c in result.cycles)
         else:
             elapsed = _us(result.elapsed)
-    return (metric, result.policy, slot, elapsed)
+    return ((result.policy, metric), slot, elapsed)
 
 
 class LazyMetrics(Mapping[str, MetricResult]):
