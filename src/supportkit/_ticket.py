@@ -369,8 +369,9 @@ _event_at, _event_type, _event_by, _event_status, _event_priority, _event_assign
 )
 
 
-def _fast_event(raw: Any) -> Event | None:
-    """An event from a well-formed export row, or ``None`` to take the checking path.
+def _fast_event_parts(raw: Any) -> tuple[_dt.datetime, str, str | None, str | None] | None:
+    """``(at, type, by, status)`` of a well-formed export row, or ``None`` to take the
+    checking path.
 
     Well-formed: a plain ``dict`` with known keys, ``at`` an ISO string with an offset,
     values already in canonical form (lower-case ``type``/``by``/``status``). Anything
@@ -398,11 +399,19 @@ def _fast_event(raw: Any) -> Event | None:
             return None
     else:
         return None
+    return moment, kind, by, status
+
+
+def _fast_event(raw: Any) -> Event | None:
+    """An event from a well-formed export row (:func:`_fast_event_parts`), or ``None``."""
+    parts = _fast_event_parts(raw)
+    if parts is None:
+        return None
     event = _new_event(Event)
-    _event_at(event, moment)
-    _event_type(event, kind)
-    _event_by(event, by)
-    _event_status(event, status)
+    _event_at(event, parts[0])
+    _event_type(event, parts[1])
+    _event_by(event, parts[2])
+    _event_status(event, parts[3])
     _event_priority(event, None)
     _event_assignee(event, None)
     return event
@@ -448,6 +457,26 @@ def _canonical(value: Any) -> bool:
 
 def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
     """A ticket from a well-formed export row, or ``None`` to take the checking path.
+
+    See :func:`_fast_read`.
+    """
+    return _fast_read(value, build=True)  # type: ignore[return-value]
+
+
+def fast_end(value: Any) -> _dt.datetime | None:
+    """The last instant (last event, else ``created_at``) of the ticket ``as_ticket``
+    reads from ``value`` when that is a well-formed row; ``None`` for any other value.
+
+    As cheap as checking the row: no :class:`Event` is built.
+    """
+    if value.__class__ is not dict:
+        return None
+    return _fast_read(value, build=False)  # type: ignore[return-value]
+
+
+def _fast_read(value: dict[str, Any], *, build: bool) -> Ticket | _dt.datetime | None:
+    """A ticket (``build``; else its last instant) from a well-formed export row, or
+    ``None`` to take the checking path.
 
     Well-formed: known keys only, ``created_at`` an ISO string with an offset, every
     event well-formed (:func:`_fast_event`) and in time order, not before
@@ -501,12 +530,21 @@ def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
         if events_raw.__class__ is not list:
             return None
         last = created
+        if not build:
+            for raw in events_raw:
+                parts = _fast_event_parts(raw)
+                if parts is None or parts[0] < last:
+                    return None
+                last = parts[0]
+            return last
         for raw in events_raw:
             event = _fast_event(raw)
             if event is None or event.at < last:
                 return None
             last = event.at
             events.append(event)
+    elif not build:
+        return created
     ticket = _new_ticket(Ticket)
     _ticket_id(ticket, ident)
     _ticket_channel(ticket, channel)

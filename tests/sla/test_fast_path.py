@@ -9,9 +9,11 @@ import pickle
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from supportkit.exceptions import SupportkitError
 from supportkit.sla import AttainmentSummary, PolicySet, SLAPolicy, WorkCalendar, russia
 from supportkit.sla._policy import CalendarTime
 from supportkit.sla._report import LazyMetrics, tally_of
@@ -183,3 +185,28 @@ def test_lazy_metrics_compare_pickle_and_build_once() -> None:
     assert metrics == dict(metrics)
     assert dict(metrics) == metrics
     assert repr(metrics) == repr(dict(metrics))
+
+
+def test_a_list_read_twice_gives_what_a_stream_gives() -> None:
+    pset = policy_set("office", 1, {}, wrap=False)
+    good = build([(30, KINDS[0]), (2000, KINDS[9])], "+03:00", "normal")
+    late = build([(90, KINDS[2]), (5000, KINDS[0])], "+00:00", "high")
+    naive = {"id": "N", "created_at": "2024-12-27T10:00:00", "events": []}
+    odd = {
+        "id": "O",
+        "created_at": START.isoformat(),
+        "events": [{"at": START, "type": "Reply", "by": "agent"}],
+    }
+    rows = [good, naive, late, odd]
+    as_list = list(pset.evaluate_many(rows, strict=False))
+    as_stream = list(pset.evaluate_many(iter(rows), strict=False))
+    assert as_list == as_stream
+    assert {r.as_of for r in as_list} == {START + dt.timedelta(minutes=5000)}
+    assert [r.problems for r in as_list] == [r.problems for r in as_stream]
+    names = ["a.jsonl:1", "a.jsonl:2", "a.jsonl:3", "a.jsonl:4"]
+    with pytest.raises(SupportkitError) as from_list:
+        list(pset.evaluate_many(rows, positions=names))
+    with pytest.raises(SupportkitError) as from_stream:
+        list(pset.evaluate_many(iter(rows), positions=names))
+    assert str(from_list.value) == str(from_stream.value)
+    assert "a.jsonl:2" in str(from_list.value)

@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from supportkit._frames import rows as frame_rows
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._ticket import Ticket, as_ticket, fast_end
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._args import expect
@@ -183,8 +183,7 @@ class PolicySet:
             # Holding them all costs memory and, with it, the garbage collector's
             # full passes over every live object (half the time at 100,000 tickets).
             labels = None if positions is None else list(positions)
-            read = self._read(tickets, strict, None if labels is None else iter(labels))
-            latest = _latest(row[1] for row in read)
+            latest = self._end(tickets, strict, None if labels is None else iter(labels))
             read = self._read(tickets, strict, None if labels is None else iter(labels))
             for field, ticket, raw, error in read:
                 report = self._one(field, ticket, raw, error, latest, strict)
@@ -226,6 +225,23 @@ class PolicySet:
                 yield field, None, raw, exc
                 continue
             yield field, ticket, raw, None
+
+    def _end(
+        self, tickets: Iterable[Any], strict: bool, names: Iterator[str] | None
+    ) -> _dt.datetime | None:
+        """:func:`_latest` of the tickets read from ``tickets`` (errors as :meth:`_read`);
+        a well-formed row is only checked, not built."""
+        latest: _dt.datetime | None = None
+        for i, raw in enumerate(tickets):
+            name = None if names is None else next(names, None)
+            end = fast_end(raw)
+            if end is None:
+                field = f"tickets[{i}]" if name is None else name
+                read = next(iter(self._read([raw], strict, iter([field]))))
+                end = _latest([read[1]])
+            if end is not None and (latest is None or end > latest):
+                latest = end
+        return latest
 
     def _one(  # noqa: PLR0917 - private helper of evaluate_many, one call site
         self,
