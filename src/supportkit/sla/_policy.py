@@ -168,6 +168,16 @@ class _FrozenMap(Mapping[str, _V], Generic[_V]):
         return (_FrozenMap, (tuple(self._items.items()),))
 
 
+def _known_metric(name: Any, where: str, field: str) -> None:
+    if name not in METRICS:
+        raise UnknownSLAName(
+            f"{where} has unknown metric {name!r}; known metrics are {list(METRICS)}.",
+            field=field,
+            name=name,
+            known=METRICS,
+        )
+
+
 def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
     if isinstance(value, _FrozenMap):
         return value
@@ -180,13 +190,7 @@ def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
         )
     items: dict[str, _dt.timedelta] = {}
     for key, raw in value.items():
-        if key not in METRICS:
-            raise UnknownSLAName(
-                f"targets has unknown metric {key!r}; known metrics are {list(METRICS)}.",
-                field=f"targets.{key}",
-                name=key,
-                known=METRICS,
-            )
+        _known_metric(key, "targets", f"targets.{key}")
         target = parse_duration(raw, field=f"targets.{key}")
         if target <= _dt.timedelta(0):
             raise InvalidPolicy(
@@ -227,13 +231,7 @@ def _calendars(value: Any) -> _FrozenMap[WorkingTime]:
             value=value,
         )
     for key in value:
-        if key not in METRICS:
-            raise UnknownSLAName(
-                f"calendars has unknown metric {key!r}; known metrics are {list(METRICS)}.",
-                field=f"calendars.{key}",
-                name=key,
-                known=METRICS,
-            )
+        _known_metric(key, "calendars", f"calendars.{key}")
     return _FrozenMap(tuple((m, _clock(value[m], f"calendars.{m}")) for m in METRICS if m in value))
 
 
@@ -273,13 +271,7 @@ def _responders(value: Any) -> tuple[str, ...]:
 def _metrics(value: Any) -> tuple[str, ...]:
     items = strings(value, "paused_metrics")
     for item in items:
-        if item not in METRICS:
-            raise UnknownSLAName(
-                f"paused_metrics has unknown metric {item!r}; known metrics are {list(METRICS)}.",
-                field="paused_metrics",
-                name=item,
-                known=METRICS,
-            )
+        _known_metric(item, "paused_metrics", "paused_metrics")
     return items
 
 
