@@ -301,6 +301,21 @@ def test_fast_path_equals_checking_path(row: dict[str, Any]) -> None:
     assert _outcome(row) == _outcome(_checking_path(row))
 
 
+@given(row=_rows)
+def test_fast_path_tickets_compare_hash_and_pickle_as_checked_ones(row: dict[str, Any]) -> None:
+    try:
+        fast = as_ticket(row)
+    except SupportkitError:
+        return
+    checked = as_ticket(_checking_path(row))
+    assert fast == checked
+    assert hash(fast) == hash(checked)
+    assert fast.events == checked.events
+    again = pickle.loads(pickle.dumps(fast))
+    assert again == checked
+    assert again.fields == checked.fields
+
+
 def test_ticket_and_event_reject_naive_datetimes() -> None:
     naive = dt.datetime(2024, 3, 1, 9, 0)
     with pytest.raises(NaiveDatetimeError, match=r"Ticket\.created_at must be timezone-aware"):

@@ -359,12 +359,19 @@ _FIXED = _dt.timezone
 _AUTHORS_SET: Final = frozenset(AUTHORS)
 _STATUS_SET: Final = frozenset(STATUSES)
 _new_event = Event.__new__
-_event_keys_ok = _EVENT_KEYS.issuperset
+# Keys a well-formed reply/note/status row may have ("data" is ignored, as by _event).
+_event_keys_ok = frozenset({"at", "type", "by", "status", "data"}).issuperset
 _set = object.__setattr__
+# The slots' own setters: a frozen attrs class refuses setattr, and these are
+# cheaper than object.__setattr__ (no lookup by name).
+_event_at, _event_type, _event_by, _event_status, _event_priority, _event_assignee = (
+    Event.__dict__[name].__set__ for name in ("at", "type", "by", "status", "priority", "assignee")
+)
 
 
-def _fast_event(raw: Any) -> Event | None:
-    """An event from a well-formed export row, or ``None`` to take the checking path.
+def _fast_event_parts(raw: Any) -> tuple[_dt.datetime, str, str | None, str | None] | None:
+    """``(at, type, by, status)`` of a well-formed export row, or ``None`` to take the
+    checking path.
 
     Well-formed: a plain ``dict`` with known keys, ``at`` an ISO string with an offset,
     values already in canonical form (lower-case ``type``/``by``/``status``). Anything
@@ -392,19 +399,52 @@ def _fast_event(raw: Any) -> Event | None:
             return None
     else:
         return None
-    if "priority" in raw or "assignee" in raw:
+    return moment, kind, by, status
+
+
+def _fast_event(raw: Any) -> Event | None:
+    """An event from a well-formed export row (:func:`_fast_event_parts`), or ``None``."""
+    parts = _fast_event_parts(raw)
+    if parts is None:
         return None
     event = _new_event(Event)
-    _set(event, "at", moment)
-    _set(event, "type", kind)
-    _set(event, "by", by)
-    _set(event, "status", status)
-    _set(event, "priority", None)
-    _set(event, "assignee", None)
+    _event_at(event, parts[0])
+    _event_type(event, parts[1])
+    _event_by(event, parts[2])
+    _event_status(event, parts[3])
+    _event_priority(event, None)
+    _event_assignee(event, None)
     return event
 
 
 _new_ticket = Ticket.__new__
+(
+    _ticket_id,
+    _ticket_channel,
+    _ticket_subject,
+    _ticket_body,
+    _ticket_tags,
+    _ticket_priority,
+    _ticket_created_at,
+    _ticket_events,
+    _ticket_rating,
+) = (
+    Ticket.__dict__[name].__set__
+    for name in (
+        "id",
+        "channel",
+        "subject",
+        "body",
+        "tags",
+        "priority",
+        "created_at",
+        "events",
+        "rating",
+    )
+)
+_ticket_fields = Ticket.__dict__["fields"].__set__
+_ticket_problems = Ticket.__dict__["problems"].__set__
+_NO_FIELDS: Final = FrozenFields()  # read-only, so every ticket without fields shares it
 _STR_OR_INT = (str, int)
 
 
@@ -417,6 +457,26 @@ def _canonical(value: Any) -> bool:
 
 def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
     """A ticket from a well-formed export row, or ``None`` to take the checking path.
+
+    See :func:`_fast_read`.
+    """
+    return _fast_read(value, build=True)  # type: ignore[return-value]
+
+
+def fast_end(value: Any) -> _dt.datetime | None:
+    """The last instant (last event, else ``created_at``) of the ticket ``as_ticket``
+    reads from ``value`` when that is a well-formed row; ``None`` for any other value.
+
+    As cheap as checking the row: no :class:`Event` is built.
+    """
+    if value.__class__ is not dict:
+        return None
+    return _fast_read(value, build=False)  # type: ignore[return-value]
+
+
+def _fast_read(value: dict[str, Any], *, build: bool) -> Ticket | _dt.datetime | None:
+    """A ticket (``build``; else its last instant) from a well-formed export row, or
+    ``None`` to take the checking path.
 
     Well-formed: known keys only, ``created_at`` an ISO string with an offset, every
     event well-formed (:func:`_fast_event`) and in time order, not before
@@ -470,24 +530,33 @@ def _fast_ticket(value: dict[str, Any]) -> Ticket | None:
         if events_raw.__class__ is not list:
             return None
         last = created
+        if not build:
+            for raw in events_raw:
+                parts = _fast_event_parts(raw)
+                if parts is None or parts[0] < last:
+                    return None
+                last = parts[0]
+            return last
         for raw in events_raw:
             event = _fast_event(raw)
             if event is None or event.at < last:
                 return None
             last = event.at
             events.append(event)
+    elif not build:
+        return created
     ticket = _new_ticket(Ticket)
-    _set(ticket, "id", ident)
-    _set(ticket, "channel", channel)
-    _set(ticket, "subject", subject)
-    _set(ticket, "body", body)
-    _set(ticket, "tags", tags)
-    _set(ticket, "priority", priority)
-    _set(ticket, "created_at", created)
-    _set(ticket, "events", tuple(events))
-    _set(ticket, "rating", rating)
-    _set(ticket, "fields", FrozenFields())
-    _set(ticket, "problems", ())
+    _ticket_id(ticket, ident)
+    _ticket_channel(ticket, channel)
+    _ticket_subject(ticket, subject)
+    _ticket_body(ticket, body)
+    _ticket_tags(ticket, tags)
+    _ticket_priority(ticket, priority)
+    _ticket_created_at(ticket, created)
+    _ticket_events(ticket, tuple(events))
+    _ticket_rating(ticket, rating)
+    _ticket_fields(ticket, _NO_FIELDS)
+    _ticket_problems(ticket, ())
     return ticket
 
 

@@ -18,7 +18,7 @@ import attrs
 from supportkit._frames import to_pandas
 from supportkit.exceptions import InvalidArgument
 from supportkit.sla._args import expect, expect_items
-from supportkit.sla._report import SLAReport
+from supportkit.sla._report import LazyMetrics, SLAReport, tally_of
 
 __all__ = ["Attainment", "AttainmentSummary"]
 
@@ -100,18 +100,6 @@ class Attainment:
         }
 
 
-def _slot(result: Any) -> int:
-    """0 met, 1 breached, 2 still running (active or paused), 3 stopped by the solve."""
-    attained = result.attained
-    if attained is not None:
-        return 0 if attained else 1
-    return 2 if result.state in ("active", "paused") else 3
-
-
-def _us(delta: _dt.timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
 class AttainmentSummary:
     """Accumulates :class:`Attainment` per (policy, metric) over many reports.
 
@@ -138,24 +126,24 @@ class AttainmentSummary:
 
     def add(self, report: SLAReport) -> None:
         """Count one ticket's report."""
-        expect(report, SLAReport, arg="report", want="an SLAReport from PolicySet.evaluate")
+        if report.__class__ is not SLAReport:
+            expect(report, SLAReport, arg="report", want="an SLAReport from PolicySet.evaluate")
         self.reports += 1
         if not report.metrics:
             self.unmeasured += 1
             return
+        metrics = report.metrics
+        if isinstance(metrics, LazyMetrics):  # the clocks counted it already
+            tally = metrics.tally
+        else:  # a report built by hand or unpickled
+            tally = tuple(tally_of(metric, result) for metric, result in metrics.items())
         counts = self._counts
-        for metric, result in report.metrics.items():
-            slot = _slot(result)
-            key = (result.policy, metric)
+        for key, slot, elapsed in tally:
             row = counts.get(key)
             if row is None:
                 row = counts[key] = [0, 0, 0, 0, 0]
             row[slot] += 1
-            if slot < 2:
-                if result.cycles:
-                    row[4] += sum(_us(c.elapsed) for c in result.cycles)
-                else:
-                    row[4] += _us(result.elapsed)
+            row[4] += elapsed
 
     def merge(self, other: AttainmentSummary) -> AttainmentSummary:
         """Add ``other``'s counts into this summary and return it (for chaining)."""

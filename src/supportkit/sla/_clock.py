@@ -32,27 +32,21 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from supportkit._frames import rows as frame_rows
-from supportkit._ticket import Ticket, as_ticket
+from supportkit._ticket import Ticket, as_ticket, fast_end
 from supportkit._time import to_aware
 from supportkit.exceptions import InvalidPolicy, InvalidTicket, SupportkitError
 from supportkit.sla._args import expect
-from supportkit.sla._measure import SOLVED, Plan, Stretches, combine, measure
+from supportkit.sla._engine import evaluate
+from supportkit.sla._measure import Plan
 from supportkit.sla._policy import METRICS, SLAPolicy
-from supportkit.sla._report import MetricResult, SLAReport
+from supportkit.sla._report import SLAReport
 
 __all__ = ["PolicySet"]
-
-_SOLVED: Final = SOLVED
-_REOPENED_BY_CUSTOMER: Final = frozenset({"pending", "waiting_customer", "solved"})
-_CYCLES: Final = frozenset({"next_response", "periodic_update", "pausable_update"})
-
-# (start, end, how it ended) — how: "achieved", "stopped" or "running".
-_Instance = tuple[_dt.datetime, _dt.datetime, str]
 
 
 def _policies(value: Any) -> tuple[SLAPolicy, ...]:
@@ -147,7 +141,7 @@ class PolicySet:
         """
         value = as_ticket(ticket, strict=strict)
         as_of = None if now is None else to_aware(now, field="now")
-        return _evaluate(self, value, as_of)
+        return evaluate(self._plans, value, as_of)
 
     def evaluate_many(
         self,
@@ -183,6 +177,20 @@ class PolicySet:
             One :class:`SLAReport` per ticket, in input order.
         """
         add = None if summary is None else summary.add
+        if now is None and tickets.__class__ in (list, tuple):
+            # Two passes over the list (reading is pure): the first finds the end of
+            # the export, the second evaluates, so no ticket is held between them.
+            # Holding them all costs memory and, with it, the garbage collector's
+            # full passes over every live object (half the time at 100,000 tickets).
+            labels = None if positions is None else list(positions)
+            latest = self._end(tickets, strict, None if labels is None else iter(labels))
+            read = self._read(tickets, strict, None if labels is None else iter(labels))
+            for field, ticket, raw, error in read:
+                report = self._one(field, ticket, raw, error, latest, strict)
+                if add is not None:
+                    add(report)
+                yield report
+            return
         names = iter(positions) if positions is not None else None
         if now is None:
             rows = list(self._read(tickets, strict, names))
@@ -218,6 +226,23 @@ class PolicySet:
                 continue
             yield field, ticket, raw, None
 
+    def _end(
+        self, tickets: Iterable[Any], strict: bool, names: Iterator[str] | None
+    ) -> _dt.datetime | None:
+        """:func:`_latest` of the tickets read from ``tickets`` (errors as :meth:`_read`);
+        a well-formed row is only checked, not built."""
+        latest: _dt.datetime | None = None
+        for i, raw in enumerate(tickets):
+            name = None if names is None else next(names, None)
+            end = fast_end(raw)
+            if end is None:
+                field = f"tickets[{i}]" if name is None else name
+                read = next(iter(self._read([raw], strict, iter([field]))))
+                end = _latest([read[1]])
+            if end is not None and (latest is None or end > latest):
+                latest = end
+        return latest
+
     def _one(  # noqa: PLR0917 - private helper of evaluate_many, one call site
         self,
         field: str,
@@ -229,7 +254,7 @@ class PolicySet:
     ) -> SLAReport:
         if ticket is not None:
             try:
-                return _evaluate(self, ticket, as_of, field=field)
+                return evaluate(self._plans, ticket, as_of, field=field)
             except InvalidTicket as exc:
                 if strict:
                     raise _with_id(exc, raw) from exc
@@ -324,172 +349,3 @@ def _latest(tickets: Iterable[Ticket | None]) -> _dt.datetime | None:
         if created is not None and (latest is None or created > latest):
             latest = created
     return latest
-
-
-def _evaluate(
-    pset: PolicySet, ticket: Ticket, now: _dt.datetime | None, *, field: str = "ticket"
-) -> SLAReport:
-    created = ticket.created_at
-    if created is None:
-        raise InvalidTicket(
-            f"{field}.created_at is missing; SLA clocks start when the ticket is created.",
-            field=f"{field}.created_at",
-        )
-    events = ticket.events
-    if now is None:
-        as_of = events[-1].at if events else created
-    else:
-        if now < created:
-            raise InvalidTicket(
-                f"now {now.isoformat()} is before {field}.created_at {created.isoformat()}.",
-                field="now",
-                value=now,
-            )
-        as_of = now
-        if events and events[-1].at > now:
-            events = tuple(e for e in events if e.at <= now)
-
-    # Policy timeline: chosen at creation and again at each priority change.
-    plans = pset._plans
-    cache: dict[str | None, Plan | None] = {}
-
-    def choose(priority: str | None) -> Plan | None:
-        if priority not in cache:
-            found = None
-            for plan in plans:
-                if plan.applies_to.matches(ticket, priority):
-                    found = plan
-                    break
-            cache[priority] = found
-        return cache[priority]
-
-    current = choose(ticket.priority)
-    timeline: list[tuple[_dt.datetime, Plan | None]] = [(created, current)]
-    statuses: list[tuple[_dt.datetime, str]] = [(created, "new")]
-    # One pass cuts the stream into metric instances: (start, end, how it ended).
-    first: list[_Instance] = []
-    nexts: list[_Instance] = []
-    updates: list[_Instance] = []
-    first_done = responded = solved = False
-    next_start: _dt.datetime | None = None
-    update_start: _dt.datetime | None = None
-    first_solve: _dt.datetime | None = None
-    last_solve: _dt.datetime | None = None
-    status = "new"
-    for event in events:
-        kind = event.type
-        at = event.at
-        if kind == "reply":
-            by = event.by
-            if by == "customer":
-                if status in _REOPENED_BY_CUSTOMER:
-                    status = "open"
-                    solved = False
-                    statuses.append((at, status))
-                if responded and (next_start is None or (current is not None and current.restart)):
-                    next_start = at
-                continue
-            if current is None or by not in current.responders:
-                continue
-            if not first_done:
-                first_done = True
-                if first_solve is None:
-                    first.append((created, at, "achieved"))
-            responded = True
-            if next_start is not None:
-                nexts.append((next_start, at, "achieved"))
-                next_start = None
-            if update_start is not None:
-                updates.append((update_start, at, "achieved"))
-            update_start = None if solved else at
-        elif kind == "status":
-            new = event.status
-            if new == status or new is None:
-                continue
-            status = new
-            statuses.append((at, status))
-            if new in _SOLVED:
-                if not solved:
-                    solved = True
-                    last_solve = at
-                    if first_solve is None:
-                        first_solve = at
-                        if not first_done:
-                            first.append((created, at, "stopped"))
-                    if next_start is not None:
-                        nexts.append((next_start, at, "stopped"))
-                        next_start = None
-                    if update_start is not None:
-                        updates.append((update_start, at, "stopped"))
-                        update_start = None
-            else:
-                solved = False
-        elif kind == "priority":
-            plan = choose(event.priority)
-            if plan is not current:
-                current = plan
-                timeline.append((at, plan))
-    if not first_done and first_solve is None:
-        first.append((created, as_of, "running"))
-    if next_start is not None:
-        nexts.append((next_start, as_of, "running"))
-    if update_start is not None:
-        updates.append((update_start, as_of, "running"))
-    if solved and last_solve is not None:
-        resolution: _Instance = (created, last_solve, "achieved")
-    else:
-        resolution = (created, as_of, "running")
-    instances = {
-        "first_response": first,
-        "next_response": nexts,
-        "periodic_update": updates,
-        "pausable_update": updates,
-        "resolution": [resolution],
-        "requester_wait": [resolution],
-        "agent_work": [resolution],
-    }
-
-    single = len(timeline) == 1
-
-    def policy_at(at: _dt.datetime) -> Plan | None:
-        if single:
-            return timeline[0][1]
-        found = timeline[0][1]
-        for since, plan in timeline:
-            if since > at:
-                break
-            found = plan
-        return found
-
-    metrics: dict[str, MetricResult] = {}
-    memo: dict[tuple[Any, ...], Stretches] = {}
-    seen = frozenset(status for _, status in statuses)
-    if single:
-        wanted = () if current is None else current.order
-    else:
-        used = {m for _, p in timeline if p is not None for m in p.targets}
-        wanted = tuple(m for m in METRICS if m in used)
-    for metric in wanted:
-        results = []
-        for start, end, how in instances[metric]:
-            plan = policy_at(end)
-            if plan is None or metric not in plan.targets:
-                continue
-            results.append(measure(plan, metric, start, end, how, statuses, memo, seen))
-        if metric in _CYCLES:
-            if results:  # a cycle metric that never started has no clock yet
-                metrics[metric] = combine(metric, results)
-        elif results:
-            metrics[metric] = results[0]
-    final_policy = timeline[-1][1]
-    problems = ticket.problems
-    if final_policy is None:
-        problems = (*problems, f"{field}: no policy applies.")
-    return SLAReport(
-        ticket.id,
-        None if final_policy is None else final_policy.name,
-        as_of,
-        metrics,
-        tuple((since, None if p is None else p.name) for since, p in timeline),
-        problems,
-    )

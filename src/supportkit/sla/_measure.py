@@ -4,14 +4,26 @@ the working time each metric instance counted (see :mod:`supportkit.sla._clock`)
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Final
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
 from supportkit._ticket import STATUSES
 from supportkit.sla._calendar import WorkCalendar
 from supportkit.sla._policy import CalendarTime, SLAPolicy, WorkingTime
-from supportkit.sla._report import LazyDeadline, MetricResult
+from supportkit.sla._report import LazyDeadline, MetricResult, Tally
 
-__all__ = ["SOLVED", "Plan", "Stretches", "combine", "measure"]
+__all__ = [
+    "SOLVED",
+    "Instance",
+    "Plan",
+    "Stretches",
+    "Timeline",
+    "combine",
+    "measure",
+    "plan_at",
+    "tally",
+]
 
 SOLVED: Final = frozenset({"solved", "closed"})
 # Zendesk's definitions: the statuses whose time counts toward each of these metrics.
@@ -20,6 +32,18 @@ _COUNTED: Final = {
     "agent_work": frozenset({"new", "open"}),
 }
 _ZERO: Final = _dt.timedelta(0)
+_T = TypeVar("_T", _dt.datetime, int)
+# How tally() measures a clock: plain elapsed time, a WorkCalendar's table of working
+# intervals, or (any other WorkingTime) through the reference measure().
+_PLAIN, _TABLE, _OTHER = 0, 1, 2
+
+
+def _kind(clock: WorkingTime) -> int:
+    if clock.__class__ is CalendarTime:
+        return _PLAIN
+    if clock.__class__ is WorkCalendar:  # exactly: a subclass may redefine between()
+        return _TABLE
+    return _OTHER
 
 
 def _fast(clock: WorkingTime) -> WorkingTime:
@@ -36,6 +60,8 @@ class Plan:
         "applies_to",
         "clocks",
         "excluded",
+        "fast",
+        "keys",
         "name",
         "order",
         "responders",
@@ -49,6 +75,7 @@ class Plan:
         self.applies_to = policy.applies_to
         self.targets = dict(policy.targets)
         self.order = tuple(self.targets)  # METRICS order
+        self.keys = {m: (self.name, m) for m in self.targets}  # attainment's (policy, metric)
         self.restart = policy.next_response_from == "latest"
         # One fast clock per distinct calendar, so metrics on the same calendar share
         # measured stretches (the memo in measure() is keyed by the clock's id).
@@ -75,17 +102,30 @@ class Plan:
             m: (self.clocks[m], id(self.clocks[m]), self.targets[m], self.excluded[m])
             for m in self.targets
         }
+        #: metric -> (how to measure, clock, its id, target in µs, excluded): for tally().
+        self.fast: dict[str, tuple[int, Any, int, int, frozenset[str] | None]] = {
+            m: (_kind(clock), clock, clock_id, _us(target), excluded)
+            for m, (clock, clock_id, target, excluded) in self.spec.items()
+        }
+
+
+def _us(delta: _dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def _segments(
-    statuses: list[tuple[_dt.datetime, str]],
-    start: _dt.datetime,
-    end: _dt.datetime,
+    statuses: list[tuple[_T, str]],
+    start: _T,
+    end: _T,
     excluded: frozenset[str] | tuple[str, ...],
-) -> list[tuple[_dt.datetime, _dt.datetime]]:
-    """The parts of ``[start, end]`` spent in statuses not in ``excluded``."""
-    out: list[tuple[_dt.datetime, _dt.datetime]] = []
-    run_from: _dt.datetime | None = None
+) -> list[tuple[_T, _T]]:
+    """The parts of ``[start, end]`` spent in statuses not in ``excluded``.
+
+    Instants are datetimes (the reference :func:`measure`) or epoch microseconds
+    (:func:`tally`): the same comparisons, so the same stretches.
+    """
+    out: list[tuple[_T, _T]] = []
+    run_from: _T | None = None
     current = statuses[0][1]
     i = 1
     n = len(statuses)
@@ -200,3 +240,140 @@ def combine(metric: str, cycles: list[MetricResult]) -> MetricResult:
         tuple(cycles),
         last.segments,
     )
+
+
+# A metric instance: (start, end, how it ended) with start and end the numbers of
+# instants (0 created_at, k the k-th event, the last one as_of); how is "achieved",
+# "stopped" or "running".
+Instance = tuple[int, int, str]
+#: (since, plan in force) in epoch microseconds; the first entry is the creation.
+Timeline = list[tuple[int, "Plan | None"]]
+_MemoUs = dict[tuple[Any, ...], tuple[tuple[tuple[int, int], ...], list[int]]]
+
+
+def plan_at(timeline: list[tuple[Any, Plan | None]], at: Any) -> Plan | None:
+    """The plan in force at ``at`` (the latest switch not after it)."""
+    found = timeline[0][1]
+    for since, plan in timeline:
+        if since > at:
+            break
+        found = plan
+    return found
+
+
+def _table_works(calendar: WorkCalendar, segments: tuple[tuple[int, int], ...]) -> list[int]:
+    """:meth:`WorkCalendar.between` of each stretch, in µs (its table search, inlined)."""
+    out: list[int] = []
+    table = calendar._timeline.table
+    for a, b in segments:
+        if b <= a:
+            out.append(0)
+            continue
+        if table is None or not (table.lo <= a and b <= table.hi):
+            table = calendar._table(a, b)
+        starts, ends, cum = table.starts, table.ends, table.cum
+        i = bisect_right(starts, a) - 1
+        pos_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
+        j = bisect_right(starts, b, i if i > 0 else 0) - 1
+        pos_b = 0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]
+        out.append(pos_b - pos_a)
+    return out
+
+
+def tally(  # noqa: PLR0917 - the hot path, in one piece on purpose
+    metrics: tuple[str, ...],
+    instances: dict[str, list[Instance]],
+    timeline: Timeline,
+    us: list[int],
+    statuses: list[tuple[int, str]],
+    seen: frozenset[str],
+    reference: Callable[[str], Tally],
+) -> tuple[tuple[str, ...], tuple[Tally, ...]]:
+    """The metrics that have a clock, and each one's attainment in integer µs.
+
+    ``us[k]`` is instant ``k`` in epoch microseconds; ``statuses`` are ``(instant,
+    status)`` changes. Each instance is judged by the plan in force at its end (none,
+    or one without a target for the metric: not measured); a metric none of whose
+    instances is judged has no clock. Each :data:`Tally` is the one
+    :func:`~supportkit.sla._report.tally_of` gives for the result :func:`measure` (and
+    :func:`combine`) build; ``reference(metric)`` gives it where only that can tell:
+    a clock that is neither plain time nor a :class:`WorkCalendar`, or one that
+    reached its target exactly at the end of the counted time on a calendar (then
+    the deadline instant decides, which costs a calendar ``add``).
+    """
+    keys: list[str] = []
+    out: list[Tally] = []
+    memo: _MemoUs = {}
+    single = timeline[0][1] if len(timeline) == 1 else None
+    timed: list[tuple[int, str]] = []
+    for metric in metrics:
+        breached_any = met_any = False
+        total = 0
+        how = "running"
+        policy = None
+        for start_k, end_k, how_k in instances[metric]:
+            plan = single if single is not None else plan_at(timeline, us[end_k])
+            if plan is None:
+                continue
+            spec = plan.fast.get(metric)
+            if spec is None:
+                continue
+            policy = plan.keys[metric]
+            kind, clock, clock_id, target, excluded = spec
+            if kind == _OTHER:
+                break
+            how = how_k
+            start = us[start_k]
+            end = us[end_k]
+            relevant = None if excluded is None else excluded & seen
+            reached: int | None = None
+            if not relevant and kind == _PLAIN:  # one stretch of plain time
+                elapsed = end - start if end > start else 0
+                if elapsed >= target:
+                    reached = start + target
+            else:
+                key = (clock_id, relevant, start, end)
+                cached = memo.get(key)
+                if cached is None:
+                    if not relevant:
+                        segments: tuple[tuple[int, int], ...] = ((start, end),)
+                    else:
+                        if not timed:
+                            timed = [(us[k], status) for k, status in statuses]
+                        segments = tuple(_segments(timed, start, end, relevant))
+                    if kind == _PLAIN:
+                        works = [b - a if b > a else 0 for a, b in segments]
+                    else:
+                        works = _table_works(clock, segments)
+                    cached = memo[key] = (segments, works)
+                segments, works = cached
+                elapsed = 0
+                for (seg_start, _), work in zip(segments, works, strict=True):
+                    if reached is None and elapsed + work >= target:
+                        reached = seg_start + target - elapsed  # the deadline, plain time
+                    elapsed += work
+            if reached is None:
+                pass
+            elif elapsed > target:
+                breached_any = True
+            elif kind != _PLAIN:
+                break
+            elif end > reached:
+                breached_any = True
+            if how == "achieved":
+                met_any = True
+            total += elapsed
+        else:
+            if policy is None:
+                continue  # nothing judged: no clock
+            keys.append(metric)
+            if breached_any:
+                out.append((policy, 1, total))
+            elif met_any:
+                out.append((policy, 0, total))
+            else:
+                out.append((policy, 2 if how == "running" else 3, 0))
+            continue
+        keys.append(metric)
+        out.append(reference(metric))
+    return tuple(keys), tuple(out)

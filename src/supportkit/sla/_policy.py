@@ -15,9 +15,10 @@ from typing import Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from supportkit._ticket import AUTHORS, STATUSES, Ticket
+from supportkit._ticket import AUTHORS, STATUSES
 from supportkit._time import seconds_to_timedelta, to_timedelta
 from supportkit.exceptions import InvalidArgument, InvalidPolicy, UnknownSLAName
+from supportkit.sla._applies import AppliesTo, strings
 from supportkit.sla._args import expect
 
 __all__ = [
@@ -135,171 +136,6 @@ def parse_duration(value: Any, *, field: str = "duration") -> _dt.timedelta:
     return to_timedelta(value, field=field)
 
 
-def _strings(value: Any, field: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple, set, frozenset)):
-        raise InvalidPolicy(
-            f"{field} must be a string or a list of strings (got {value!r}).",
-            field=field,
-            value=value,
-        )
-    out: list[str] = []
-    for i, item in enumerate(items):
-        if not isinstance(item, str) or not item.strip():
-            raise InvalidPolicy(
-                f"{field}[{i}] must be a non-empty string (got {item!r}).",
-                field=f"{field}[{i}]",
-                value=item,
-            )
-        out.append(item.strip())
-    return tuple(sorted(set(out)))
-
-
-_APPLIES_KEYS: Final = ("channel", "priority", "tags", "fields")
-_TAG_KEYS: Final = ("any", "all", "none")
-
-
-@attrs.frozen
-class AppliesTo:
-    """Which tickets a policy covers; empty conditions match everything.
-
-    Build it from a mapping with :meth:`from_dict` (what ``applies_to=`` accepts)::
-
-        {"channel": ["chat", "messenger"], "priority": "urgent",
-         "tags": {"any": ["payouts"], "none": ["spam"]}, "fields": {"country": ["RU", "KZ"]}}
-
-    ``tags`` may also be a plain list, meaning ``{"any": [...]}``. A custom field
-    matches when its value (compared as a string) is one of those listed.
-
-    Attributes:
-        channel: Channels, any of which matches (empty: any channel).
-        priority: Priorities, any of which matches (empty: any priority).
-        tags_any: At least one of these tags.
-        tags_all: Every one of these tags.
-        tags_none: None of these tags.
-        fields: ``(name, allowed values)`` pairs, all of which must match.
-    """
-
-    channel: tuple[str, ...] = ()
-    priority: tuple[str, ...] = ()
-    tags_any: tuple[str, ...] = ()
-    tags_all: tuple[str, ...] = ()
-    tags_none: tuple[str, ...] = ()
-    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None, *, field: str = "applies_to") -> AppliesTo:
-        """Read the JSON form; unknown keys are an error naming the key."""
-        if data is None:
-            return cls()
-        if isinstance(data, AppliesTo):
-            return data
-        if not isinstance(data, Mapping):
-            raise InvalidPolicy(
-                f"{field} must be a mapping such as {{'channel': ['chat']}} (got {data!r}).",
-                field=field,
-                value=data,
-            )
-        for key in data:
-            if key not in _APPLIES_KEYS:
-                raise InvalidPolicy(
-                    f"{field} has unknown key {key!r}; known keys are {list(_APPLIES_KEYS)}.",
-                    field=f"{field}.{key}",
-                    value=data[key],
-                )
-        tags = data.get("tags")
-        if tags is None or isinstance(tags, (str, list, tuple)):
-            tags = {"any": tags}
-        if not isinstance(tags, Mapping):
-            raise InvalidPolicy(
-                f"{field}.tags must be a list or a mapping with 'any', 'all', 'none' "
-                f"(got {tags!r}).",
-                field=f"{field}.tags",
-                value=tags,
-            )
-        for key in tags:
-            if key not in _TAG_KEYS:
-                raise InvalidPolicy(
-                    f"{field}.tags has unknown key {key!r}; known keys are {list(_TAG_KEYS)}.",
-                    field=f"{field}.tags.{key}",
-                    value=tags[key],
-                )
-        raw_fields = data.get("fields") or {}
-        if not isinstance(raw_fields, Mapping):
-            raise InvalidPolicy(
-                f"{field}.fields must be a mapping of field name to allowed values "
-                f"(got {raw_fields!r}).",
-                field=f"{field}.fields",
-                value=raw_fields,
-            )
-        fields = tuple(
-            sorted(
-                (
-                    str(name),
-                    _strings(
-                        [str(v) for v in allowed]
-                        if isinstance(allowed, (list, tuple))
-                        else str(allowed),
-                        f"{field}.fields.{name}",
-                    ),
-                )
-                for name, allowed in raw_fields.items()
-            )
-        )
-        return cls(
-            channel=tuple(c.lower() for c in _strings(data.get("channel"), f"{field}.channel")),
-            priority=tuple(p.lower() for p in _strings(data.get("priority"), f"{field}.priority")),
-            tags_any=_strings(tags.get("any"), f"{field}.tags.any"),
-            tags_all=_strings(tags.get("all"), f"{field}.tags.all"),
-            tags_none=_strings(tags.get("none"), f"{field}.tags.none"),
-            fields=fields,
-        )
-
-    def matches(self, ticket: Ticket, priority: str | None = None) -> bool:
-        """Return whether ``ticket`` is covered, with ``priority`` as its current priority."""
-        if self.channel and ticket.channel not in self.channel:
-            return False
-        if self.priority and priority not in self.priority:
-            return False
-        if self.tags_any or self.tags_all or self.tags_none:
-            tags = set(ticket.tags)
-            if self.tags_any and tags.isdisjoint(self.tags_any):
-                return False
-            if self.tags_all and not tags.issuperset(self.tags_all):
-                return False
-            if self.tags_none and not tags.isdisjoint(self.tags_none):
-                return False
-        for name, allowed in self.fields:
-            value = ticket.fields.get(name)
-            if value is None or str(value) not in allowed:
-                return False
-        return True
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form (only the conditions that are set)."""
-        out: dict[str, Any] = {}
-        if self.channel:
-            out["channel"] = list(self.channel)
-        if self.priority:
-            out["priority"] = list(self.priority)
-        tags = {
-            key: list(values)
-            for key, values in (
-                ("any", self.tags_any),
-                ("all", self.tags_all),
-                ("none", self.tags_none),
-            )
-            if values
-        }
-        if tags:
-            out["tags"] = tags
-        if self.fields:
-            out["fields"] = {name: list(values) for name, values in self.fields}
-        return out
-
-
 class _FrozenMap(Mapping[str, _V], Generic[_V]):
     """A read-only, hashable mapping keyed by metric, in :data:`METRICS` order."""
 
@@ -332,6 +168,16 @@ class _FrozenMap(Mapping[str, _V], Generic[_V]):
         return (_FrozenMap, (tuple(self._items.items()),))
 
 
+def _known_metric(name: Any, where: str, field: str) -> None:
+    if name not in METRICS:
+        raise UnknownSLAName(
+            f"{where} has unknown metric {name!r}; known metrics are {list(METRICS)}.",
+            field=field,
+            name=name,
+            known=METRICS,
+        )
+
+
 def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
     if isinstance(value, _FrozenMap):
         return value
@@ -344,13 +190,7 @@ def _targets(value: Any) -> _FrozenMap[_dt.timedelta]:
         )
     items: dict[str, _dt.timedelta] = {}
     for key, raw in value.items():
-        if key not in METRICS:
-            raise UnknownSLAName(
-                f"targets has unknown metric {key!r}; known metrics are {list(METRICS)}.",
-                field=f"targets.{key}",
-                name=key,
-                known=METRICS,
-            )
+        _known_metric(key, "targets", f"targets.{key}")
         target = parse_duration(raw, field=f"targets.{key}")
         if target <= _dt.timedelta(0):
             raise InvalidPolicy(
@@ -391,18 +231,12 @@ def _calendars(value: Any) -> _FrozenMap[WorkingTime]:
             value=value,
         )
     for key in value:
-        if key not in METRICS:
-            raise UnknownSLAName(
-                f"calendars has unknown metric {key!r}; known metrics are {list(METRICS)}.",
-                field=f"calendars.{key}",
-                name=key,
-                known=METRICS,
-            )
+        _known_metric(key, "calendars", f"calendars.{key}")
     return _FrozenMap(tuple((m, _clock(value[m], f"calendars.{m}")) for m in METRICS if m in value))
 
 
 def _statuses(value: Any) -> tuple[str, ...]:
-    items = _strings(value, "pause_statuses")
+    items = strings(value, "pause_statuses")
     for item in items:
         if item not in STATUSES or item in ("solved", "closed"):
             allowed = [s for s in STATUSES if s not in ("solved", "closed")]
@@ -416,7 +250,7 @@ def _statuses(value: Any) -> tuple[str, ...]:
 
 
 def _responders(value: Any) -> tuple[str, ...]:
-    items = _strings(value, "responders")
+    items = strings(value, "responders")
     allowed = [a for a in AUTHORS if a != "customer"]
     if not items:
         raise InvalidPolicy(
@@ -435,15 +269,9 @@ def _responders(value: Any) -> tuple[str, ...]:
 
 
 def _metrics(value: Any) -> tuple[str, ...]:
-    items = _strings(value, "paused_metrics")
+    items = strings(value, "paused_metrics")
     for item in items:
-        if item not in METRICS:
-            raise UnknownSLAName(
-                f"paused_metrics has unknown metric {item!r}; known metrics are {list(METRICS)}.",
-                field="paused_metrics",
-                name=item,
-                known=METRICS,
-            )
+        _known_metric(item, "paused_metrics", "paused_metrics")
     return items
 
 

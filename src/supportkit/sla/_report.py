@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
@@ -13,7 +13,16 @@ from supportkit.exceptions import UnknownSLAName
 from supportkit.sla._events import MetricEvent, clock_events
 from supportkit.sla._html import report_html
 
-__all__ = ["STATES", "LazyDeadline", "MetricResult", "SLAReport", "UnknownMetric"]
+__all__ = [
+    "STATES",
+    "LazyDeadline",
+    "LazyMetrics",
+    "MetricResult",
+    "SLAReport",
+    "Tally",
+    "UnknownMetric",
+    "tally_of",
+]
 
 #: Possible values of :attr:`MetricResult.state`, judged at the report's ``as_of``.
 STATES: Final = ("active", "paused", "achieved", "breached")
@@ -202,6 +211,79 @@ class MetricResult:
         return out
 
 
+#: One metric's share of attainment: ((policy, metric), slot, elapsed microseconds);
+#: slot 0 met, 1 breached, 2 still running (active or paused), 3 stopped by the solve.
+Tally = tuple[tuple[str, str], int, int]
+
+
+def _us(delta: _dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def tally_of(metric: str, result: MetricResult) -> Tally:
+    """What attainment counts of one result (elapsed only for met or breached clocks)."""
+    attained = result.attained
+    if attained is not None:
+        slot = 0 if attained else 1
+    else:
+        slot = 2 if result.state in ("active", "paused") else 3
+    elapsed = 0
+    if slot < 2:
+        if result.cycles:
+            elapsed = sum(_us(c.elapsed) for c in result.cycles)
+        else:
+            elapsed = _us(result.elapsed)
+    return ((result.policy, metric), slot, elapsed)
+
+
+class LazyMetrics(Mapping[str, MetricResult]):
+    """An SLA report's metrics, each :class:`MetricResult` built on first use.
+
+    The clocks work out attainment (:attr:`tally`) in integer microseconds up front;
+    the full results (deadlines, segments, cycles) are built by ``build(metric)``
+    only when read, so a batch that only counts attainment never builds them.
+    Pickles (and compares) as the plain dict of built results.
+    """
+
+    __slots__ = ("_build", "_done", "_keys", "tally")
+
+    def __init__(
+        self,
+        keys: tuple[str, ...],
+        build: Callable[[str], MetricResult],
+        tally: tuple[Tally, ...],
+        done: dict[str, MetricResult] | None = None,
+    ) -> None:
+        self._keys = keys
+        self._build = build
+        self._done: dict[str, MetricResult] = {} if done is None else done
+        #: One :data:`Tally` per metric, in report order.
+        self.tally = tally
+
+    def __getitem__(self, metric: str) -> MetricResult:
+        done = self._done.get(metric)
+        if done is None:
+            if metric not in self._keys:
+                raise KeyError(metric)
+            done = self._done[metric] = self._build(metric)
+        return done
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, metric: object) -> bool:
+        return metric in self._keys
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
 @attrs.frozen
 class SLAReport(Mapping[str, MetricResult]):
     """The SLA state of one ticket: ``report["first_response"].due_at`` and so on.
@@ -228,18 +310,22 @@ class SLAReport(Mapping[str, MetricResult]):
     problems: tuple[str, ...] = ()
 
     def __getitem__(self, metric: str) -> MetricResult:
+        metrics = self.metrics
         try:
-            return self.metrics[metric]
-        except (KeyError, TypeError):
-            known = tuple(self.metrics)
-            raise UnknownMetric(
-                f"{metric!r} is not measured for ticket {self.ticket_id!r}: its policy "
-                f"{self.policy!r} has a running or finished clock for {list(known)} "
-                "(a cycle metric such as next_response appears once its first cycle starts).",
-                field="metric",
-                name=metric,
-                known=known,
-            ) from None
+            found = metric in metrics
+        except TypeError:  # an unhashable key
+            found = False
+        if found:
+            return metrics[metric]
+        known = tuple(metrics)
+        raise UnknownMetric(
+            f"{metric!r} is not measured for ticket {self.ticket_id!r}: its policy "
+            f"{self.policy!r} has a running or finished clock for {list(known)} "
+            "(a cycle metric such as next_response appears once its first cycle starts).",
+            field="metric",
+            name=metric,
+            known=known,
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.metrics)
