@@ -318,3 +318,29 @@ def test_staffing_erlang_a(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run([*argv, "--model", "erlang-a"], capsys)
     assert code == 2
     assert "--model erlang-a needs --patience" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--aht",
+            "-1",
+            "--aht must be a duration of more than zero, such as '5m' or '100s' (got '-1').",
+        ),
+        ("--aht", "0s", "--aht must be a duration of more than zero"),
+        ("--target", "-1", "--target must be a duration of zero or more"),
+        ("--patience", "0", "--patience must be a duration of more than zero"),
+    ],
+)
+def test_staffing_durations_must_be_positive(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["sla", "staffing", "--calls-per-hour", "100", "--aht", "5m", "--target", "20s"]
+    if option == "--patience":
+        argv += ["--model", "erlang-a"]
+    code, _, err = run([*argv, f"{option}={value}"], capsys)
+    assert code == 2
+    assert message in err
+    assert "timedelta" not in err
+    assert "Traceback" not in err

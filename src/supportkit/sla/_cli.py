@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,19 @@ def _span(delta: Any) -> str:
     return f"{secs} s"
 
 
+def _positive(text: str, option: str, *, zero: bool = False) -> timedelta:
+    """Read a duration option that must be above zero (or at least zero)."""
+    value = parse_duration(text, field=option)
+    if value < timedelta(0) or (value == timedelta(0) and not zero):
+        least = "zero or more" if zero else "more than zero"
+        raise InvalidArgument(
+            f"{option} must be a duration of {least}, such as '5m' or '100s' (got {text!r}).",
+            field=option,
+            value=text,
+        )
+    return value
+
+
 def _model_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.model == "erlang-a":
         if args.patience is None:
@@ -185,15 +199,15 @@ def _model_options(args: argparse.Namespace) -> dict[str, Any]:
                 "--model erlang-a needs --patience, the callers' mean patience (e.g. 60s).",
                 field="--patience",
             )
-        return {"patience": parse_duration(args.patience, field="--patience")}
+        return {"patience": _positive(args.patience, "--patience")}
     if args.patience is not None:
         raise InvalidArgument("--patience only applies to --model erlang-a.", field="--patience")
     return {}
 
 
 def _staffing(args: argparse.Namespace) -> int:
-    aht = parse_duration(args.aht, field="--aht")
-    target = parse_duration(args.target, field="--target")
+    aht = _positive(args.aht, "--aht")
+    target = _positive(args.target, "--target", zero=True)
     extra = _model_options(args)
     options: dict[str, Any] = {
         "max_occupancy": args.max_occupancy,
