@@ -322,3 +322,28 @@ def test_ticket_and_event_reject_naive_datetimes() -> None:
         Ticket(created_at=naive)
     with pytest.raises(NaiveDatetimeError, match=r"Event\.at must be timezone-aware"):
         Event(at=naive, type="reply", by="agent")
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ({"id": "t1", "created_at": "yesterday"}, "ticket.created_at"),
+        ({"id": "t1", "created_at": "2026-13-01T00:00:00Z"}, "ticket.created_at"),
+        (
+            {
+                "id": "t1",
+                "created_at": "2026-01-01T00:00:00Z",
+                "events": [{"type": "reply", "at": "nope"}],
+            },
+            "ticket.events[0].at",
+        ),
+    ],
+)
+def test_a_row_time_that_is_no_time_is_an_unreadable_ticket(
+    row: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(
+        InvalidTicket, match="must be an ISO-8601 date-time with an offset"
+    ) as caught:
+        as_ticket(row)
+    assert caught.value.field == field

@@ -17,7 +17,7 @@ import attrs
 
 from supportkit._frames import is_series, series_row
 from supportkit._time import to_aware
-from supportkit.exceptions import InvalidArgument, InvalidTicket, SupportkitError
+from supportkit.exceptions import InvalidArgument, InvalidTicket, InvalidValue, SupportkitError
 
 __all__ = [
     "AUTHORS",
@@ -323,7 +323,7 @@ def _event(raw: Any, field: str) -> Event:
         )
     if "at" not in raw:
         raise InvalidTicket(f"{field} has no 'at' time.", field=f"{field}.at")
-    at = to_aware(raw["at"], field=f"{field}.at")
+    at = _row_time(raw["at"], f"{field}.at")
     kind = _opt_str(raw.get("type"), f"{field}.type", lower=True)
     if kind not in EVENT_TYPES:
         raise InvalidTicket(
@@ -560,6 +560,16 @@ def _fast_read(value: dict[str, Any], *, build: bool) -> Ticket | _dt.datetime |
     return ticket
 
 
+def _row_time(raw: Any, field: str) -> _dt.datetime:
+    """A time of an export row: a text that is no time is an unreadable ticket field."""
+    try:
+        return to_aware(raw, field=field)
+    except InvalidValue as error:
+        if type(error) is not InvalidValue:
+            raise  # NaiveDatetimeError keeps its own class: the fix is the offset
+        raise InvalidTicket(str(error), field=field, value=raw) from None
+
+
 def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Ticket:
     """Read a ticket from a :class:`Ticket`, a mapping, or a bare string.
 
@@ -625,7 +635,7 @@ def as_ticket(value: Any, *, strict: bool = True, field: str = "ticket") -> Tick
     created = (
         None
         if created_raw is None or created_raw == ""
-        else to_aware(created_raw, field=f"{field}.created_at")
+        else _row_time(created_raw, f"{field}.created_at")
     )
     events_raw = _json_or(value.get("events"), f"{field}.events", list)
     if events_raw is None:
