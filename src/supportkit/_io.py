@@ -18,7 +18,7 @@ from typing import Any
 
 from supportkit.exceptions import InvalidArgument, InvalidTicket
 
-__all__ = ["read_records"]
+__all__ = ["read_numbered", "read_records"]
 
 
 def read_records(source: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
@@ -32,6 +32,21 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         InvalidArgument: ``source`` is not a path, or names no file.
         InvalidTicket: a line that is not UTF-8 or not a JSON object, or an unknown
             extension.
+    """
+    for _where, record in read_numbered(source):
+        yield record
+
+
+def read_numbered(source: str | os.PathLike[str]) -> Iterator[tuple[str, Any]]:
+    """As :func:`read_records`, each record with where a person finds it in the file.
+
+    The position is ``file.jsonl:5`` (the 1-based line; blank lines count, as in an
+    editor), ``file.csv:3`` (the line the row ends on; line 1 is the header),
+    ``<stdin>:5``, or ``file.json[4]`` (the 0-based index in the list, since a JSON
+    list has no line per ticket).
+
+    Raises:
+        As :func:`read_records`.
     """
     if not isinstance(source, (str, os.PathLike)):
         raise InvalidArgument(
@@ -60,10 +75,12 @@ def read_records(source: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
             yield from _jsonl(_decoded(handle, name), name)
     elif suffix == ".csv":
         with path.open("rb") as handle:
-            for row in csv.DictReader(_decoded(handle, name, bom=True)):
-                yield {k: v for k, v in row.items() if k is not None}
+            reader = csv.DictReader(_decoded(handle, name, bom=True))
+            for row in reader:
+                yield f"{name}:{reader.line_num}", {k: v for k, v in row.items() if k is not None}
     elif suffix == ".json":
-        yield from _json_list(path.read_bytes(), name)
+        for i, record in enumerate(_json_list(path.read_bytes(), name)):
+            yield f"{name}[{i}]", record
     else:
         raise InvalidTicket(
             f"cannot read tickets from {name!r}: use a .jsonl, .ndjson, .json or .csv file.",
@@ -108,7 +125,7 @@ def _loads(text: str | bytes, where: str) -> Any:
         ) from None
 
 
-def _jsonl(lines: Iterable[str], name: str) -> Iterator[dict[str, Any]]:
+def _jsonl(lines: Iterable[str], name: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -118,7 +135,7 @@ def _jsonl(lines: Iterable[str], name: str) -> Iterator[dict[str, Any]]:
             raise InvalidTicket(
                 f"{where} must be a JSON object, got {type(record).__name__}.", field=where
             )
-        yield record
+        yield where, record
 
 
 def _json_list(data: bytes, name: str) -> Iterator[Any]:

@@ -25,6 +25,7 @@ __all__ = [
     "InvalidValue",
     "MissingExtra",
     "NaiveDatetimeError",
+    "StoreClosed",
     "StoreUnavailable",
     "SupportkitError",
     "TemplateError",
@@ -167,6 +168,15 @@ class StoreUnavailable(SupportkitError, ConnectionError):
 
     A :class:`ConnectionError` (an :class:`OSError`): retry it as any lost connection,
     or open the store again.
+    """
+
+
+class StoreClosed(StoreUnavailable, ValueError):
+    """A journey store was used after ``close()`` (or after its ``with`` block).
+
+    Also a :class:`ValueError`, as Python's own use of a closed file is: the call is the
+    caller's mistake, not a lost connection, and retrying it cannot help — open a new
+    store. Still a :class:`StoreUnavailable`, so ``except StoreUnavailable`` keeps working.
     """
 
 

@@ -89,7 +89,10 @@ def good() -> bytes:
         ((b"", b"[1, 2]"), "journeys.jsonl:2 must be a JSON object"),
         ((b"[" * 100_000,), "journeys.jsonl:1 nests too deeply to be a journey."),
         ((good(), b'{"subject_id": "\xff"}'), "journeys.jsonl:2 is not UTF-8 text (byte 0xff"),
-        ((good(), good().replace(b'"register"', b'"sign_contract"')), "journeys.jsonl:2: history"),
+        (
+            (good(), good().replace(b'"register"', b'"sign_contract"')),
+            "journeys.jsonl:2: history",
+        ),
         ((good().replace(b'"c1"', b'"  "'),), "journeys.jsonl:1: subject_id must be a non-empty"),
         (
             (good().replace(b'"history"', b'"data": {"x": NaN}, "history"'),),
@@ -166,3 +169,16 @@ def test_parse_idle(text: str, seconds: int) -> None:
 def test_parse_idle_refuses(text: str) -> None:
     with pytest.raises(InvalidValue, match="must be a duration such as 4h"):
         parse_idle(text)
+
+
+def test_a_bad_journey_is_named_by_its_id_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = line_file(tmp_path, good(), good().replace(b'"register"', b'"sign_contract"'))
+    code, _, err = run(["funnel", path, "--flow", "self_employed"], capsys)
+    assert code == 2
+    assert err.startswith(f"supportkit: error: journey 'c1': {path}:2: history[0] has event")
+    blank = line_file(tmp_path, good().replace(b'"c1"', b'"  "'))
+    code, _, err = run(["funnel", blank, "--flow", "self_employed"], capsys)
+    assert code == 2
+    assert err.startswith(f"supportkit: error: {blank}:1: subject_id")  # no usable id

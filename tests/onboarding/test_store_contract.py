@@ -23,7 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidFlow, InvalidValue
+from supportkit.exceptions import (
+    ConcurrencyError,
+    InvalidArgument,
+    InvalidFlow,
+    InvalidValue,
+    StoreClosed,
+)
 from supportkit.onboarding import (
     SCHEMA_VERSION,
     Claim,
@@ -325,21 +331,56 @@ def test_transaction_groups_writes(store: JourneyStore) -> None:
     assert store.ids() == ["a", "b"]
 
 
+def _after_close_calls(s: JourneyStore, claim: Claim) -> dict[str, Any]:
+    """One call of every public method and property of a store, by name."""
+    step = journey(2).history[1]
+    return {
+        "append": lambda: s.append("c1", [step], expected_version=1),
+        "claim_next": lambda: s.claim_next(FLOW, now=NOW, idle=0, operator="op"),
+        "complete": lambda: s.complete(claim),
+        "events": lambda: s.events("c1"),
+        "ids": s.ids,
+        "journeys": lambda: list(s.journeys(FLOW)),
+        "load": lambda: s.load("c1", FLOW),
+        "release": lambda: s.release(claim),
+        "save": lambda: s.save(journey(1, "c2")),
+        "save_many": lambda: s.save_many([journey(1, "c3")]),
+        "schema_version": lambda: s.schema_version,
+        "transaction": s.transaction,
+        "version": lambda: s.version("c1"),
+    }
+
+
 def test_use_after_close(backend: Backend) -> None:
     s = backend.open()
     s.save(journey(1))
+    claim = s.claim_next(FLOW, now=NOW, idle=0, operator="op")
+    assert claim is not None
     s.close()
-    for call in (
-        lambda: s.load("c1", FLOW),
-        lambda: s.save(journey(1, "c2")),
-        s.ids,
-        lambda: s.version("c1"),
-        lambda: s.claim_next(FLOW, now=NOW, idle=0, operator="op"),
-    ):
-        with pytest.raises(StoreUnavailable, match="is closed; open a new store"):
+    s.close()  # closing twice is harmless
+    calls = _after_close_calls(s, claim)
+    public = {n for n in dir(type(s)) if not n.startswith("_")} - {"close"}
+    assert set(calls) == public, "every public method needs a use-after-close case here"
+    where = str(backend.path) if isinstance(backend, SQLiteBackend) else backend.schema
+    for name, call in calls.items():
+        with pytest.raises(StoreClosed) as caught:
             call()
+        error = caught.value
+        # the ValueError contract (as Python's own closed file), still a StoreUnavailable
+        assert isinstance(error, ValueError), name
+        assert isinstance(error, StoreUnavailable), name
+        assert where in str(error), name
+        assert str(error).endswith("is closed; open a new store to use it again."), name
     with backend.open() as again:
         assert again.version("c1") == 1
+        assert again.ids() == ["c1"]  # nothing was written after close
+
+
+def test_use_after_the_with_block(backend: Backend) -> None:
+    with backend.open() as s:
+        s.save(journey(1))
+    with pytest.raises(StoreClosed, match="is closed; open a new store"):
+        s.load("c1", FLOW)
 
 
 def test_concurrent_writers_never_interleave(backend: Backend) -> None:

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from supportkit._io import read_records
 from supportkit.exceptions import InvalidArgument
-from supportkit.metrics._fastread import available, views
+from supportkit.metrics._fastread import available, pure_views, views
 from supportkit.metrics._report import FORMATS
-from supportkit.metrics._weekly import WeeklyReport, weekly_report
+from supportkit.metrics._weekly import WeeklyReport
 from supportkit.sla import WorkCalendar, russia
 
 __all__ = ["register", "run_report"]
@@ -59,17 +58,18 @@ def run_report(args: argparse.Namespace) -> int:
         "strict": not args.lenient,
     }
     path = Path(args.tickets)
+    strict = not args.lenient
+    acc = WeeklyReport(**options)
     if (
         args.tickets != "-"
         and path.suffix.lower() in (".jsonl", ".ndjson")
         and path.is_file()
         and available()
     ):
-        acc = WeeklyReport(**options)  # the fast extra: same report, byte for byte
-        acc.add_views(views(path, strict=not args.lenient))
-        report = acc.result()
-    else:
-        report = weekly_report(read_records(args.tickets), **options)
+        acc.add_views(views(path, strict=strict))  # the fast extra: same report, byte for byte
+    else:  # errors name the ticket's file:line and id, as the fast reader's do
+        acc.add_views(pure_views(args.tickets, strict=strict))
+    report = acc.result()
     fmt = args.format
     if fmt is None:
         suffix = Path(args.output).suffix.lower() if args.output else ""

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from typing import Any, Final
 
-from supportkit._io import _loads, _not_utf8
+from supportkit._io import _loads, _not_utf8, read_numbered
 from supportkit.exceptions import InvalidTicket, MissingExtra
 from supportkit.metrics._records import TicketView, _fast, row_view, view_of
 
@@ -24,7 +24,7 @@ try:  # the fast extra
 except ImportError:  # pragma: no cover - exercised where the extra is absent
     msgspec = None  # type: ignore[assignment]
 
-__all__ = ["available", "views"]
+__all__ = ["available", "pure_views", "views"]
 
 #: Environment variable that turns the fast reader off (``1``).
 PURE_ENV: Final = "SUPPORTKIT_PURE"
@@ -55,7 +55,7 @@ if msgspec is not None:
     _ERRORS: tuple[type[Exception], ...] = (msgspec.ValidationError, msgspec.DecodeError)
 
 
-def _slow(line: bytes, name: str, lineno: int, index: int, strict: bool) -> TicketView | None:
+def _slow(line: bytes, name: str, lineno: int, strict: bool) -> TicketView | None:
     """Read one line the pure-Python way (``supportkit._io`` and ``TicketAccumulator``).
 
     ``None``: the line is blank once decoded (``_io`` skips it too).
@@ -73,7 +73,17 @@ def _slow(line: bytes, name: str, lineno: int, index: int, strict: bool) -> Tick
             f"{where} must be a JSON object, got {type(record).__name__}.", field=where
         )
     view = _fast(record)
-    return view if view is not None else view_of(record, index=index, strict=strict)
+    return view if view is not None else view_of(record, field=where, strict=strict)
+
+
+def pure_views(source: str | os.PathLike[str], *, strict: bool = True) -> Iterator[TicketView]:
+    """Yield the view of every ticket of a file (any format ``supportkit._io`` reads).
+
+    The reader without the extra: a ticket that cannot be read is named by where it is
+    in the file (``export.jsonl:5``) and its ``id``, as :func:`views` names it.
+    """
+    for where, record in read_numbered(source):
+        yield view_of(record, field=where, strict=strict)
 
 
 def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[TicketView]:
@@ -94,7 +104,6 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
     decode = _DECODER.decode
     errors = _ERRORS
     slow = _slow
-    index = 0
     with open(name, "rb") as handle:
         # msgspec reads the bytes (and checks they are UTF-8) itself; a line it refuses
         # is decoded as supportkit._io does, so a bad byte gets the pure reader's error.
@@ -113,8 +122,7 @@ def views(path: str | os.PathLike[str], *, strict: bool = True) -> Iterator[Tick
             except (TypeError, KeyError, ValueError):  # as _fast: the pure reader decides
                 view = None
             if view is None:
-                view = slow(line, name, lineno, index, strict)
+                view = slow(line, name, lineno, strict)
                 if view is None:
                     continue
             yield view
-            index += 1

@@ -24,7 +24,9 @@ from supportkit._ticket import (
     _rating,
     as_ticket,
 )
+from supportkit.exceptions import SupportkitError
 from supportkit.metrics._checks import collection
+from supportkit.sla._clock import _with_id
 
 __all__ = ["TicketView", "iter_views", "row_view", "rows_of", "scan", "view_of"]
 
@@ -293,17 +295,22 @@ def row_view(  # noqa: PLR0917 - one pass over a row's fields, kept in one place
     return TicketView(channel, tags, created, rating, fields, first, agent, *resolved)
 
 
-def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> TicketView:
+def view_of(
+    value: Any, *, index: int | None = None, strict: bool = True, field: str | None = None
+) -> TicketView:
     """Read one ticket (anything :func:`supportkit.as_ticket` reads) into a view.
 
     Args:
         value: A :class:`Ticket`, a mapping or a string.
         index: The ticket's position, for error messages (``tickets[41]``).
         strict: Passed to :func:`~supportkit.as_ticket` (``False`` drops bad events).
+        field: How to name the ticket in error messages instead, e.g. where it is in
+            its file (``"export.jsonl:42"``).
 
     Raises:
         InvalidTicket: the row cannot be read (the message is
-            :func:`~supportkit.as_ticket`'s).
+            :func:`~supportkit.as_ticket`'s, starting with the ticket's ``id`` when the
+            row has one).
     """
     if type(value) is dict:
         view = _fast(value)
@@ -311,8 +318,13 @@ def view_of(value: Any, *, index: int | None = None, strict: bool = True) -> Tic
             return view
     if isinstance(value, Ticket):
         return _from_ticket(value)
-    field = "ticket" if index is None else f"tickets[{index}]"
-    return _from_ticket(as_ticket(value, strict=strict, field=field))
+    if field is None:
+        field = "ticket" if index is None else f"tickets[{index}]"
+    try:
+        ticket = as_ticket(value, strict=strict, field=field)
+    except SupportkitError as exc:
+        raise _with_id(exc, value) from exc
+    return _from_ticket(ticket)
 
 
 def rows_of(data: Any) -> Iterable[Any]:

@@ -109,9 +109,13 @@ def _flow(spec: str) -> Flow:
         raise _located(exc, spec) from None
 
 
-def _located(exc: SupportkitError, where: str) -> SupportkitError:
-    """Prefix the error's message with ``where`` (``file:line``), keeping its class."""
-    exc.message = f"{where}: {exc.message}"
+def _located(exc: SupportkitError, where: str, subject: Any = None) -> SupportkitError:
+    """Prefix the error's message with the journey's id and ``where`` (``file:line``).
+
+    The class is kept; the id is left out when the record has no usable one.
+    """
+    who = f"journey {subject[:80]!r}: " if isinstance(subject, str) and subject.strip() else ""
+    exc.message = f"{who}{where}: {exc.message}"
     exc.args = (exc.message,)
     exc.field = where if exc.field is None else f"{where} {exc.field}"
     return exc
@@ -186,7 +190,7 @@ def read_journeys(name: str, flow: Flow) -> Iterator[Journey]:
         try:
             yield Journey.from_dict(flow, record)
         except SupportkitError as exc:
-            raise _located(exc, where) from None
+            raise _located(exc, where, record.get("subject_id")) from None
 
 
 def _funnel(args: argparse.Namespace) -> int:

@@ -53,6 +53,14 @@ def _flow(value: Any) -> FlowGraph:
     return value
 
 
+def _ended(flow: FlowGraph, state: str, event: str | None, at: _dt.datetime) -> str:
+    """``ended in state 'withdrawn' (failure) by event 'withdraw' at <ISO time>``."""
+    outcome = flow._states[state].outcome
+    how = f" ({outcome})" if outcome else ""
+    by = f" by event {event!r}" if event else ""
+    return f"ended in state {state!r}{how}{by} at {at.isoformat()}"
+
+
 def _event(value: Any) -> str:
     if type(value) is not str and not isinstance(value, str):
         raise InvalidArgument(
@@ -172,6 +180,19 @@ class Journey:
     def _refusal(self, event: str) -> str | None:
         flow = self.flow
         allowed = flow._allowed[self.state]
+        if flow._states[self.state].terminal:  # "allowed there: []" would not say why
+            last = self.history[-1].event if self.history else None
+            ended = _ended(flow, self.state, last, self.last_at)
+            if _event(event) not in flow._events:
+                return (
+                    f"{event!r} is not an event of flow {flow.name!r}, and journey "
+                    f"{self.subject_id!r} {ended}, so no event applies to it any more."
+                )
+            return (
+                f"can't {event}: journey {self.subject_id!r} of flow {flow.name!r} {ended}, "
+                "and no event applies to an ended journey any more; start a new journey "
+                f"to onboard {self.subject_id!r} again."
+            )
         if _event(event) not in flow._events:
             return (
                 f"{event!r} is not an event of flow {flow.name!r}; events allowed in state "
@@ -408,6 +429,14 @@ def replay(
                 value=record,
             ) from exc
         t = index.get((state, event)) if type(event) is str else None
+        if t is None and flow._states[state].terminal:
+            ended = _ended(flow, state, steps[-1].event if steps else None, last)
+            raise InvalidFlow(
+                f"history[{i}] has event {event!r} after the journey {ended}; no event "
+                "applies to an ended journey, so the stored history is wrong from there.",
+                field=f"history[{i}].event",
+                value=event,
+            )
         if t is None:
             raise InvalidFlow(
                 f"history[{i}] has event {event!r}, which flow {flow.name!r} does not allow in "

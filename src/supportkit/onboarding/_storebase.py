@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import attrs
 
 from supportkit._time import to_aware, to_timedelta
-from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue
+from supportkit.exceptions import ConcurrencyError, InvalidArgument, InvalidValue, StoreClosed
 from supportkit.onboarding._flow import Flow
 from supportkit.onboarding._journey import Journey, Step
 from supportkit.onboarding._storerows import (
@@ -153,13 +153,16 @@ class JourneyStore:
     # -- shared -------------------------------------------------------------------------------
     def _check_open(self) -> None:
         if self._closed:
-            raise StoreUnavailable(
+            raise StoreClosed(
                 f"{self._describe()} is closed; open a new store to use it again.",
                 field="store",
             )
 
     def close(self) -> None:
-        """Close the connection; any later call raises :class:`StoreUnavailable`."""
+        """Close the connection; any later call raises :class:`StoreClosed`.
+
+        Closing twice is harmless.
+        """
         with self._lock:
             self._closed = True
             self._disconnect()
