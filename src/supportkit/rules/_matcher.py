@@ -301,15 +301,13 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
-            fuzzy = self._fuzzy_ids
             near_atoms: set[int] = set()
-            for variant in deletions(token, limit):
-                near_atoms.update(fuzzy.get(variant))
+            self._fuzzy_ids.collect(near_atoms, deletions(token, limit))
             if not near_atoms or not is_name_only(token):
                 return near
             for atom in near_atoms:
                 word = self.atoms[atom]
-                if damerau(token, word.text, word.typos) <= word.typos:
+                if _near(token, word.text, word.typos):
                     near.add(atom)
             return near
         for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
@@ -319,28 +317,29 @@ class Matcher:
                 head = token[:cut]
                 heads[head] = min(cost, heads.get(head, cost))
         candidates: set[int] = set()
-        for variant in deletions(token, limit):
-            candidates.update(self._fuzzy_ids.get(variant))
-        for head in heads:
-            for variant in deletions(head, limit):
-                candidates.update(self._fuzzy_stem_ids.get(variant))
+        self._fuzzy_ids.collect(candidates, deletions(token, limit))
+        # The heads share most of their variants (each is the next one minus a letter):
+        # look each distinct variant up once.
+        self._fuzzy_stem_ids.collect(
+            candidates, set().union(*(deletions(head, limit) for head in heads))
+        )
         found: set[int] = set()
         for atom in candidates:
             word = self.atoms[atom]
             budget = word.typos
             target = form_stem(word.text)
-            if damerau(token, word.text, budget) <= budget or (
+            if _near(token, word.text, budget) or (
                 # a stem of 3 letters one edit away matches too much (ваб ~ вас)
                 not known
                 and len(target) >= MIN_TYPO_LENGTH
                 and (
                     any(
-                        cost + damerau(head, target, budget) <= budget
+                        _near(head, target, budget - cost)
                         for head, cost in heads.items()
                         if cost <= budget
                     )
                     or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
-                        damerau(token, target + ending, budget) <= budget
+                        _near(token, target + ending, budget)
                         for ending in ENDINGS
                         if abs(len(target) + len(ending) - len(token)) <= budget
                     )
@@ -408,14 +407,22 @@ def _checksum(variant: str) -> int:
 
 
 class _TypoTable:
-    """Deletion variant -> typo atoms, as two flat arrays sorted by variant checksum."""
+    """Deletion variant -> typo atoms, as two flat arrays sorted by variant checksum.
 
-    __slots__ = ("atoms", "keys")
+    Most variants of a text word are filed under nothing. A bit set over the low bits
+    of the checksums (two bytes an entry, built on first use and never pickled) tells
+    most of them apart in a few operations, so only the rest are searched by bisection.
+    A set bit that belongs to another checksum only costs that search.
+    """
+
+    __slots__ = ("_bits", "_mask", "atoms", "keys")
 
     def __init__(self, index: dict[int, set[int]]) -> None:
         pairs = sorted((key, atom) for key, atoms in index.items() for atom in atoms)
         self.keys = array("I", [key for key, _ in pairs])
         self.atoms = array("I", [atom for _, atom in pairs])
+        self._bits: bytes | None = None
+        self._mask = 0
 
     def get(self, variant: str) -> array[int]:
         """The atoms filed under ``variant`` (or under a string with the same checksum)."""
@@ -423,6 +430,38 @@ class _TypoTable:
         keys = self.keys
         start = bisect_left(keys, key)
         return self.atoms[start : bisect_right(keys, key, start)]
+
+    def collect(self, out: set[int], variants: Iterable[str]) -> None:
+        """Add to ``out`` the atoms filed under each of ``variants`` (as :meth:`get` does)."""
+        bits = self._bits
+        if bits is None:
+            bits = self._build_bits()
+        mask = self._mask
+        keys = self.keys
+        atoms = self.atoms
+        crc32 = zlib.crc32
+        for variant in variants:
+            key = crc32(variant.encode("utf-8", "surrogatepass"))
+            low = key & mask
+            if bits[low >> 3] >> (low & 7) & 1:
+                start = bisect_left(keys, key)
+                out.update(atoms[start : bisect_right(keys, key, start)])
+
+    def _build_bits(self) -> bytes:
+        # 16 bits an entry (at least 64 bytes): about one variant in 16 that is filed
+        # under nothing still gets searched.
+        size = 64
+        while size < 2 * len(self.keys):
+            size *= 2
+        mask = size * 8 - 1
+        bits = bytearray(size)
+        for key in self.keys:
+            low = key & mask
+            bits[low >> 3] |= 1 << (low & 7)
+        # Several threads may build it at once: each builds the same bytes.
+        self._mask = mask
+        self._bits = frozen = bytes(bits)
+        return frozen
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _TypoTable):
@@ -436,6 +475,8 @@ class _TypoTable:
 
     def __setstate__(self, state: tuple[array[int], array[int]]) -> None:
         self.keys, self.atoms = state
+        self._bits = None
+        self._mask = 0
 
 
 class _AtomCache(dict[str, tuple[int, ...]]):
@@ -469,6 +510,37 @@ def _near_endings() -> frozenset[str]:
             if i + 1 < len(ending):
                 out.add(ending[:i] + ending[i + 1] + ending[i] + ending[i + 2 :])
     return frozenset(out)
+
+
+def _near(a: str, b: str, limit: int) -> bool:
+    """Whether ``damerau(a, b, limit) <= limit``, checked directly for a budget of one edit.
+
+    One edit is one insertion, deletion, substitution or swap of adjacent letters: past
+    the common beginning, the rest of the two words must then be equal (a word's typo
+    budget is almost always 1, and the table of :func:`damerau` costs ``len(a) * len(b)``).
+    """
+    if a == b:
+        return limit >= 0
+    if limit != 1:
+        return limit > 1 and damerau(a, b, limit) <= limit
+    size = len(a)
+    other = len(b)
+    if size == other:
+        i = 0
+        while a[i] == b[i]:  # they differ somewhere
+            i += 1
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < size and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
+    if size == other + 1:
+        a, b, size = b, a, other
+    elif other != size + 1:
+        return False
+    # ``b`` is one letter longer: ``a`` with a letter inserted?
+    i = 0
+    while i < size and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
 
 
 def _follow(seq: tuple[int, ...], start: int, found: dict[int, tuple[int, ...]], gap: int) -> int:
