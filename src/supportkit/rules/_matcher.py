@@ -33,6 +33,7 @@ from supportkit.rules._phrases import (
     required_literal,
     tokenize,
 )
+from supportkit.rules._prefilter import RegexIndex
 from supportkit.rules._text import key_of
 from supportkit.text._aspect import with_partners
 from supportkit.text._morphology import (
@@ -159,6 +160,7 @@ class Matcher:
         #: Phrase id -> its atoms in order (``()`` for a regex or empty phrase).
         seqs: list[tuple[int, ...]] = []
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
+        self._regex_index: RegexIndex | None = None
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         # ``ids``: the caller's int objects for 0, 1, ... (shared, not one more each).
         for pid, phrase in zip(ids or range(len(self.phrases)), self.phrases, strict=True):
@@ -198,11 +200,22 @@ class Matcher:
         # and carries nothing of the dictionary. The word cache starts empty again.
         state = self.__dict__.copy()
         del state["_cache"]
+        state.pop("_regex_index", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self._regex_index = None
         self._cache = _AtomCache(self._uncached)
+
+    @property
+    def regex_index(self) -> RegexIndex:
+        """The prefilter index of the regex phrases (built on first use, never pickled)."""
+        index = self._regex_index
+        if index is None:
+            # Several threads may build it at once: each builds the same index.
+            index = self._regex_index = RegexIndex([p.pattern for _, p, _ in self.regexes])
+        return index
 
     def _atom(self, word: Word) -> int:
         if word.mode == "typo" and not self.options.typos:
@@ -255,7 +268,7 @@ class Matcher:
 
     def atoms_of(self, token: str) -> tuple[int, ...]:
         """Return the atoms one normalised word satisfies (cached per distinct word)."""
-        return self._cache[token]
+        return tuple(atom for atom in self._cache[token] if atom >= 0)
 
     def _uncached(self, token: str) -> tuple[int, ...]:
         result = self._compute(token)
@@ -263,6 +276,12 @@ class Matcher:
             key = key_of(token)
             if key != token:
                 result = tuple(sorted({*result, *self._compute(key)}))
+        if self.regexes:
+            # The regex prefilter's word literals in this word ride along as negative
+            # ids (-1 - literal id), so a message's words are looked up once for both.
+            literals = self.regex_index.word_literals(token)
+            if literals:
+                result = (*(-1 - lid for lid in literals), *result)
         return result
 
     def _compute(self, token: str) -> tuple[int, ...]:
@@ -354,14 +373,26 @@ class Matcher:
         Returns:
             The tokens, and phrase id -> list of ``(first token, last token)``.
         """
+        tokens, hits, _literals = self.scan_words(text)
+        return tokens, hits
+
+    def scan_words(self, text: str) -> tuple[list[str], dict[int, list[Hit]], set[int]]:
+        """:meth:`scan`, and the ids of the regex prefilter's word literals in the words.
+
+        The literal ids are those of :meth:`RegexIndex.word_literals` of
+        :attr:`regex_index`, for :meth:`RegexIndex.candidates`.
+        """
         tokens = tokenize(text)
         # One C-level lookup per word; only a word never seen before runs Python code.
         found: dict[int, tuple[int, ...]] = {
             i: a for i, a in enumerate(map(self._cache.__getitem__, tokens)) if a
         }
         hits: dict[int, list[Hit]] = {}
+        literals: set[int] = set()
         if not found:
-            return tokens, hits
+            return tokens, hits, literals
+        if self.regexes:
+            literals = {-1 - a for atoms in found.values() if atoms[0] < 0 for a in atoms if a < 0}
         starts = self._starts
         seqs = self._seqs
         gap = self.options.gap
@@ -383,7 +414,7 @@ class Matcher:
                         hits[pid] = [(i, end)]
                     else:
                         bucket.append((i, end))
-        return tokens, hits
+        return tokens, hits, literals
 
 
 def _compact(ids: Iterable[int]) -> Ids:
