@@ -33,6 +33,7 @@ from supportkit.rules._phrases import (
     required_literal,
     tokenize,
 )
+from supportkit.rules._prefilter import RegexIndex
 from supportkit.rules._text import key_of
 from supportkit.text._aspect import with_partners
 from supportkit.text._morphology import (
@@ -159,6 +160,7 @@ class Matcher:
         #: Phrase id -> its atoms in order (``()`` for a regex or empty phrase).
         seqs: list[tuple[int, ...]] = []
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
+        self._regex_index: RegexIndex | None = None
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         # ``ids``: the caller's int objects for 0, 1, ... (shared, not one more each).
         for pid, phrase in zip(ids or range(len(self.phrases)), self.phrases, strict=True):
@@ -198,11 +200,22 @@ class Matcher:
         # and carries nothing of the dictionary. The word cache starts empty again.
         state = self.__dict__.copy()
         del state["_cache"]
+        state.pop("_regex_index", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self._regex_index = None
         self._cache = _AtomCache(self._uncached)
+
+    @property
+    def regex_index(self) -> RegexIndex:
+        """The prefilter index of the regex phrases (built on first use, never pickled)."""
+        index = self._regex_index
+        if index is None:
+            # Several threads may build it at once: each builds the same index.
+            index = self._regex_index = RegexIndex([p.pattern for _, p, _ in self.regexes])
+        return index
 
     def _atom(self, word: Word) -> int:
         if word.mode == "typo" and not self.options.typos:
@@ -255,7 +268,7 @@ class Matcher:
 
     def atoms_of(self, token: str) -> tuple[int, ...]:
         """Return the atoms one normalised word satisfies (cached per distinct word)."""
-        return self._cache[token]
+        return tuple(atom for atom in self._cache[token] if atom >= 0)
 
     def _uncached(self, token: str) -> tuple[int, ...]:
         result = self._compute(token)
@@ -263,6 +276,12 @@ class Matcher:
             key = key_of(token)
             if key != token:
                 result = tuple(sorted({*result, *self._compute(key)}))
+        if self.regexes:
+            # The regex prefilter's word literals in this word ride along as negative
+            # ids (-1 - literal id), so a message's words are looked up once for both.
+            literals = self.regex_index.word_literals(token)
+            if literals:
+                result = (*(-1 - lid for lid in literals), *result)
         return result
 
     def _compute(self, token: str) -> tuple[int, ...]:
@@ -301,15 +320,13 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
-            fuzzy = self._fuzzy_ids
             near_atoms: set[int] = set()
-            for variant in deletions(token, limit):
-                near_atoms.update(fuzzy.get(variant))
+            self._fuzzy_ids.collect(near_atoms, deletions(token, limit))
             if not near_atoms or not is_name_only(token):
                 return near
             for atom in near_atoms:
                 word = self.atoms[atom]
-                if damerau(token, word.text, word.typos) <= word.typos:
+                if _near(token, word.text, word.typos):
                     near.add(atom)
             return near
         for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
@@ -319,28 +336,29 @@ class Matcher:
                 head = token[:cut]
                 heads[head] = min(cost, heads.get(head, cost))
         candidates: set[int] = set()
-        for variant in deletions(token, limit):
-            candidates.update(self._fuzzy_ids.get(variant))
-        for head in heads:
-            for variant in deletions(head, limit):
-                candidates.update(self._fuzzy_stem_ids.get(variant))
+        self._fuzzy_ids.collect(candidates, deletions(token, limit))
+        # The heads share most of their variants (each is the next one minus a letter):
+        # look each distinct variant up once.
+        self._fuzzy_stem_ids.collect(
+            candidates, set().union(*(deletions(head, limit) for head in heads))
+        )
         found: set[int] = set()
         for atom in candidates:
             word = self.atoms[atom]
             budget = word.typos
             target = form_stem(word.text)
-            if damerau(token, word.text, budget) <= budget or (
+            if _near(token, word.text, budget) or (
                 # a stem of 3 letters one edit away matches too much (ваб ~ вас)
                 not known
                 and len(target) >= MIN_TYPO_LENGTH
                 and (
                     any(
-                        cost + damerau(head, target, budget) <= budget
+                        _near(head, target, budget - cost)
                         for head, cost in heads.items()
                         if cost <= budget
                     )
                     or any(  # a swap across the stem/ending boundary (лубахеках -> лубахеакх)
-                        damerau(token, target + ending, budget) <= budget
+                        _near(token, target + ending, budget)
                         for ending in ENDINGS
                         if abs(len(target) + len(ending) - len(token)) <= budget
                     )
@@ -355,14 +373,26 @@ class Matcher:
         Returns:
             The tokens, and phrase id -> list of ``(first token, last token)``.
         """
+        tokens, hits, _literals = self.scan_words(text)
+        return tokens, hits
+
+    def scan_words(self, text: str) -> tuple[list[str], dict[int, list[Hit]], set[int]]:
+        """:meth:`scan`, and the ids of the regex prefilter's word literals in the words.
+
+        The literal ids are those of :meth:`RegexIndex.word_literals` of
+        :attr:`regex_index`, for :meth:`RegexIndex.candidates`.
+        """
         tokens = tokenize(text)
         # One C-level lookup per word; only a word never seen before runs Python code.
         found: dict[int, tuple[int, ...]] = {
             i: a for i, a in enumerate(map(self._cache.__getitem__, tokens)) if a
         }
         hits: dict[int, list[Hit]] = {}
+        literals: set[int] = set()
         if not found:
-            return tokens, hits
+            return tokens, hits, literals
+        if self.regexes:
+            literals = {-1 - a for atoms in found.values() if atoms[0] < 0 for a in atoms if a < 0}
         starts = self._starts
         seqs = self._seqs
         gap = self.options.gap
@@ -384,7 +414,7 @@ class Matcher:
                         hits[pid] = [(i, end)]
                     else:
                         bucket.append((i, end))
-        return tokens, hits
+        return tokens, hits, literals
 
 
 def _compact(ids: Iterable[int]) -> Ids:
@@ -408,14 +438,22 @@ def _checksum(variant: str) -> int:
 
 
 class _TypoTable:
-    """Deletion variant -> typo atoms, as two flat arrays sorted by variant checksum."""
+    """Deletion variant -> typo atoms, as two flat arrays sorted by variant checksum.
 
-    __slots__ = ("atoms", "keys")
+    Most variants of a text word are filed under nothing. A bit set over the low bits
+    of the checksums (two bytes an entry, built on first use and never pickled) tells
+    most of them apart in a few operations, so only the rest are searched by bisection.
+    A set bit that belongs to another checksum only costs that search.
+    """
+
+    __slots__ = ("_bits", "_mask", "atoms", "keys")
 
     def __init__(self, index: dict[int, set[int]]) -> None:
         pairs = sorted((key, atom) for key, atoms in index.items() for atom in atoms)
         self.keys = array("I", [key for key, _ in pairs])
         self.atoms = array("I", [atom for _, atom in pairs])
+        self._bits: bytes | None = None
+        self._mask = 0
 
     def get(self, variant: str) -> array[int]:
         """The atoms filed under ``variant`` (or under a string with the same checksum)."""
@@ -423,6 +461,38 @@ class _TypoTable:
         keys = self.keys
         start = bisect_left(keys, key)
         return self.atoms[start : bisect_right(keys, key, start)]
+
+    def collect(self, out: set[int], variants: Iterable[str]) -> None:
+        """Add to ``out`` the atoms filed under each of ``variants`` (as :meth:`get` does)."""
+        bits = self._bits
+        if bits is None:
+            bits = self._build_bits()
+        mask = self._mask
+        keys = self.keys
+        atoms = self.atoms
+        crc32 = zlib.crc32
+        for variant in variants:
+            key = crc32(variant.encode("utf-8", "surrogatepass"))
+            low = key & mask
+            if bits[low >> 3] >> (low & 7) & 1:
+                start = bisect_left(keys, key)
+                out.update(atoms[start : bisect_right(keys, key, start)])
+
+    def _build_bits(self) -> bytes:
+        # 16 bits an entry (at least 64 bytes): about one variant in 16 that is filed
+        # under nothing still gets searched.
+        size = 64
+        while size < 2 * len(self.keys):
+            size *= 2
+        mask = size * 8 - 1
+        bits = bytearray(size)
+        for key in self.keys:
+            low = key & mask
+            bits[low >> 3] |= 1 << (low & 7)
+        # Several threads may build it at once: each builds the same bytes.
+        self._mask = mask
+        self._bits = frozen = bytes(bits)
+        return frozen
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _TypoTable):
@@ -436,6 +506,8 @@ class _TypoTable:
 
     def __setstate__(self, state: tuple[array[int], array[int]]) -> None:
         self.keys, self.atoms = state
+        self._bits = None
+        self._mask = 0
 
 
 class _AtomCache(dict[str, tuple[int, ...]]):
@@ -469,6 +541,37 @@ def _near_endings() -> frozenset[str]:
             if i + 1 < len(ending):
                 out.add(ending[:i] + ending[i + 1] + ending[i] + ending[i + 2 :])
     return frozenset(out)
+
+
+def _near(a: str, b: str, limit: int) -> bool:
+    """Whether ``damerau(a, b, limit) <= limit``, checked directly for a budget of one edit.
+
+    One edit is one insertion, deletion, substitution or swap of adjacent letters: past
+    the common beginning, the rest of the two words must then be equal (a word's typo
+    budget is almost always 1, and the table of :func:`damerau` costs ``len(a) * len(b)``).
+    """
+    if a == b:
+        return limit >= 0
+    if limit != 1:
+        return limit > 1 and damerau(a, b, limit) <= limit
+    size = len(a)
+    other = len(b)
+    if size == other:
+        i = 0
+        while a[i] == b[i]:  # they differ somewhere
+            i += 1
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < size and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
+    if size == other + 1:
+        a, b, size = b, a, other
+    elif other != size + 1:
+        return False
+    # ``b`` is one letter longer: ``a`` with a letter inserted?
+    i = 0
+    while i < size and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
 
 
 def _follow(seq: tuple[int, ...], start: int, found: dict[int, tuple[int, ...]], gap: int) -> int:

@@ -410,18 +410,31 @@ class RegexIndex:
                     found.add(lid)
         return tuple(sorted(found))
 
-    def candidates(self, text: str, words: Sequence[str] | None = None) -> list[int]:
+    def word_literals(self, word: str) -> tuple[int, ...]:
+        """The ids of the literals made of word characters that occur in ``word``."""
+        return self._literals_in(word) if self._word_literals else ()
+
+    def candidates(
+        self,
+        text: str,
+        words: Sequence[str] | None = None,
+        literals: set[int] | None = None,
+    ) -> list[int]:
         """The indices, in order, of the regexes that can match ``text``.
 
         ``words``: the text's words as :data:`supportkit.rules._phrases.WORD_RE` finds
-        them (``re.findall(r"\\w+", text)``), when the caller has them already.
+        them (``re.findall(r"\\w+", text)``), when the caller has them already;
+        ``literals``: instead, the union of :meth:`word_literals` over those words
+        (the phrase index finds them with its own per-word look-up).
         """
-        if self.size < INDEX_FROM:
+        if self.size < INDEX_FROM and literals is None:
             # Few regexes: checking each prefilter costs less than the words of the text.
             return [i for i, c in enumerate(self._conditions) if not c or passes(c, text)]
         out = list(self._always)
         present: set[int] = set()
-        if self._word_literals:
+        if literals is not None:
+            present.update(literals)
+        elif self._word_literals:
             cache = self._words
             present.update(
                 *map(cache.__getitem__, _WORD_RE.findall(text) if words is None else words)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -13,7 +12,6 @@ from supportkit.rules._load import Options
 from supportkit.rules._matcher import Hit, Matcher
 from supportkit.rules._model import Rule
 from supportkit.rules._phrases import Phrase
-from supportkit.rules._prefilter import RegexIndex
 from supportkit.rules._results import Evidence, RegexTimeout
 from supportkit.rules._text import Offsets, normalised, offsets
 
@@ -141,17 +139,6 @@ class Scan:
         return found
 
 
-_INDEXES: weakref.WeakKeyDictionary[Matcher, RegexIndex] = weakref.WeakKeyDictionary()
-
-
-def _regex_index(matcher: Matcher) -> RegexIndex:
-    """The prefilter index of a matcher's regexes (built once per matcher)."""
-    index = _INDEXES.get(matcher)
-    if index is None or index.size != len(matcher.regexes):
-        index = _INDEXES[matcher] = RegexIndex([p.pattern for _, p, _ in matcher.regexes])
-    return index
-
-
 def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options: Options) -> Scan:
     """Normalise ``fields`` of ``ticket`` and find every phrase of ``matcher`` in them."""
     result = Scan(options)
@@ -162,12 +149,13 @@ def scan_ticket(matcher: Matcher, ticket: Ticket, fields: Iterable[str], options
         result.texts[field] = text
         norm = normalised(text, options) if text else ""
         result.norms[field] = norm
-        tokens, hits = matcher.scan(norm) if norm else ([], {})
+        tokens, hits, literals = matcher.scan_words(norm) if norm else ([], {}, set())
         result.tokens[field] = tokens
         if norm:
             regexes = matcher.regexes
-            # Only the regexes whose literals the text holds can match (see _prefilter).
-            for k in _regex_index(matcher).candidates(norm, tokens) if regexes else ():
+            # Only the regexes whose literals the text holds can match (see _prefilter);
+            # the phrase index has found the word literals with its own word look-ups.
+            for k in matcher.regex_index.candidates(norm, literals=literals) if regexes else ():
                 pid, pattern, _literal = regexes[k]
                 try:
                     match = pattern.search(norm, timeout=options.regex_timeout)
