@@ -40,7 +40,16 @@ def _plain(word: str) -> tuple[bool, frozenset[str]]:
     # What the two look-ups gave before: word_is_known, then the keys.
     folded = morph._fold(word)
     known = morph._plain_cyrillic(folded) and bool(morph._analyzer().word_is_known(folded))
-    return known, morph._dictionary_keys(folded) if known else frozenset()
+    if not known:
+        return False, frozenset()
+    analyzer = morph._analyzer()
+    dictionary = analyzer.dictionary
+    keys = frozenset(
+        morph._fold(dictionary.build_normal_form(paradigm, index, fixed))
+        for fixed, entries in dictionary.words.similar_items(folded, analyzer.char_substitutes)
+        for paradigm, index in entries
+    )
+    return True, keys
 
 
 def _check(word: str) -> None:

@@ -302,17 +302,21 @@ def _known_keys(word: str) -> frozenset[str]:
     # word_is_known's similar_keys finds, with the same substitutes).
     found = _entries.get(word)
     if found is None:
-        found = _dictionary_keys(word)
+        analyzer = _analyzer()
+        items = analyzer.dictionary.words.similar_items(word, analyzer.char_substitutes)
+        found = _dictionary_keys(items) if items else _UNKNOWN
         _store(_entries, word, found)
     return found
 
 
-def _dictionary_keys(word: str) -> frozenset[str]:
-    analyzer = _analyzer()
-    dictionary = analyzer.dictionary
+_UNKNOWN: Final[frozenset[str]] = frozenset()
+
+
+def _dictionary_keys(items: list[tuple[str, Any]]) -> frozenset[str]:
+    dictionary = _analyzer().dictionary
     return frozenset(
         _fold(dictionary.build_normal_form(paradigm, index, fixed))
-        for fixed, entries in dictionary.words.similar_items(word, analyzer.char_substitutes)
+        for fixed, entries in items
         for paradigm, index in entries
     )
 
