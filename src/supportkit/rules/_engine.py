@@ -34,6 +34,7 @@ from supportkit.rules._results import (
     Evaluation,
     Explanation,
     LintIssue,
+    unmatched,
 )
 from supportkit.rules._scan import Compiled, Scan, evidence, scan_ticket
 from supportkit.rules._source import read_source
@@ -436,6 +437,8 @@ class RuleSet:
             compiled, ticket, scan, when, calendars=self.calendars, clock=clock
         )
         if not matched:
+            if not scan.timeouts:
+                return unmatched(ticket.id, scan.texts)
             return Evaluation(ticket_id=ticket.id, timeouts=tuple(scan.timeouts), texts=scan.texts)
         return self._index.decide(
             compiled,

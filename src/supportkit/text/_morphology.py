@@ -73,7 +73,9 @@ _readings: dict[str, tuple[Reading, ...]] = {}
 _phrase_keys: dict[str, frozenset[str]] = {}
 _text_keys: dict[str, frozenset[str]] = {}
 _stems: dict[str, str] = {}
-_known: dict[str, bool] = {}
+#: The dictionary's own keys of a plain Cyrillic folded word (empty: the dictionary does
+#: not know it). One look-up per new word serves both is_russian_word and text_keys.
+_entries: dict[str, frozenset[str]] = {}
 
 
 @attrs.frozen
@@ -147,7 +149,7 @@ def _store(cache: dict[str, Any], word: str, value: Any) -> None:
 
 def clear_cache() -> None:
     """Forget every cached look-up (the dictionary itself stays loaded)."""
-    for cache in (_readings, _phrase_keys, _text_keys, _stems, _known):
+    for cache in (_readings, _phrase_keys, _text_keys, _stems, _entries):
         cache.clear()
 
 
@@ -236,11 +238,12 @@ def is_dictionary_form(word: str) -> bool:
 def is_russian_word(word: str) -> bool:
     """Whether the dictionary itself (not the guesser) knows ``word`` as a Russian form."""
     folded = _fold(word)
-    found = _known.get(folded)
+    found = _entries.get(folded)
     if found is None:
-        found = _plain_cyrillic(folded) and bool(_analyzer().word_is_known(folded))
-        _store(_known, folded, found)
-    return found
+        if not _plain_cyrillic(folded):
+            return False
+        found = _known_keys(folded)
+    return bool(found)
 
 
 _NAMES: Final = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
@@ -286,19 +289,34 @@ def text_keys(word: str) -> frozenset[str]:
             # The cold path of every new word of a message: the dictionary's own entries
             # when it knows the word (what pymorphy3's dictionary step reads, without
             # building and scoring parses: several times faster), else the guesser.
-            found = _dictionary_keys(folded) or frozenset(
+            found = _known_keys(folded) or frozenset(
                 _fold(n) for n in _analyzer().normal_forms(folded)
             )
         _store(_text_keys, word, found)
     return found
 
 
-def _dictionary_keys(word: str) -> frozenset[str]:
-    analyzer = _analyzer()
-    dictionary = analyzer.dictionary
+def _known_keys(word: str) -> frozenset[str]:
+    # The one dictionary look-up of a plain Cyrillic folded word, cached: its keys are
+    # non-empty exactly when the dictionary knows the word (similar_items finds what
+    # word_is_known's similar_keys finds, with the same substitutes).
+    found = _entries.get(word)
+    if found is None:
+        analyzer = _analyzer()
+        items = analyzer.dictionary.words.similar_items(word, analyzer.char_substitutes)
+        found = _dictionary_keys(items) if items else _UNKNOWN
+        _store(_entries, word, found)
+    return found
+
+
+_UNKNOWN: Final[frozenset[str]] = frozenset()
+
+
+def _dictionary_keys(items: list[tuple[str, Any]]) -> frozenset[str]:
+    dictionary = _analyzer().dictionary
     return frozenset(
         _fold(dictionary.build_normal_form(paradigm, index, fixed))
-        for fixed, entries in dictionary.words.similar_items(word, analyzer.char_substitutes)
+        for fixed, entries in items
         for paradigm, index in entries
     )
 
