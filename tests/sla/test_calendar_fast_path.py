@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from supportkit.sla import ProductionCalendar, WorkCalendar, russia
 
 UTC = dt.timezone.utc
-DST = [ZoneInfo(k) for k in ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe")]
+DST = [
+    ZoneInfo(k) for k in ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Almaty")
+]
 zones = st.one_of(
     st.sampled_from([*DST, ZoneInfo("Europe/Moscow"), ZoneInfo("UTC"), UTC]),
     st.integers(min_value=-23 * 60, max_value=23 * 60).map(
@@ -153,4 +155,18 @@ def test_autumn_fold_is_kept() -> None:
     second = cal.add(first, dt.timedelta(hours=1))  # 01:30 EST, the repeated hour
     assert (second.hour, second.minute, second.fold) == (1, 30, 1)
     assert second.astimezone(UTC) == dt.datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
+    assert cal.between(first, second) == dt.timedelta(hours=1)
+
+
+def test_a_clock_set_back_at_the_end_of_a_day_leaves_the_day_index() -> None:
+    # Kazakhstan moved Almaty from +06:00 to +05:00 at 2024-03-01 00:00, so 23:00-24:00
+    # on 29 February happened twice; found by tests/testing/test_dogfood.py.
+    almaty = ZoneInfo("Asia/Almaty")
+    cal = WorkCalendar.weekly(almaty, {"mon-fri": "20:00-08:00"})
+    first = dt.datetime(2024, 2, 29, 23, 0, tzinfo=almaty)  # +06:00
+    second = first.replace(fold=1)  # the repeated 23:00, +05:00
+    assert cal.between(second, cal.add(second, dt.timedelta(hours=1))) == dt.timedelta(hours=1)
+    later = cal.add(first, dt.timedelta(hours=1))
+    assert later.astimezone(UTC) == second.astimezone(UTC)
+    assert cal.between(first, later) == dt.timedelta(hours=1)
     assert cal.between(first, second) == dt.timedelta(hours=1)

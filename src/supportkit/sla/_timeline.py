@@ -53,8 +53,8 @@ _US_PER_HOUR = 3_600_000_000
 def _uniform(midnight: int, number: int, tz: _dt.tzinfo) -> bool:
     """Whether local day ``number`` (starting at UTC ``midnight``) has one UTC offset.
 
-    The offset is read at the midnight and every hour after it up to the last
-    microsecond of the day (a fixed-offset zone needs no reading); the day must start
+    The offset is read at the midnight, every hour after it up to the last microsecond
+    of the day and at the next midnight (a fixed-offset zone needs no reading); the day must start
     at 00:00 wall time and last 24 hours. Clock changes happen at most a few times a
     year, none two within an hour.
     """
@@ -65,6 +65,10 @@ def _uniform(midnight: int, number: int, tz: _dt.tzinfo) -> bool:
         return False
     probes = [midnight + h * _US_PER_HOUR for h in range(1, 24)]
     probes.append(midnight + _US_PER_DAY - 1)
+    # The next midnight too: a clock set back at the very end of the day (Almaty,
+    # 2024-03-01 00:00 -> 2024-02-29 23:00) repeats the day's last hour, so wall times of
+    # this day lie past 24 hours after its midnight.
+    probes.append(midnight + _US_PER_DAY)
     return all(from_us(p, tz).utcoffset() == offset for p in probes)
 
 
