@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Final
 
 from supportkit.exceptions import InvalidArgument
-from supportkit.text._morphology import MAX_WORD, is_russian_word, readings
+from supportkit.text._morphology import MAX_WORD, _store, is_russian_word, readings
 
 __all__ = ["aspect_of", "aspect_partners", "with_partners"]
 
@@ -282,7 +282,5 @@ def with_partners(keys: frozenset[str]) -> frozenset[str]:
     found = _widened.get(keys)
     if found is None:
         found = keys.union(*(aspect_partners(key) for key in keys))
-        if len(_widened) >= 50_000:
-            _widened.clear()
-        _widened[keys] = found
+        _store(_widened, keys, found)
     return found

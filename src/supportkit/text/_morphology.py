@@ -141,7 +141,7 @@ def dictionary_loaded() -> bool:
     return "analyzer" in _state
 
 
-def _store(cache: dict[str, Any], word: str, value: Any) -> None:
+def _store(cache: dict[Any, Any], word: Any, value: Any) -> None:
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
     cache[word] = value
