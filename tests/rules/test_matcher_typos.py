@@ -157,3 +157,43 @@ def test_the_bit_filter_never_hides_a_variant(
     table.collect(out, variants)
     assert out == {atom for v in variants for atom in table.get(v)}
     assert out == {atom for v in variants for atom in index.get(_checksum(v), set())}
+
+
+@cache
+def dictionary_forms() -> tuple[str, ...]:
+    """Every form the dictionary gives the pool's words, and some names and near words."""
+    from supportkit.text._morphology import _analyzer
+
+    forms = {"кароль", "король", "личный", "кабинете", "марина", "маринка", "пароли"}
+    for word in POOL:
+        for parse in _analyzer().parse(word)[:1]:
+            forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
+    return tuple(sorted(forms))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.sampled_from([1, 2]))
+def test_known_words_pass_the_string_prefilter_as_the_checksums_do(
+    data: st.DataObject, typos: int
+) -> None:
+    # A known word is first checked against the strings of the typo index's variants
+    # (no checksums, no name check): the result must be the plain algorithm's.
+    token = data.draw(st.sampled_from(dictionary_forms()))
+    if data.draw(st.booleans()):  # one edit more: a known word near a typo word, or not
+        i = data.draw(st.integers(0, len(token) - 1))
+        token = token[:i] + data.draw(st.sampled_from(LETTERS)) + token[i + 1 :]
+    m = matcher(typos)
+    assert m._typo_atoms(token) == reference(m, token)
+
+
+def test_the_string_variants_are_those_the_checksums_file() -> None:
+    m = matcher(1)
+    variants = m._typo_variants()
+    assert {_checksum(v) for v in variants} <= set(m._fuzzy_ids.keys)
+    assert all(w in variants for w in POOL)
+    # Rebuilt after unpickling, never pickled.
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(m))
+    assert copy._typo_words is None
+    assert copy._typo_variants() == variants

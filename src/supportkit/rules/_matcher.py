@@ -161,6 +161,7 @@ class Matcher:
         seqs: list[tuple[int, ...]] = []
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._regex_index: RegexIndex | None = None
+        self._typo_words: frozenset[str] | None = None
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         # ``ids``: the caller's int objects for 0, 1, ... (shared, not one more each).
         for pid, phrase in zip(ids or range(len(self.phrases)), self.phrases, strict=True):
@@ -201,11 +202,13 @@ class Matcher:
         state = self.__dict__.copy()
         del state["_cache"]
         state.pop("_regex_index", None)
+        state.pop("_typo_words", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._regex_index = None
+        self._typo_words = None
         self._cache = _AtomCache(self._uncached)
 
     @property
@@ -227,10 +230,7 @@ class Matcher:
         atom = len(self.atoms)
         self._atom_ids[ident] = atom
         self.atoms.append(word)
-        texts = {word.text}
-        if self.options.keys:
-            texts.add(key_of(word.text))
-        for text in texts:
+        for text in self._texts(word.text):
             if word.mode in ("form", "typo"):
                 for lexeme in self.lexemes(text):
                     self._form.setdefault(lexeme, []).append(atom)
@@ -248,6 +248,30 @@ class Matcher:
                 for variant in deletions(form_stem(text), word.typos):
                     self._fuzzy_stem.setdefault(_checksum(variant), set()).add(atom)
         return atom
+
+    def _texts(self, text: str) -> set[str]:
+        """The texts a phrase word is indexed under: itself, and its key if keys are on."""
+        texts = {text}
+        if self.options.keys:
+            texts.add(key_of(text))
+        return texts
+
+    def _typo_variants(self) -> frozenset[str]:
+        """Every whole-word deletion variant the typo index files (built on first use).
+
+        The strings behind the checksums of ``_fuzzy_ids``: a text word none of whose
+        own variants is here has no typo atom near it as a whole word.
+        """
+        found = self._typo_words
+        if found is None:
+            out: set[str] = set()
+            for word in self.atoms:
+                if word.mode == "typo":
+                    for text in self._texts(word.text):
+                        out |= deletions(text, word.typos)
+            # Several threads may build it at once: each builds the same set.
+            found = self._typo_words = frozenset(out)
+        return found
 
     def lexemes(self, word: str) -> frozenset[str]:
         """The lexemes a bare phrase word stands for, with those of its synonym group."""
@@ -320,14 +344,25 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
+            # Most known words have no typo word near them at all: tell them apart with
+            # string look-ups before building and checksumming every deletion variant.
+            variants = self._typo_variants()
+            if limit == 1:
+                if token not in variants and not any(
+                    token[:i] + token[i + 1 :] in variants for i in range(len(token))
+                ):
+                    return near
+            elif variants.isdisjoint(deletions(token, limit)):
+                return near
             near_atoms: set[int] = set()
             self._fuzzy_ids.collect(near_atoms, deletions(token, limit))
-            if not near_atoms or not is_name_only(token):
-                return near
             for atom in near_atoms:
                 word = self.atoms[atom]
                 if _near(token, word.text, word.typos):
                     near.add(atom)
+            # The string checks first: the name check parses the word (the slow part).
+            if near and not is_name_only(token):
+                near.clear()
             return near
         for cut in range(max(3, len(token) - _TAIL), len(token) + 1):
             tail = token[cut:]
