@@ -162,6 +162,7 @@ class Matcher:
         self.regexes: list[tuple[int, regex.Pattern[str], str]] = []
         self._regex_index: RegexIndex | None = None
         self._typo_words: frozenset[str] | None = None
+        self._stem_words: frozenset[str] | None = None
         self._cache: dict[str, tuple[int, ...]] = _AtomCache(self._uncached)
         # ``ids``: the caller's int objects for 0, 1, ... (shared, not one more each).
         for pid, phrase in zip(ids or range(len(self.phrases)), self.phrases, strict=True):
@@ -203,12 +204,14 @@ class Matcher:
         del state["_cache"]
         state.pop("_regex_index", None)
         state.pop("_typo_words", None)
+        state.pop("_stem_words", None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._regex_index = None
         self._typo_words = None
+        self._stem_words = None
         self._cache = _AtomCache(self._uncached)
 
     @property
@@ -271,6 +274,18 @@ class Matcher:
                         out |= deletions(text, word.typos)
             # Several threads may build it at once: each builds the same set.
             found = self._typo_words = frozenset(out)
+        return found
+
+    def _stem_variants(self) -> frozenset[str]:
+        """The stem deletion variants the typo index files (strings; built on first use)."""
+        found = self._stem_words
+        if found is None:
+            out: set[str] = set()
+            for word in self.atoms:
+                if word.mode == "typo":
+                    for text in self._texts(word.text):
+                        out |= deletions(form_stem(text), word.typos)
+            found = self._stem_words = frozenset(out)
         return found
 
     def lexemes(self, word: str) -> frozenset[str]:
@@ -370,13 +385,17 @@ class Matcher:
             if cost <= limit:
                 head = token[:cut]
                 heads[head] = min(cost, heads.get(head, cost))
-        candidates: set[int] = set()
-        self._fuzzy_ids.collect(candidates, deletions(token, limit))
+        whole = deletions(token, limit)
         # The heads share most of their variants (each is the next one minus a letter):
         # look each distinct variant up once.
-        self._fuzzy_stem_ids.collect(
-            candidates, set().union(*(deletions(head, limit) for head in heads))
-        )
+        parts = set().union(*(deletions(head, limit) for head in heads))
+        if self._stem_variants().isdisjoint(parts) and self._typo_variants().isdisjoint(whole):
+            # No variant string in common (most new words): only a checksum collision
+            # could make a candidate, and the plain algorithm has none.
+            return set()
+        candidates: set[int] = set()
+        self._fuzzy_ids.collect(candidates, whole)
+        self._fuzzy_stem_ids.collect(candidates, parts)
         found: set[int] = set()
         for atom in candidates:
             word = self.atoms[atom]
