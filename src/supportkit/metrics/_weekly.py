@@ -390,16 +390,20 @@ class WeeklyReport(TicketAccumulator):
                     view = None
             add(view if view is not None else view_of(value, index=i, strict=strict))
 
-        if self._pending is not None:  # until the zone of the data is known
+        if self._holding():  # until the zone of the data is known
             for i, value in rows:
                 slow(i, value)
-                if self._pending is None:
+                if not self._holding():
                     break
         if self._calendar is not None or type(self._resolution._store) is not ExactStore:
             for i, value in rows:
                 slow(i, value)
             return
         add_rows(self, rows, slow)
+
+    def _holding(self) -> bool:
+        """Whether dated tickets are still held back (the zone of the data not yet known)."""
+        return self._pending is not None
 
     def add_views(self, views: Iterable[TicketView]) -> None:
         """Add tickets already read into views (the fast JSON Lines reader's output)."""
