@@ -62,7 +62,7 @@ def add_rows(
     len_ = len
     set_ = set
     channels: dict[str, str | None] = {}
-    good_tags: set[str] = set()
+    tag_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
     # slot -> (cell, week, response, values.append, combos, ratings), for this call.
     slot_cache: dict[float, tuple[Any, ...]] = {}
     undated: tuple[Any, ...] | None = None
@@ -127,16 +127,24 @@ def add_rows(
                 if tags_raw:
                     if type_(tags_raw) is not list_:
                         raise LookupError
-                    for tag in tags_raw:
-                        if type_(tag) is not str_ or tag not in good_tags:
+                    # Checked tag lists, by value: only lists of plain ``str`` are kept, and
+                    # only a ``str`` equals a ``str`` (an unhashable tag raises TypeError,
+                    # so the row goes the per-row way).
+                    seen = tuple_(tags_raw)
+                    checked = tag_lists.get(seen)
+                    if checked is not None:
+                        tags = checked
+                    else:
+                        for tag in tags_raw:
                             if type_(tag) is not str_ or not tag or tag != tag.strip():
                                 raise LookupError
-                            good_tags.add(tag)
-                    tags = (
-                        tuple_(tags_raw)
-                        if len_(tags_raw) == 1 or len_(set_(tags_raw)) == len_(tags_raw)
-                        else tuple_(dict_.fromkeys(tags_raw))
-                    )
+                        tags = (
+                            seen
+                            if len_(seen) == 1 or len_(set_(seen)) == len_(seen)
+                            else tuple_(dict_.fromkeys(seen))
+                        )
+                        if len_(tag_lists) < 4096:
+                            tag_lists[seen] = tags
                 fields = row["fields"]
                 if fields is not None and type_(fields) is not dict_:
                     raise LookupError
