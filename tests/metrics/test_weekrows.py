@@ -82,6 +82,13 @@ def rows(draw: st.DrawFn) -> Any:
     return row
 
 
+class _Half:
+    """A working-time calendar: half of the calendar time counts."""
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        return (end - start) / 2
+
+
 def _run(add: Any, options: dict[str, Any], data: list[Any]) -> tuple[Any, ...]:
     acc = WeeklyReport(**options)
     error = None
@@ -99,7 +106,8 @@ OPTIONS = st.sampled_from(
         {},  # the zone of the data
         {"tz": "UTC", "strict": False},
         {"strict": False},
-        {"tz": "Asia/Kolkata", "sketch": 0.01},  # the per-row path throughout
+        {"tz": "Asia/Kolkata", "sketch": 0.01},
+        {"tz": "Europe/Moscow", "calendar": _Half()},  # the per-row path throughout
     ]
 )
 

@@ -395,7 +395,7 @@ class WeeklyReport(TicketAccumulator):
                 slow(i, value)
                 if not self._holding():
                     break
-        if self._calendar is not None or type(self._resolution._store) is not ExactStore:
+        if self._calendar is not None:
             for i, value in rows:
                 slow(i, value)
             return

@@ -17,6 +17,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from supportkit.metrics._percentiles import ExactStore
 from supportkit.metrics._records import (
     _ABSENT,
     _ALL,
@@ -44,8 +45,8 @@ def add_rows(
 
     ``slow(index, row)`` adds one row through the per-row path; it is called with the
     report's counters written back, and they are read again after it.
-    Only for a report with exact percentiles, calendar time, no SLA policies, whose
-    zone is known (``report._pending is None``).
+    Only for a report in calendar time, without SLA policies, whose zone is known
+    (``report._pending is None``).
     """
     fromiso = _dt.datetime.fromisoformat
     known, all_keys, absent = _KNOWN, _ALL, _ABSENT
@@ -63,14 +64,14 @@ def add_rows(
     set_ = set
     channels: dict[str, str | None] = {}
     tag_lists: dict[tuple[Any, ...], tuple[str, ...]] = {}
-    # slot -> (cell, week, response, values.append, combos, ratings), for this call.
+    # slot -> (cell, week, response, add a response time, combos, ratings), for this call.
     slot_cache: dict[float, tuple[Any, ...]] = {}
     undated: tuple[Any, ...] | None = None
 
     auto = report._automation._counts
     reopen, touch, resolution = report._reopen, report._one_touch, report._resolution
     res_store = resolution._store
-    res_append = res_store.values.append
+    res_append = res_store.values.append if type(res_store) is ExactStore else res_store.add
     slots = report._slots
     cells = report._cells
     keyer = report._key
@@ -256,7 +257,8 @@ def add_rows(
                 if hit is None:
                     key, cell = slots.get(slot) or make_slot(created, slot)
                     week = weeks.get(key) or make_week(key)
-                    append = week.response._store.values.append
+                    store = week.response._store
+                    append = store.values.append if type(store) is ExactStore else store.add
                     hit = (cell, week, week.response, append, week.combos, week.ratings)
                     if slot in slots:
                         slot_cache[slot] = hit
