@@ -189,3 +189,39 @@ def test_the_zone_of_the_data_is_settled_then_the_rest_is_fused(n: int) -> None:
         for i in range(n)
     ]
     assert _run(WeeklyReport.add_many, {}, data) == _run(TicketAccumulator.add_many, {}, data)
+
+
+_GOOD: dict[str, Any] = {
+    "id": "T-1",
+    "channel": "chat",
+    "subject": "",
+    "body": "",
+    "tags": ["payouts"],
+    "priority": "normal",
+    "created_at": "2024-10-07T09:00:00+03:00",
+    "events": [
+        {"at": "2024-10-07T09:01:00+03:00", "type": "reply", "by": "bot"},
+        {"at": "2024-10-07T09:05:00+03:00", "type": "reply", "by": "agent"},
+        {"at": "2024-10-07T10:00:00+03:00", "type": "status", "status": "solved"},
+    ],
+    "rating": "Отлично",
+    "fields": {"country": "RU"},
+}
+_SPOILED = [
+    *({**_GOOD, key: value} for key, values in _VALUES.items() for value in values),
+    *({**_GOOD, "events": [*_GOOD["events"], event]} for event in _EVENTS),
+    *({**_GOOD, "events": [event]} for event in _EVENTS),
+    {k: v for k, v in _GOOD.items() if k != "fields"},
+    {**_GOOD, "unknown": 1},
+    *({**_GOOD, "created_at": value, "events": []} for value in _VALUES["created_at"]),
+]
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("row", _SPOILED, ids=range(len(_SPOILED)))
+def test_each_spoiled_field_and_event_as_the_per_row_path(row: Any, strict: bool) -> None:
+    data = [_GOOD, row, _GOOD]
+    options = {"tz": "Europe/Moscow", "strict": strict}
+    assert _run(WeeklyReport.add_many, options, data) == _run(
+        TicketAccumulator.add_many, options, data
+    )
