@@ -22,7 +22,7 @@ from supportkit.metrics._operations import (
 )
 from supportkit.metrics._percentiles import ExactStore
 from supportkit.metrics._periods import Keyer, resolve_tz
-from supportkit.metrics._records import TicketView, _fast_unchecked, rows_of, view_of
+from supportkit.metrics._records import TicketView, rows_of, view_of
 from supportkit.metrics._report import Report
 from supportkit.metrics._reportdata import HISTOGRAM_BINS
 from supportkit.metrics._satisfaction import CSAT
@@ -35,7 +35,7 @@ from supportkit.metrics._sections import (
     staffing,
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
-from supportkit.metrics._weekrows import add_rows
+from supportkit.metrics._weekrows import add_many
 from supportkit.metrics._weektally import UNDATED as _UNDATED
 from supportkit.metrics._weektally import Week, summarise, week_rows
 
@@ -365,7 +365,7 @@ class WeeklyReport(TicketAccumulator):
     def add_many(self, tickets: Any) -> None:
         """Add many tickets: any iterable of tickets, or a pandas DataFrame of rows."""
         if self._sla is None:
-            self._add_rows(tickets)
+            add_many(self, tickets)
             return
         for i, value in enumerate(rows_of(tickets)):
             view = view_of(value, index=i, strict=self.strict)
@@ -374,32 +374,6 @@ class WeeklyReport(TicketAccumulator):
                 continue
             self._add_view(view)
             self._add_sla(value, view)
-
-    def _add_rows(self, tickets: Any) -> None:
-        """``add_many`` without SLA policies: the fused loop, once the zone is known."""
-        rows = enumerate(rows_of(tickets))
-        strict = self.strict
-        add = self._add_view
-
-        def slow(i: int, value: Any) -> None:
-            view = None
-            if type(value) is dict:
-                try:
-                    view = _fast_unchecked(value)
-                except (TypeError, KeyError, ValueError):
-                    view = None
-            add(view if view is not None else view_of(value, index=i, strict=strict))
-
-        if self._holding():  # until the zone of the data is known
-            for i, value in rows:
-                slow(i, value)
-                if not self._holding():
-                    break
-        if self._calendar is not None:
-            for i, value in rows:
-                slow(i, value)
-            return
-        add_rows(self, rows, slow)
 
     def _holding(self) -> bool:
         """Whether dated tickets are still held back (the zone of the data not yet known)."""

@@ -27,13 +27,43 @@ from supportkit.metrics._records import (
     _RESOLVED,
     _STATUSES,
     _extras_ok,
+    _fast_unchecked,
+    rows_of,
+    view_of,
 )
 from supportkit.metrics._weektally import UNDATED
 
-__all__ = ["add_rows"]
+__all__ = ["add_many", "add_rows"]
 
 _MISSING: Final[Any] = object()
 _NO_EVENTS: Final[list[Any]] = []
+
+
+def add_many(report: Any, tickets: Any) -> None:
+    """``WeeklyReport.add_many`` without SLA policies: the fused loop once the zone is known."""
+    rows = enumerate(rows_of(tickets))
+    strict = report.strict
+    add = report._add_view
+
+    def slow(i: int, value: Any) -> None:
+        view = None
+        if type(value) is dict:
+            try:
+                view = _fast_unchecked(value)
+            except (TypeError, KeyError, ValueError):
+                view = None
+        add(view if view is not None else view_of(value, index=i, strict=strict))
+
+    if report._holding():  # until the zone of the data is known
+        for i, value in rows:
+            slow(i, value)
+            if not report._holding():
+                break
+    if report._calendar is not None:
+        for i, value in rows:
+            slow(i, value)
+        return
+    add_rows(report, rows, slow)
 
 
 def add_rows(
