@@ -35,6 +35,7 @@ from supportkit.metrics._sections import (
     staffing,
 )
 from supportkit.metrics._trends import CategoryMap, TopCategories
+from supportkit.metrics._weekrows import add_many
 from supportkit.metrics._weektally import UNDATED as _UNDATED
 from supportkit.metrics._weektally import Week, summarise, week_rows
 
@@ -364,7 +365,7 @@ class WeeklyReport(TicketAccumulator):
     def add_many(self, tickets: Any) -> None:
         """Add many tickets: any iterable of tickets, or a pandas DataFrame of rows."""
         if self._sla is None:
-            super().add_many(tickets)
+            add_many(self, tickets)
             return
         for i, value in enumerate(rows_of(tickets)):
             view = view_of(value, index=i, strict=self.strict)
@@ -373,6 +374,10 @@ class WeeklyReport(TicketAccumulator):
                 continue
             self._add_view(view)
             self._add_sla(value, view)
+
+    def _holding(self) -> bool:
+        """Whether dated tickets are still held back (the zone of the data not yet known)."""
+        return self._pending is not None
 
     def add_views(self, views: Iterable[TicketView]) -> None:
         """Add tickets already read into views (the fast JSON Lines reader's output)."""
