@@ -94,3 +94,43 @@ def test_the_entries_cache_is_bounded_and_cleared() -> None:
     assert "выплата" in morph._entries
     morph.clear_cache()
     assert not morph._entries
+
+
+NAMES_AND_WORDS = [
+    "кароль",
+    "марина",
+    "москва",
+    "иванов",
+    "петрович",
+    "король",
+    "роза",
+    "вера",
+    "надежда",
+    "любовь",
+    "пароль",
+    "олег",
+    "сбербанк",
+    "выплата",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(NAMES_AND_WORDS) | st.text(LETTERS, min_size=1, max_size=8), st.booleans())
+def test_may_be_name_only_is_a_necessary_condition_of_is_name_only(word: str, cold: bool) -> None:
+    if cold:
+        morph.clear_cache()
+    known = morph.is_russian_word(word)  # the look-up that fills the flag
+    if known and not morph.may_be_name_only(word):
+        assert not morph.is_name_only(word)
+    if known and morph.is_name_only(word):
+        assert morph.may_be_name_only(word)
+
+
+def test_the_name_flag_tells_a_name_from_a_word() -> None:
+    morph.clear_cache()
+    assert morph.is_russian_word("кароль")
+    assert morph.may_be_name_only("кароль")
+    assert morph.is_russian_word("король")
+    assert not morph.may_be_name_only("король")
+    morph.clear_cache()
+    assert morph.may_be_name_only("король")  # nothing looked up yet: only the parse can tell

@@ -40,6 +40,7 @@ from supportkit.text._morphology import (
     form_stem,
     is_name_only,
     is_russian_word,
+    may_be_name_only,
     phrase_keys,
     text_keys,
 )
@@ -359,6 +360,8 @@ class Matcher:
         known = is_russian_word(token)
         if known:
             near: set[int] = set()
+            if not may_be_name_only(token):
+                return near  # what the name check at the end would say
             # Most known words have no typo word near them at all: tell them apart with
             # string look-ups before building and checksumming every deletion variant.
             variants = self._typo_variants()

@@ -76,6 +76,10 @@ _stems: dict[str, str] = {}
 #: The dictionary's own keys of a plain Cyrillic folded word (empty: the dictionary does
 #: not know it). One look-up per new word serves both is_russian_word and text_keys.
 _entries: dict[str, frozenset[str]] = {}
+#: Whether every dictionary entry of a known folded word is a proper name (filled beside
+#: ``_entries``), and that per (paradigm, form) of the dictionary.
+_named: dict[str, bool] = {}
+_name_forms: dict[tuple[int, int], bool] = {}
 
 
 @attrs.frozen
@@ -149,7 +153,7 @@ def _store(cache: dict[Any, Any], word: Any, value: Any) -> None:
 
 def clear_cache() -> None:
     """Forget every cached look-up (the dictionary itself stays loaded)."""
-    for cache in (_readings, _phrase_keys, _text_keys, _stems, _entries):
+    for cache in (_readings, _phrase_keys, _text_keys, _stems, _entries, _named):
         cache.clear()
 
 
@@ -305,8 +309,35 @@ def _known_keys(word: str) -> frozenset[str]:
         analyzer = _analyzer()
         items = analyzer.dictionary.words.similar_items(word, analyzer.char_substitutes)
         found = _dictionary_keys(items) if items else _UNKNOWN
+        if items:
+            _store(_named, word, _names_only(items))
         _store(_entries, word, found)
     return found
+
+
+def may_be_name_only(word: str) -> bool:
+    """False when the dictionary reads ``word`` as something other than a proper name.
+
+    A necessary condition for :func:`is_name_only` read from the one dictionary look-up
+    of :func:`is_russian_word` (no parse): the dictionary's readings of a known word
+    are among its readings, so one that is no name makes ``is_name_only`` false.
+    True when nothing is known (then only ``is_name_only`` can tell).
+    """
+    return _named.get(_fold(word), True)
+
+
+def _names_only(items: list[tuple[str, Any]]) -> bool:
+    dictionary = _analyzer().dictionary
+    cache = _name_forms
+    for _fixed, entries in items:
+        for form in entries:
+            named = cache.get(form)
+            if named is None:
+                tag = str(dictionary.build_tag_info(*form))
+                named = cache[form] = any(g in tag for g in _NAMES)
+            if not named:
+                return False
+    return True
 
 
 _UNKNOWN: Final[frozenset[str]] = frozenset()
