@@ -268,26 +268,24 @@ class Matcher:
         """
         found = self._typo_words
         if found is None:
-            out: set[str] = set()
-            for word in self.atoms:
-                if word.mode == "typo":
-                    for text in self._texts(word.text):
-                        out |= deletions(text, word.typos)
             # Several threads may build it at once: each builds the same set.
-            found = self._typo_words = frozenset(out)
+            found = self._typo_words = self._variants(lambda text: text)
         return found
 
     def _stem_variants(self) -> frozenset[str]:
-        """The stem deletion variants the typo index files (strings; built on first use)."""
+        """The stem deletion variants the typo index files (``_fuzzy_stem_ids``'s strings)."""
         found = self._stem_words
         if found is None:
-            out: set[str] = set()
-            for word in self.atoms:
-                if word.mode == "typo":
-                    for text in self._texts(word.text):
-                        out |= deletions(form_stem(text), word.typos)
-            found = self._stem_words = frozenset(out)
+            found = self._stem_words = self._variants(form_stem)
         return found
+
+    def _variants(self, part: Callable[[str], str]) -> frozenset[str]:
+        out: set[str] = set()
+        for word in self.atoms:
+            if word.mode == "typo":
+                for text in self._texts(word.text):
+                    out |= deletions(part(text), word.typos)
+        return frozenset(out)
 
     def lexemes(self, word: str) -> frozenset[str]:
         """The lexemes a bare phrase word stands for, with those of its synonym group."""
