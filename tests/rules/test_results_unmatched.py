@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportkit.rules import _results
@@ -47,3 +47,15 @@ def test_the_shared_default_set_is_not_copied_and_read_only() -> None:
     one, two = Evaluation(ticket_id="a"), unmatched("b", None)
     assert one.set is two.set
     assert dict(Evaluation(ticket_id="c", set={"x": 1}).set) == {"x": 1}
+
+
+class _Text(str):
+    pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "б", _Text("c"), 1, None, b"x"]), max_size=6))
+def test_the_quick_check_takes_exact_strings_only(values: list[object]) -> None:
+    from supportkit.rules._results import _all_str
+
+    assert _all_str(tuple(values)) == all(type(v) is str for v in values)
